@@ -1,0 +1,143 @@
+/**
+ * @module
+ * The one way a ported function opens its span. Names come from the typed {@link LAYERS}
+ * table; the helper adds the `code.*` attributes of the TypeScript that runs, the upstream file
+ * and version it mirrors under `novatrace.*`, waits at the step gate (viewer step mode), and
+ * records any exception with its Python class name on the way out.
+ */
+import {
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type AttributeValue,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { callSiteOf } from './call-sites.js';
+import { EVENTS, LAYERS, UPSTREAM_VERSIONS, type EventKey, type LayerKind, type LayerName } from './layers.js';
+import { scrubSecrets } from './redact.js';
+import { currentRunScope } from './run-scope.js';
+import { ATTR } from './semconv.js';
+
+export const NOVATRACE_VERSION = '0.1.0';
+
+const tracers = new Map<string, Tracer>();
+
+/** The tracer of one scope (`novatrace.novaclient`, `.requests`, `.urllib3`, `.cloud`, `.cli`). */
+export function tracerFor(scope: LayerKind | 'cloud' | 'cli'): Tracer {
+  let tracer = tracers.get(scope);
+  if (!tracer) {
+    tracer = trace.getTracer(`novatrace.${scope}`, NOVATRACE_VERSION);
+    tracers.set(scope, tracer);
+  }
+  return tracer;
+}
+
+/** Scrubs known secrets out of every string (and string array) attribute value. */
+export function safeAttributes(attrs: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null) continue;
+    out[key] = safeValue(value);
+  }
+  return out;
+}
+
+function safeValue(value: AttributeValue): AttributeValue {
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (Array.isArray(value)) {
+    return value.map((v) => (typeof v === 'string' ? scrubSecrets(v) : v)) as AttributeValue;
+  }
+  return value;
+}
+
+/**
+ * The Python class name an error stands for: a ported exception class declares
+ * `static readonly pythonName`; anything else is named by its JavaScript name.
+ */
+export function pythonName(err: unknown): string {
+  if (err !== null && typeof err === 'object') {
+    const ctor = (err as { constructor?: { pythonName?: unknown } }).constructor;
+    if (ctor && typeof ctor.pythonName === 'string') return ctor.pythonName;
+    if (err instanceof Error) return err.name;
+  }
+  return 'Error';
+}
+
+/** Records `err` on `span`: an `exception` event with the Python class, `error.type`, status ERROR. */
+export function recordError(span: Span, err: unknown): void {
+  const type = pythonName(err);
+  const message = scrubSecrets(err instanceof Error ? err.message : String(err));
+  span.recordException({
+    name: type,
+    message,
+    stack: err instanceof Error && err.stack ? scrubSecrets(err.stack) : undefined,
+  });
+  span.setAttribute(ATTR.errorType, type);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
+/**
+ * Opens the span of a ported function and runs its body inside it.
+ * @param name the Python qualified name, from {@link LAYERS}
+ * @param attrs the arguments that matter at this layer (secrets are scrubbed)
+ * @param fn the function body; receives the span for events and late attributes
+ * @returns what `fn` returns; an exception is recorded on the span and rethrown
+ * @example
+ * return layerSpan('HTTPClient.put', { 'http.request.method': 'PUT', 'url.path': url }, () =>
+ *   this._cs_request(url, 'PUT', kwargs));
+ */
+export function layerSpan<T>(
+  name: LayerName,
+  attrs: Attributes,
+  fn: (span: Span) => Promise<T> | T
+): Promise<T> {
+  const info: { layer: LayerKind; file: string; addition?: boolean } = LAYERS[name];
+  const site = callSiteOf(name);
+  const attributes: Attributes = {
+    [ATTR.codeFunctionName]: name,
+    [ATTR.codeFilePath]: site.file,
+    [ATTR.codeLineNumber]: site.line,
+    [ATTR.layer]: info.layer,
+    [ATTR.upstreamFile]: info.file,
+    [ATTR.upstreamVersion]: UPSTREAM_VERSIONS[info.layer],
+    ...(info.addition ? { [ATTR.addition]: true } : {}),
+    ...safeAttributes(attrs),
+  };
+  return tracerFor(info.layer).startActiveSpan(
+    name,
+    { kind: SpanKind.INTERNAL, attributes },
+    async (span) => {
+      try {
+        const gate = currentRunScope()?.gate;
+        if (gate) {
+          const { traceId, spanId } = span.spanContext();
+          await gate({ name, traceId, spanId });
+        }
+        return await fn(span);
+      } catch (err) {
+        recordError(span, err);
+        throw err;
+      } finally {
+        span.end();
+      }
+    }
+  );
+}
+
+/**
+ * Adds a decision event to the active span. `message` is the display name (the upstream log
+ * line with this run's values, where one exists); the stable key goes to `novatrace.event`.
+ * @example
+ * decision('pool miss: new connection', `Starting new HTTP connection (${n}): ${host}:${port}`);
+ */
+export function decision(key: EventKey, message?: string, attrs: Attributes = {}): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.addEvent(scrubSecrets(message ?? key), {
+    [ATTR.event]: key,
+    [ATTR.layer]: EVENTS[key].layer,
+    ...safeAttributes(attrs),
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * @module
+ * Redaction at the source, the way novaclient's request log does it: a secret is replaced by
+ * `{SHA1}<hex digest>` so two runs can still be compared without revealing the value.
+ * @see novaclient/client.py HTTPClient._redact / http_log_req (3.3.0)
+ */
+import { createHash } from 'node:crypto';
+
+/** Header names whose values are secrets (lower-case). */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  'x-auth-token',
+  'x-subject-token',
+  'x-service-token',
+  'authorization',
+  'x-auth-key',
+]);
+
+/** JSON keys whose values are secrets anywhere in a body. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'secret', 'token_id']);
+
+/** `{SHA1}<40 hex>` of the value, as novaclient 3.3.0 logs tokens and passwords. */
+export function sha1Redact(value: string): string {
+  return `{SHA1}${createHash('sha1').update(value, 'utf8').digest('hex')}`;
+}
+
+/** True when a header of this name carries a secret. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase());
+}
+
+/** A copy of the headers with every secret value redacted. */
+export function redactHeaders(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : value.join(', ');
+    out[name] = isSecretHeader(name) ? sha1Redact(text) : text;
+  }
+  return out;
+}
+
+/**
+ * A deep copy of a JSON value with secrets redacted: any `password`/`secret` key, the v2.0
+ * `access.token.id`, and the v3/v2.0 `token.id` of token-method auth bodies.
+ */
+export function redactJson(value: unknown, path: readonly string[] = []): unknown {
+  if (Array.isArray(value)) return value.map((item) => redactJson(item, path));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const here = [...path, key];
+    const secret =
+      SECRET_KEYS.has(key.toLowerCase()) || (key === 'id' && path[path.length - 1] === 'token');
+    out[key] = secret && typeof inner === 'string' ? sha1Redact(inner) : redactJson(inner, here);
+  }
+  return out;
+}
+
+/** Redacts a JSON text; a text that is not JSON is returned unchanged only if it holds no known secret. */
+export function redactBodyText(text: string, secrets: readonly string[] = []): string {
+  try {
+    return JSON.stringify(redactJson(JSON.parse(text)));
+  } catch {
+    let out = text;
+    for (const secret of secrets) if (secret) out = out.split(secret).join(sha1Redact(secret));
+    return out;
+  }
+}
+
+const knownSecrets = new Set<string>();
+
+/**
+ * Remembers a secret seen at run time (a token from Keystone, a password from the CLI), so
+ * {@link scrubSecrets} can replace it wherever it might still show up. Short values are
+ * ignored: they would match ordinary text.
+ */
+export function rememberSecret(value: string | null | undefined): void {
+  if (value && value.length >= 4) knownSecrets.add(value);
+}
+
+/** Replaces every remembered secret inside `text` with its `{SHA1}` form. */
+export function scrubSecrets(text: string): string {
+  if (knownSecrets.size === 0) return text;
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join(sha1Redact(secret));
+  }
+  return out;
+}
