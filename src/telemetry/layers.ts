@@ -93,6 +93,7 @@ export const EVENTS = {
   'New session created': { layer: 'novaclient' },
   'session reused': { layer: 'novaclient' },
   'no session: throw-away Session': { layer: 'novaclient' },
+  'microversion discovered': { layer: 'novaclient' },
   'redirect cache hit': { layer: 'requests' },
   'redirect': { layer: 'requests' },
   'redirect: method becomes GET': { layer: 'requests' },
