@@ -1,0 +1,96 @@
+/**
+ * @module
+ * `novatrace show FILE [--no-color]`: prints a saved trace (OTLP/JSON, OTLP JSON Lines or Jaeger
+ * JSON) as the terminal call tree. Colour when stdout is a terminal and `NO_COLOR` is unset
+ * (https://no-color.org); `--color` / `--no-color` decide explicitly.
+ */
+import { readFile } from 'node:fs/promises';
+import { TraceFormatError } from '../telemetry/error.js';
+import { readTraceFile } from '../telemetry/trace-file.js';
+import { renderTree, terminalSafe } from '../telemetry/tree-render.js';
+
+export const SHOW_USAGE = `usage: novatrace show FILE [--no-color | --color]
+
+Prints a saved trace file (OTLP/JSON, OTLP JSON Lines, or Jaeger UI JSON) as a call tree.
+
+options:
+  --no-color   plain text, no ANSI colours (also when NO_COLOR is set or stdout is not a terminal)
+  --color      colours even when stdout is not a terminal
+  -h, --help   this text
+`;
+
+/** Where the command writes; the real process streams by default (tests pass their own). */
+export interface ShowIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+function defaultIo(): ShowIo {
+  // `novatrace show f.json | head`: a reader that goes away is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/**
+ * Runs `novatrace show`.
+ * @param args the arguments after `show`
+ * @returns 0 printed, 1 the file could not be read or is not a trace, 2 usage error
+ * @example
+ * process.exitCode = await showCommand(['traces/happy.json', '--no-color']);
+ */
+export async function showCommand(args: string[], io: ShowIo = defaultIo()): Promise<number> {
+  let file: string | undefined;
+  let color: boolean | undefined;
+  let positionalOnly = false;
+  for (const arg of args) {
+    if (!positionalOnly && arg === '--') {
+      positionalOnly = true;
+    } else if (!positionalOnly && (arg === '-h' || arg === '--help')) {
+      io.stdout.write(SHOW_USAGE);
+      return 0;
+    } else if (!positionalOnly && arg === '--no-color') {
+      color = false;
+    } else if (!positionalOnly && arg === '--color') {
+      color = true;
+    } else if (!positionalOnly && arg.startsWith('-')) {
+      io.stderr.write(`novatrace show: unknown option ${terminalSafe(arg)}\n\n${SHOW_USAGE}`);
+      return 2;
+    } else if (file === undefined) {
+      file = arg;
+    } else {
+      io.stderr.write(
+        `novatrace show: one FILE only (got also ${terminalSafe(arg)})\n\n${SHOW_USAGE}`
+      );
+      return 2;
+    }
+  }
+  if (file === undefined) {
+    io.stderr.write(`novatrace show: missing FILE\n\n${SHOW_USAGE}`);
+    return 2;
+  }
+
+  const shown = terminalSafe(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const reason =
+      (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    io.stderr.write(`novatrace show: cannot read ${shown}: ${terminalSafe(String(reason))}\n`);
+    return 1;
+  }
+  let records;
+  try {
+    records = readTraceFile(text);
+  } catch (err) {
+    if (!(err instanceof TraceFormatError)) throw err;
+    io.stderr.write(`novatrace show: ${shown}: ${terminalSafe(err.message)}\n`);
+    return 1;
+  }
+  const useColor = color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR);
+  io.stdout.write(renderTree(records, { color: useColor, width: io.stdout.columns || 100 }));
+  return 0;
+}
