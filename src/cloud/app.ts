@@ -1,0 +1,489 @@
+/**
+ * @module
+ * The mock cloud as one Hono app: Keystone under `/identity`, Nova at `/` and `/v2.1`, the
+ * control routes under `/_novatrace`. The middlewares stand for the layers of the real
+ * services' WSGI pipelines, in their order:
+ *
+ * 1. `cloudRequest`: request id, the SERVER span, and the faults that act before any service
+ *    code (dropped request, delay, redirect) or on the connection (close after the response,
+ *    close when idle);
+ * 2. `sizeLimit`: oslo's request size limit (413);
+ * 3. `keystonemiddleware` (Nova only): the token check, and the token-expired fault;
+ * 4. `microversion` (Nova only): negotiation, and the echo headers on the way out;
+ * 5. `injectedStatus`: the status and legacy-400 faults, answered as the service would;
+ * 6. the routes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { parseFault, FaultSpecError, Faults, type Fault, type RequestInfo } from './faults.js';
+import { identityUrl, json } from './http-util.js';
+import type { CloudDeps, CloudEnv } from './internal-types.js';
+import { registerKeystone } from './keystone.js';
+import { DEFAULT_MAX_VERSION, echoVersion, negotiate, parseVersion } from './microversion.js';
+import { registerNova } from './nova.js';
+import {
+  AUTH_REQUIRED_MESSAGE,
+  CloudHttpError,
+  UNEXPECTED_API_ERROR,
+  errorResponse,
+  type ErrorStyle,
+} from './nova-errors.js';
+import { CloudState } from './store.js';
+import { CloudTracing, RequestTrace, type CloudService } from './tracing.js';
+
+/** Options of {@link createCloudApp}. */
+export interface CloudAppOptions {
+  /** Shared state (default: a fresh seeded one). */
+  state?: CloudState;
+  /** Shared faults (default: none active). */
+  faults?: Faults;
+  /** Span processors for the cloud's own SERVER spans; none = no-op tracing. */
+  spanProcessors?: SpanProcessor[];
+  /** Nova's newest microversion, e.g. `'2.79'` (default `'2.104'`, Nova master). */
+  maxMicroversion?: string;
+  /** Base URL for catalogs and links (default: each request's own origin). */
+  publicUrl?: string;
+  /** Largest accepted request body in bytes (default 114688, oslo's default). */
+  bodyLimit?: number;
+  /** End the v3 catalog's compute URL with the project id, as seed-era catalogs did. */
+  catalogProjectId?: boolean;
+}
+
+/** What {@link createCloudApp} returns. */
+export interface CloudApp {
+  readonly app: Hono<CloudEnv>;
+  readonly state: CloudState;
+  readonly faults: Faults;
+  readonly tracing: CloudTracing;
+  /** Cancels pending delays and idle timers; flushes the span processors. */
+  dispose(): Promise<void>;
+}
+
+/** oslo.middleware's default `max_request_body_size`. */
+export const DEFAULT_BODY_LIMIT = 114_688;
+
+const CONTROL_PREFIX = '/_novatrace';
+
+/**
+ * Builds the cloud app without binding a port, for `app.request()` tests and for embedding.
+ * @example
+ * const { app, state } = createCloudApp();
+ * const res = await app.request('/v2.1');
+ * (await res.json()).version.version; // '2.104'
+ */
+export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
+  const state = opts.state ?? new CloudState();
+  const faults = opts.faults ?? new Faults();
+  const tracing = new CloudTracing(opts.spanProcessors ?? []);
+  let maxVersion = DEFAULT_MAX_VERSION;
+  if (opts.maxMicroversion !== undefined) {
+    const parsed = parseVersion(opts.maxMicroversion);
+    if (!parsed || parsed.major !== 2 || parsed.minor < 1) {
+      throw new Error(
+        `maxMicroversion must look like 2.N with N >= 1 (got ${opts.maxMicroversion})`
+      );
+    }
+    maxVersion = parsed;
+  }
+  const deps: CloudDeps = {
+    state,
+    faults,
+    tracing,
+    maxVersion,
+    publicUrl: opts.publicUrl,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  };
+  const lifetime = new AbortController();
+  const idleTimers = new Map<Socket, NodeJS.Timeout>();
+
+  const app = new Hono<CloudEnv>();
+  registerControl(app, state, faults);
+  app.use('*', cloudRequest(deps, lifetime.signal, idleTimers));
+  app.use('*', sizeLimit(deps));
+  app.use('/v2.1/*', keystonemiddleware(deps));
+  app.use('/v2.1/*', microversion(deps));
+  app.use('*', injectedStatus(deps));
+  registerKeystone(app, deps, { catalogProjectId: opts.catalogProjectId ?? false });
+  registerNova(app, deps);
+
+  app.notFound((c) => {
+    c.set('unrouted', true);
+    if (serviceOf(c.req.path) === 'keystone') {
+      return errorResponse(
+        new CloudHttpError(404, 'The resource could not be found.', { style: 'keystone' }),
+        identityUrl(c, deps)
+      );
+    }
+    return errorResponse(
+      new CloudHttpError(404, 'Not Found', { style: 'webob' }),
+      identityUrl(c, deps)
+    );
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof CloudHttpError) return errorResponse(err, identityUrl(c, deps));
+    // Never crash: anything unexpected is the service's 500, recorded on the span.
+    const rt = c.get('rt') as RequestTrace | undefined;
+    rt?.span.recordException(err);
+    const style: ErrorStyle = serviceOf(c.req.path) === 'keystone' ? 'keystone' : 'nova';
+    const message =
+      style === 'nova'
+        ? `${UNEXPECTED_API_ERROR}<class '${err.name}'>`
+        : 'An unexpected error prevented the server from fulfilling your request.';
+    return errorResponse(new CloudHttpError(500, message, { style }), identityUrl(c, deps));
+  });
+
+  return {
+    app,
+    state,
+    faults,
+    tracing,
+    async dispose() {
+      lifetime.abort();
+      for (const timer of idleTimers.values()) clearTimeout(timer);
+      idleTimers.clear();
+      await tracing.forceFlush();
+    },
+  };
+}
+
+/** Which service a path belongs to. */
+function serviceOf(path: string): CloudService {
+  return path === '/identity' || path.startsWith('/identity/') ? 'keystone' : 'nova-api';
+}
+
+function errorStyleOf(service: CloudService): ErrorStyle {
+  return service === 'keystone' ? 'keystone' : 'nova';
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return true; // app.request(): no socket at all
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** The control routes: faults and state over HTTP, from loopback only. No spans. */
+function registerControl(app: Hono<CloudEnv>, state: CloudState, faults: Faults): void {
+  app.use(`${CONTROL_PREFIX}/*`, async function loopbackOnly(c, next) {
+    if (!isLoopback(c.env?.incoming?.socket?.remoteAddress)) {
+      return json({ error: 'the control routes answer loopback clients only' }, 403);
+    }
+    return next();
+  });
+  const readFaults = async (c: Context<CloudEnv>): Promise<Fault[] | Response> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      return json({ error: 'the body must be a JSON fault object or an array of them' }, 400);
+    }
+    try {
+      return (Array.isArray(body) ? body : [body]).map(parseFault);
+    } catch (err) {
+      if (err instanceof FaultSpecError) return json({ error: err.message }, 400);
+      throw err;
+    }
+  };
+  const listing = () => json({ faults: faults.list() }, 200);
+  app.get(`${CONTROL_PREFIX}/faults`, () => listing());
+  app.put(`${CONTROL_PREFIX}/faults`, async (c) => {
+    const parsed = await readFaults(c);
+    if (parsed instanceof Response) return parsed;
+    faults.clear();
+    for (const fault of parsed) faults.set(fault);
+    return listing();
+  });
+  app.post(`${CONTROL_PREFIX}/faults`, async (c) => {
+    const parsed = await readFaults(c);
+    if (parsed instanceof Response) return parsed;
+    for (const fault of parsed) faults.set(fault);
+    return listing();
+  });
+  app.delete(`${CONTROL_PREFIX}/faults`, () => {
+    faults.clear();
+    return listing();
+  });
+  app.get(`${CONTROL_PREFIX}/state`, () => json(state.snapshot(), 200));
+  app.post(`${CONTROL_PREFIX}/reset`, () => {
+    state.reset();
+    faults.clear();
+    return json({ reset: true }, 200);
+  });
+  app.all(`${CONTROL_PREFIX}/*`, () => json({ error: 'no such control route' }, 404));
+}
+
+function requestInfo(c: Context<CloudEnv>): RequestInfo {
+  return { method: c.req.method, path: c.req.path };
+}
+
+/** Host header -> server.address / server.port. */
+function hostAttributes(host: string | undefined): Attributes {
+  if (!host) return {};
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+  if (!m) return {};
+  const out: Attributes = { 'server.address': m[1]!.replace(/^\[|\]$/g, '') };
+  if (m[2]) out['server.port'] = Number(m[2]);
+  return out;
+}
+
+/**
+ * Request id, SERVER span, and the faults that act before the services or on the connection.
+ */
+function cloudRequest(
+  deps: CloudDeps,
+  signal: AbortSignal,
+  idleTimers: Map<Socket, NodeJS.Timeout>
+): MiddlewareHandler<CloudEnv> {
+  return async function cloudRequest(c, next) {
+    const incoming = c.env?.incoming;
+    const outgoing = c.env?.outgoing;
+    const socket = incoming?.socket;
+    if (socket) {
+      // A new request on a kept-alive connection: it is no longer idle.
+      const timer = idleTimers.get(socket);
+      if (timer) clearTimeout(timer);
+      idleTimers.delete(socket);
+    }
+
+    const service = serviceOf(c.req.path);
+    const requestId = `req-${randomUUID()}`;
+    const url = new URL(c.req.url);
+    const attributes: Attributes = {
+      'http.request.method': c.req.method,
+      'url.path': c.req.path,
+      'url.scheme': url.protocol.replace(':', ''),
+      ...(url.search ? { 'url.query': url.search.slice(1) } : {}),
+      ...hostAttributes(c.req.header('host')),
+      ...(c.req.header('user-agent') ? { 'user_agent.original': c.req.header('user-agent') } : {}),
+      ...(incoming?.httpVersion ? { 'network.protocol.version': incoming.httpVersion } : {}),
+      ...(socket?.remoteAddress
+        ? { 'client.address': socket.remoteAddress, 'network.peer.address': socket.remoteAddress }
+        : {}),
+      ...(socket?.remotePort
+        ? { 'client.port': socket.remotePort, 'network.peer.port': socket.remotePort }
+        : {}),
+      'novatrace.cloud.request_id': requestId,
+    };
+    const tracer = deps.tracing.tracer(service);
+    const parent = deps.tracing.extract(c.req.raw.headers);
+    const span = tracer.startSpan(c.req.method, { kind: SpanKind.SERVER, attributes }, parent);
+    const rt = new RequestTrace(tracer, span, parent);
+    c.set('rt', rt);
+    c.set('requestId', requestId);
+    c.set('service', service);
+
+    try {
+      const info = requestInfo(c);
+
+      const drop = deps.faults.take('drop-request', info);
+      if (drop) {
+        rt.event('fault: drop request (connection destroyed, no response)', {
+          'novatrace.fault': 'drop-request',
+        });
+        span.setAttribute('error.type', 'connection dropped');
+        socket?.destroy();
+        return new Response(null, { status: 500 });
+      }
+
+      const delay = deps.faults.take('delay', info);
+      if (delay) {
+        rt.event(`fault: delay ${delay.ms} ms`, {
+          'novatrace.fault': 'delay',
+          'novatrace.fault.ms': delay.ms,
+        });
+        await sleep(delay.ms, undefined, { signal }).catch(() => undefined);
+      }
+
+      const redirect = deps.faults.take('redirect', info);
+      if (redirect) {
+        const target = new URL(redirect.to, url.origin);
+        if (!redirect.to.includes('?') && url.search) target.search = url.search;
+        rt.event(`fault: redirect ${redirect.status}`, {
+          'novatrace.fault': 'redirect',
+          'novatrace.fault.location': target.pathname,
+        });
+        c.set('route', redirect.from);
+        c.res = new Response('', {
+          status: redirect.status,
+          headers: { Location: target.toString(), 'Content-Type': 'text/plain; charset=UTF-8' },
+        });
+      } else {
+        await next();
+      }
+
+      const res = c.res;
+      res.headers.set('x-openstack-request-id', requestId);
+      if (service === 'nova-api') res.headers.set('x-compute-request-id', requestId);
+
+      const close = deps.faults.take('close-after-response', info);
+      if (close) {
+        if (close.announce) {
+          res.headers.set('Connection', 'close');
+          rt.event('fault: close after response (Connection: close)', {
+            'novatrace.fault': 'close-after-response',
+          });
+        } else {
+          rt.event('fault: close after response (FIN, unannounced)', {
+            'novatrace.fault': 'close-after-response',
+          });
+          outgoing?.once('finish', () => socket?.end());
+        }
+      } else {
+        const idle = deps.faults.peek('close-idle');
+        if (idle && socket && outgoing) {
+          rt.event(`fault: close connection after ${idle.afterMs} ms idle`, {
+            'novatrace.fault': 'close-idle',
+          });
+          outgoing.once('finish', () => {
+            const timer = setTimeout(() => {
+              idleTimers.delete(socket);
+              socket.end();
+            }, idle.afterMs);
+            timer.unref();
+            idleTimers.set(socket, timer);
+            socket.once('close', () => {
+              clearTimeout(timer);
+              idleTimers.delete(socket);
+            });
+          });
+        }
+      }
+
+      const route = c.get('route') as string | undefined;
+      if (route) {
+        span.setAttribute('http.route', route);
+        span.updateName(`${c.req.method} ${route}`);
+      }
+      span.setAttribute('http.response.status_code', res.status);
+      if (res.status >= 500) {
+        span.setAttribute('error.type', String(res.status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      return res;
+    } finally {
+      span.end();
+    }
+  };
+}
+
+/** oslo's sizelimit: a declared Content-Length over the limit is refused before anything else. */
+function sizeLimit(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+  return async function sizeLimit(c, next) {
+    const declared = Number(c.req.header('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > deps.bodyLimit) {
+      throw new CloudHttpError(413, 'Request is too large.', {
+        style: errorStyleOf(c.var.service),
+      });
+    }
+    await next();
+  };
+}
+
+/**
+ * keystonemiddleware's auth_token in front of Nova: every call except the version document
+ * needs a valid `X-Auth-Token`; the token-expired fault rejects (and revokes) valid ones.
+ */
+function keystonemiddleware(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+  return async function keystonemiddleware(c, next) {
+    const path = c.req.path;
+    if (path === '/v2.1' || path === '/v2.1/') return next();
+    const rt = c.var.rt;
+    const presented = c.req.header('x-auth-token');
+    const token = await rt.step(
+      'validate token',
+      { 'novatrace.cloud.token_present': Boolean(presented) },
+      (span) => {
+        const valid = deps.state.tokens.validate(presented);
+        if (!valid || !valid.projectId) {
+          span.setAttribute('novatrace.cloud.token_valid', false);
+          throw new CloudHttpError(401, AUTH_REQUIRED_MESSAGE, { style: 'keystonemiddleware' });
+        }
+        const fault = deps.faults.take('token-expired');
+        if (fault) {
+          deps.state.tokens.revoke(valid.id);
+          const left = deps.faults.remaining('token-expired');
+          rt.event('fault: token expired (401)', {
+            'novatrace.fault': 'token-expired',
+            'novatrace.fault.remaining': left === null ? 'all' : String(left ?? 0),
+          });
+          span.setAttribute('novatrace.cloud.token_valid', false);
+          throw new CloudHttpError(401, AUTH_REQUIRED_MESSAGE, { style: 'keystonemiddleware' });
+        }
+        span.setAttribute('novatrace.cloud.token_valid', true);
+        return valid;
+      }
+    );
+    c.set('token', token);
+    await next();
+  };
+}
+
+/** Nova's microversion negotiation, and the echo headers on every versioned answer. */
+function microversion(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+  return async function microversion(c, next) {
+    const version = negotiate(c.req.raw.headers, deps.maxVersion);
+    c.set('version', version);
+    c.var.rt.span.setAttribute('novatrace.nova.microversion', `${version.major}.${version.minor}`);
+    await next();
+    if (!c.get('unrouted')) echoVersion(c.res.headers, version);
+  };
+}
+
+/** Default messages of the status fault, written for the volume-update PUT. */
+function defaultFaultMessage(status: number, path: string): string {
+  const ids = /\/servers\/([^/]+)(?:\/os-volume_attachments\/([^/]+))?/.exec(path);
+  const server = ids?.[1] ?? 'unknown';
+  const volume = ids?.[2];
+  switch (status) {
+    case 400:
+      return 'Invalid volume: New volume must be detached in order to swap.';
+    case 403:
+      return "Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.";
+    case 404:
+      return volume
+        ? `No volume Block Device Mapping with id ${volume}.`
+        : ids
+          ? `Instance ${server} could not be found.`
+          : 'The resource could not be found.';
+    case 409:
+      return `Cannot 'swap_volume' instance ${server} while it is in task_state migrating`;
+    case 429:
+      return 'This request was rate-limited.';
+    case 500:
+      return `${UNEXPECTED_API_ERROR}<class 'oslo_messaging.exceptions.MessagingTimeout'>`;
+    case 503:
+      return 'Service temporarily unavailable';
+    default:
+      return 'Error';
+  }
+}
+
+/** The status and legacy-400 faults, answered in the service's own error shape. */
+function injectedStatus(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+  return async function injectedStatus(c, next) {
+    const info = requestInfo(c);
+    const style = errorStyleOf(c.var.service);
+    const status = deps.faults.take('status', info);
+    if (status) {
+      c.var.rt.event(`fault: status ${status.status}`, { 'novatrace.fault': 'status' });
+      throw new CloudHttpError(
+        status.status,
+        status.message ?? defaultFaultMessage(status.status, info.path),
+        {
+          style,
+          ...(status.retryAfter === undefined ? {} : { retryAfter: status.retryAfter }),
+        }
+      );
+    }
+    if (deps.faults.take('legacy-400-connection-refused', info)) {
+      c.var.rt.event('fault: legacy 400 Connection refused', {
+        'novatrace.fault': 'legacy-400-connection-refused',
+      });
+      throw new CloudHttpError(400, 'Connection refused by the volume service', { style });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * @module
+ * Small request/response helpers shared by the Keystone and Nova routes.
+ */
+import type { Context } from 'hono';
+import type { CloudDeps, CloudEnv } from './internal-types.js';
+import { CloudHttpError, type ErrorStyle } from './nova-errors.js';
+
+/** The URL clients reach the cloud at: the fixed public URL, else the request's origin. */
+export function baseUrl(c: Context<CloudEnv>, deps: CloudDeps): string {
+  if (deps.publicUrl) return deps.publicUrl.replace(/\/+$/, '');
+  return new URL(c.req.url).origin;
+}
+
+/** Keystone's public URL (what `WWW-Authenticate: Keystone uri=` names). */
+export function identityUrl(c: Context<CloudEnv>, deps: CloudDeps): string {
+  return `${baseUrl(c, deps)}/identity`;
+}
+
+/** Records the route template the answering handler stands for. */
+export function setRoute(c: Context<CloudEnv>, route: string): void {
+  c.set('route', route);
+}
+
+/** Error thrown when the body is larger than the limit (413 in the service's shape). */
+export function tooLarge(style: ErrorStyle): CloudHttpError {
+  return new CloudHttpError(413, 'Request is too large.', { style });
+}
+
+/**
+ * Reads the request body as text, refusing more than `limit` bytes (413) whether or not the
+ * client announced a Content-Length.
+ */
+export async function readBodyText(
+  c: Context<CloudEnv>,
+  limit: number,
+  style: ErrorStyle
+): Promise<string> {
+  const declared = Number(c.req.header('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(style);
+  const body = c.req.raw.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(style);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads and parses a JSON body. A Content-Type other than JSON, or text that is not JSON, is
+ * refused the way the service does it (Nova: 415 `Unsupported Content-Type`, 400 `Malformed
+ * request body`; Keystone: 400). An empty body parses as null.
+ */
+export async function readJson(
+  c: Context<CloudEnv>,
+  deps: CloudDeps,
+  style: ErrorStyle
+): Promise<unknown> {
+  const type = c.req.header('content-type');
+  const text = await readBodyText(c, deps.bodyLimit, style);
+  if (type && !/^application\/json\s*(;|$)/i.test(type.trim())) {
+    if (style === 'nova') throw new CloudHttpError(415, 'Unsupported Content-Type', { style });
+    throw new CloudHttpError(400, 'Expecting to find application/json in Content-Type header.', {
+      style,
+    });
+  }
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    if (style === 'nova') throw new CloudHttpError(400, 'Malformed request body', { style });
+    throw new CloudHttpError(
+      400,
+      'The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+      { style }
+    );
+  }
+}
+
+/** A JSON response with an exact Content-Type. */
+export function json(
+  body: unknown,
+  status: number,
+  contentType = 'application/json',
+  headers?: Record<string, string>
+): Response {
+  const h = new Headers(headers);
+  h.set('Content-Type', contentType);
+  return new Response(JSON.stringify(body), { status, headers: h });
+}
+
+/** ISO 8601 with microseconds and Z, as Keystone writes `expires_at`. */
+export function keystoneTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** ISO 8601 without fraction, as Nova and Keystone v2.0 write times. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,144 @@
+/**
+ * @module
+ * The mock OpenStack cloud (Keystone + Nova) novatrace runs against: offline, in memory,
+ * started in milliseconds, real enough for today's `nova` CLI, and able to misbehave on demand.
+ *
+ * @example
+ * const cloud = await startCloud();
+ * cloud.faults.set({ fault: 'token-expired', count: 1 });
+ * // ... run a client against cloud.authUrlV3 ...
+ * cloud.state.getAttachment(FIXTURES.servers.vm1.id, FIXTURES.volumes.spare.id);
+ * await cloud.close();
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { createCloudApp, type CloudAppOptions } from './app.js';
+import type { Faults } from './faults.js';
+import type { CloudState } from './store.js';
+
+export { createCloudApp, DEFAULT_BODY_LIMIT } from './app.js';
+export type { CloudApp, CloudAppOptions } from './app.js';
+export { FIXTURES } from './fixtures.js';
+export {
+  Faults,
+  FaultSpecError,
+  parseFault,
+  pathMatches,
+  FAULT_KINDS,
+  FAULT_STATUSES,
+  REDIRECT_STATUSES,
+} from './faults.js';
+export type {
+  ActiveFault,
+  Fault,
+  FaultKind,
+  FaultOf,
+  FaultStatus,
+  RedirectStatus,
+} from './faults.js';
+export { CloudState, TokenStore } from './store.js';
+export type {
+  AttachmentRecord,
+  CloudSnapshot,
+  ServerRecord,
+  SwapResult,
+  TokenRecord,
+  VolumeRecord,
+} from './store.js';
+export { CLOUD_TRACER_SCOPE } from './tracing.js';
+export type { CloudService } from './tracing.js';
+
+/** Options of {@link startCloud}. */
+export interface StartCloudOptions {
+  /** Port to bind (default 0: any free port). */
+  port?: number;
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** Span processors for the cloud's SERVER spans (borrowed: flushed on close, not shut down). */
+  spanProcessors?: SpanProcessor[];
+  /** Nova's newest microversion (default `'2.104'`). */
+  maxMicroversion?: string;
+  /** End the v3 catalog's compute URL with the project id (seed-era catalogs). */
+  catalogProjectId?: boolean;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+}
+
+/** A started cloud. */
+export interface RunningCloud {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  /** `url + '/identity/v3'` */
+  readonly authUrlV3: string;
+  /** `url + '/identity/v2.0'` */
+  readonly authUrlV2: string;
+  /** `url + '/v2.1'` */
+  readonly computeUrl: string;
+  readonly state: CloudState;
+  readonly faults: Faults;
+  /** Closes every connection and the listener; flushes the span processors. */
+  close(): Promise<void>;
+}
+
+/**
+ * How long the server keeps an idle keep-alive connection. Well above the 2 s under which
+ * undici drops every connection (it subtracts 1 s from the server's `Keep-Alive: timeout`
+ * hint), and long enough that a learner stepping through a run does not lose the pooled
+ * connection by accident: dropping it is what the `close-idle` fault is for.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts the cloud on a loopback port.
+ * @param opts port (default 0), host (default 127.0.0.1), span processors
+ * @returns the running cloud; `close()` it when done
+ */
+export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningCloud> {
+  const host = opts.host ?? '127.0.0.1';
+  const appOptions: CloudAppOptions = {};
+  if (opts.spanProcessors) appOptions.spanProcessors = opts.spanProcessors;
+  if (opts.maxMicroversion !== undefined) appOptions.maxMicroversion = opts.maxMicroversion;
+  if (opts.catalogProjectId !== undefined) appOptions.catalogProjectId = opts.catalogProjectId;
+  if (opts.bodyLimit !== undefined) appOptions.bodyLimit = opts.bodyLimit;
+  const cloud = createCloudApp(appOptions);
+  const server = createAdaptorServer({ fetch: cloud.app.fetch, hostname: host }) as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  // A client that vanishes mid-request must not take the process down.
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `http://${hostForUrl}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    authUrlV3: `${url}/identity/v3`,
+    authUrlV2: `${url}/identity/v2.0`,
+    computeUrl: `${url}/v2.1`,
+    state: cloud.state,
+    faults: cloud.faults,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await cloud.dispose();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}
