@@ -22,14 +22,23 @@ import { ATTR } from './semconv.js';
 
 export const NOVATRACE_VERSION = '0.1.0';
 
-const tracers = new Map<string, Tracer>();
+// Cached per global provider: a telemetry session re-registers the globals (trace.disable()
+// creates a new proxy provider), and a tracer from the old proxy would stay bound to the old,
+// shut-down SDK for good.
+const tracers = new WeakMap<object, Map<string, Tracer>>();
 
 /** The tracer of one scope (`novatrace.novaclient`, `.requests`, `.urllib3`, `.cloud`, `.cli`). */
 export function tracerFor(scope: LayerKind | 'cloud' | 'cli'): Tracer {
-  let tracer = tracers.get(scope);
+  const provider = trace.getTracerProvider();
+  let byScope = tracers.get(provider);
+  if (!byScope) {
+    byScope = new Map();
+    tracers.set(provider, byScope);
+  }
+  let tracer = byScope.get(scope);
   if (!tracer) {
     tracer = trace.getTracer(`novatrace.${scope}`, NOVATRACE_VERSION);
-    tracers.set(scope, tracer);
+    byScope.set(scope, tracer);
   }
   return tracer;
 }

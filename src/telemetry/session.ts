@@ -1,0 +1,208 @@
+/**
+ * @module
+ * A telemetry session: what a CLI command (or one viewer run, or a test) opens around the
+ * traced program. It starts `@opentelemetry/sdk-node` with the processors in this order:
+ *
+ * 1. redaction safety net (scrubs remembered secrets before anyone sees the span);
+ * 2. the live bus ({@link LiveSpanProcessor}: span start and end events for the viewer);
+ * 3. the recorder behind {@link TelemetrySession.records} and the trace files;
+ * 4. OTLP export as the `OTEL_*` variables ask (batch, 200 ms delay), `console` if asked;
+ * 5. `--viewer URL`: OTLP/HTTP JSON to `<URL>/v1/traces` (batch, 50 ms delay, so spans arrive
+ *    as they end).
+ *
+ * `shutdown()` writes `--trace-file` / `--jaeger-file` first, then flushes the exporters. A dead
+ * collector costs at most the export timeout (2 s by default) and one warning line on stderr;
+ * `shutdown()` never throws and so never changes the exit code.
+ *
+ * Sessions may follow one another in one process (the viewer runs many runs; tests start and
+ * stop): each start clears the OpenTelemetry globals first, since the API silently refuses a
+ * second registration. Only one session is the global one at a time; starting a new one while
+ * another is open hands the globals to the new one.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import { LiveSpanProcessor } from './live-processor.js';
+import {
+  createOtlpExporter,
+  ForwardingSpanProcessor,
+  GuardedExporter,
+  planExport,
+  reasonOf,
+  RecordingSpanProcessor,
+  RedactionSpanProcessor,
+  resourceFromEnv,
+  ViewerSpanExporter,
+  viewerTracesUrl,
+  warnExportFailure,
+  warnOnce,
+  DEFAULT_EXPORT_TIMEOUT_MS,
+} from './sdk.js';
+import { writeTraceFile } from './trace-file.js';
+import { terminalSafe } from './tree-render.js';
+import type { SpanRecord } from './types.js';
+
+export interface TelemetryOptions {
+  /** Write the finished spans here as OTLP/JSON at shutdown. */
+  traceFile?: string;
+  /** Write the finished spans here as Jaeger UI JSON at shutdown. */
+  jaegerFile?: string;
+  /** A running novatrace viewer to send the spans to live (`http://127.0.0.1:8787`). */
+  viewerUrl?: string;
+  /** `service.name` unless `OTEL_SERVICE_NAME` says otherwise; default `novaclient`. */
+  serviceName?: string;
+  /** Where the `OTEL_*` variables are read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface TelemetrySession {
+  /** All spans finished so far (cloud spans included), in end order. */
+  records(): SpanRecord[];
+  /**
+   * Processors for another TracerProvider (the embedded mock cloud's), feeding this session's
+   * redaction, bus, recorder and exporters. Their `shutdown()` only flushes.
+   */
+  cloudSpanProcessors(): SpanProcessor[];
+  /**
+   * Writes the trace files, flushes the exporters and releases the globals. Bounded: a dead
+   * collector adds at most the export timeout (2 s by default). Prints at most one warning per
+   * failing endpoint or file. Never throws. Calling it again returns the same promise.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** Batch delay of the OTLP exporter (ms), unless `OTEL_BSP_SCHEDULE_DELAY` is set. */
+const OTLP_BATCH_DELAY_MS = 200;
+/** Batch delay of the `--viewer` exporter (ms): short, so the tree grows as spans end. */
+const VIEWER_BATCH_DELAY_MS = 50;
+
+let current: object | undefined;
+
+function clearGlobals(): void {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+}
+
+function batchDelay(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.OTEL_BSP_SCHEDULE_DELAY);
+  return env.OTEL_BSP_SCHEDULE_DELAY && Number.isFinite(value) && value >= 0
+    ? value
+    : OTLP_BATCH_DELAY_MS;
+}
+
+/**
+ * Starts telemetry for one run and registers it as the global OpenTelemetry setup.
+ * @param opts trace files, viewer URL, service name, environment
+ * @returns the session; always `await session.shutdown()` (in `finally`), or batched spans
+ *   are lost when a short process exits
+ * @example
+ * const session = startTelemetry({ traceFile: 'run.json', env: process.env });
+ * try { return await main(argv); } finally { await session.shutdown(); }
+ */
+export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
+  const env = opts.env ?? process.env;
+  const warn = (line: string) => warnOnce(line, line);
+  const plan = planExport(env);
+  plan.warnings.forEach(warn);
+
+  const recorder = new RecordingSpanProcessor();
+  const processors: SpanProcessor[] = [
+    new RedactionSpanProcessor(),
+    new LiveSpanProcessor(),
+    recorder,
+  ];
+  if (plan.otlp) {
+    const { exporter, url } = createOtlpExporter(plan.otlp, warn);
+    processors.push(
+      new BatchSpanProcessor({
+        exporter: new GuardedExporter(exporter, (err) => warnExportFailure(url, err)),
+        scheduledDelayMillis: batchDelay(env),
+        // Longer than the exporter's own timeout, so the exporter ends each attempt itself.
+        exportTimeoutMillis: plan.otlp.timeoutMillis + 1000,
+      })
+    );
+  }
+  if (plan.console)
+    processors.push(new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }));
+  if (opts.viewerUrl !== undefined) {
+    const url = viewerTracesUrl(opts.viewerUrl);
+    if (url === undefined) {
+      warn(
+        `novatrace: --viewer ${terminalSafe(opts.viewerUrl)} is not an http(s) URL; spans are not sent`
+      );
+    } else {
+      const viewer = new ViewerSpanExporter(url, DEFAULT_EXPORT_TIMEOUT_MS);
+      processors.push(
+        new BatchSpanProcessor({
+          exporter: new GuardedExporter(viewer, (err) => warnExportFailure(url, err)),
+          scheduledDelayMillis: VIEWER_BATCH_DELAY_MS,
+          exportTimeoutMillis: DEFAULT_EXPORT_TIMEOUT_MS + 1000,
+        })
+      );
+    }
+  }
+
+  // A second NodeSDK.start() in one process is silently ignored unless the globals are free.
+  clearGlobals();
+  const sdk = new NodeSDK({
+    resource: resourceFromEnv(env, opts.serviceName ?? 'novaclient'),
+    autoDetectResources: false,
+    spanProcessors: processors,
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [],
+  });
+  sdk.start();
+
+  let open = true;
+  let closing: Promise<void> | undefined;
+  const token = {};
+  current = token;
+
+  const writeFiles = async (): Promise<void> => {
+    const records = recorder.records();
+    const files: [string | undefined, 'otlp' | 'jaeger'][] = [
+      [opts.traceFile, 'otlp'],
+      [opts.jaegerFile, 'jaeger'],
+    ];
+    for (const [path, format] of files) {
+      if (path === undefined) continue;
+      try {
+        await writeTraceFile(path, records, format);
+      } catch (err) {
+        warn(`novatrace: could not write ${terminalSafe(path)}: ${reasonOf(err)}`);
+      }
+    }
+  };
+
+  const close = async (): Promise<void> => {
+    try {
+      await writeFiles();
+      await sdk.shutdown();
+    } catch (err) {
+      // The guarded exporters swallow their own failures; this is anything else.
+      warn(`novatrace: telemetry shutdown: ${reasonOf(err)} (the run itself is unaffected)`);
+    } finally {
+      open = false;
+      if (current === token) {
+        clearGlobals();
+        current = undefined;
+      }
+    }
+  };
+
+  return {
+    records: () => recorder.records(),
+    cloudSpanProcessors: () => [new ForwardingSpanProcessor(processors, () => open)],
+    shutdown: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
