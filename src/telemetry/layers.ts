@@ -111,6 +111,7 @@ export const EVENTS = {
   'pool created': { layer: 'urllib3' },
   'pool reused': { layer: 'urllib3' },
   'retry': { layer: 'urllib3' },
+  'pool redirect': { layer: 'urllib3' },
   'connection released': { layer: 'urllib3' },
 } as const satisfies Record<string, { layer: LayerKind }>;
 

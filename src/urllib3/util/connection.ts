@@ -1,0 +1,29 @@
+/**
+ * @module
+ * Is a pooled connection still usable?
+ * @see urllib3/util/connection.py (urllib3 1.13.1) is_connection_dropped
+ *
+ * Python polls the socket with a zero timeout: readable on an idle keep-alive socket means the
+ * server sent EOF (or garbage), so the connection is dropped. Our equivalent asks undici: its
+ * Client emits `disconnect` and reports `stats.connected === false` once it has processed the
+ * server's FIN. undici only processes the FIN when the event loop gets to the socket, so we
+ * give it one turn first; without that, reusing a socket in the same tick as the FIN fails
+ * with `UND_ERR_SOCKET other side closed` (shared/reference/otel-notes.md 2(c)), which
+ * requests' `Retry(0, read=False)` would surface as a ConnectionError.
+ */
+import type { HTTPConnection } from '../connection.js';
+
+/** Lets pending socket events (a FIN already received) reach undici's handlers. */
+function oneLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * True when the connection's socket was dropped by the other side. A closed connection
+ * (`sock` null) is not "dropped": it simply reconnects on its next request.
+ */
+export async function is_connection_dropped(conn: HTTPConnection): Promise<boolean> {
+  if (conn.sock === null) return false; // Connection already closed (such as by httplib).
+  await oneLoopTurn();
+  return conn.saw_disconnect();
+}
