@@ -104,6 +104,8 @@ interface WireState {
   readonly span: Span;
   readonly chunked: boolean;
   headersSentAt?: number;
+  /** Called when the whole request (head and body) is on the wire. */
+  onSent?: () => void;
 }
 
 /** Set synchronously around `client.request()`; `undici:request:create` fires inside that call. */
@@ -192,7 +194,9 @@ function subscribeChannels(): void {
   });
   diagnostics_channel.subscribe('undici:request:bodySent', (message) => {
     const { request } = message as DiagnosticsChannel.RequestBodySentMessage;
-    wireByRequest.get(request)?.span.addEvent('body sent');
+    const wire = wireByRequest.get(request);
+    wire?.span.addEvent('body sent');
+    wire?.onSent?.();
   });
   diagnostics_channel.subscribe('undici:request:headers', (message) => {
     const { request, response } = message as DiagnosticsChannel.RequestHeadersMessage;
@@ -275,6 +279,25 @@ function redactUrl(url: string): string {
 const WIRE_CODE = { file: 'src/urllib3/connection.ts', fn: 'HTTPConnection.request' } as const;
 
 // ---------------------------------------------------------------------------------------------
+// The read timeout, armed by us.
+//
+// Python sets the socket timeout to the read timeout once the request is sent, so a silent
+// server fails exactly after that many seconds. undici's headersTimeout/bodyTimeout use its
+// "fast timers", whose resolution is about one second (undici lib/util/timers.js,
+// RESOLUTION_MS), so a 0.05 s read timeout would fire up to a second late. We pass them to
+// undici and also arm a native timer from the moment the request is on the wire (headers) and
+// between body chunks (body); whichever fires first ends the exchange.
+
+/** The error our native read timer aborts an exchange with (code `NOVATRACE_READ_TIMEOUT`). */
+export class ReadTimeoutSignal extends Error {
+  readonly code = 'NOVATRACE_READ_TIMEOUT';
+  constructor(phase: 'headers' | 'body', ms: number) {
+    super(`no ${phase === 'headers' ? 'response headers' : 'body data'} within ${ms} ms`);
+    this.name = 'ReadTimeoutSignal';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The error table: undici -> urllib3.
 
 /** Where in one exchange an undici error happened. */
@@ -350,6 +373,7 @@ function undiciRepr(err: unknown): string {
  * | ECONNREFUSED... while connecting         | NewConnectionError("Failed to establish...") |
  * | UND_ERR_CONNECT_TIMEOUT                  | ConnectTimeoutError("Connection to H timed out") |
  * | UND_ERR_HEADERS_TIMEOUT / _BODY_TIMEOUT  | ReadTimeoutError("Read timed out.")          |
+ * | (our native read timer, see above)       | ReadTimeoutError("Read timed out.")          |
  * | UND_ERR_SOCKET, ECONNRESET... after connect | ProtocolError('Connection aborted.' / 'Connection broken: ...') |
  * | UND_ERR_INVALID_ARG (bad header...)      | ValueError (what http.client raises)         |
  * | TLS / certificate codes                  | SSLError                                     |
@@ -373,7 +397,7 @@ export function translate_undici_error(err: unknown, ctx: TranslateContext): Err
     // Python: ssl.SSLError / CertificateError while connecting -> urllib3 SSLError.
     return new SSLError([err instanceof Error ? err.message : String(err)], cause);
   }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'NOVATRACE_READ_TIMEOUT') {
     // Python: socket.timeout while reading -> ReadTimeoutError (connectionpool._raise_timeout,
     // or response.read with url None and a shorter message).
     if (ctx.phase === 'body') return new ReadTimeoutError(ctx.pool ?? null, null, 'Read timed out.', cause);
@@ -431,6 +455,7 @@ export class HTTPLibResponse {
   readonly will_close: boolean;
   readonly #body: Dispatcher.ResponseData['body'] | null;
   readonly #conn: HTTPConnection;
+  readonly #readMs: number;
   #closed = false;
 
   /** @internal */
@@ -440,7 +465,10 @@ export class HTTPLibResponse {
     headers: HeaderPairs;
     body: Dispatcher.ResponseData['body'] | null;
     conn: HTTPConnection;
+    /** Read timeout between body chunks, ms (0 = none). */
+    readMs?: number;
   }) {
+    this.#readMs = init.readMs ?? 0;
     this.status = init.status;
     this.reason = init.reason;
     this.headers = init.headers;
@@ -467,8 +495,22 @@ export class HTTPLibResponse {
       this.#finish();
       return;
     }
-    for await (const chunk of this.#body) {
-      yield chunk as Buffer;
+    const body = this.#body;
+    const iterator = body[Symbol.asyncIterator]();
+    for (;;) {
+      // Python: the socket's read timeout applies to each recv() of the body.
+      const timer =
+        this.#readMs > 0
+          ? setTimeout(() => body.destroy(new ReadTimeoutSignal('body', this.#readMs)), this.#readMs)
+          : undefined;
+      let step: IteratorResult<unknown>;
+      try {
+        step = await iterator.next();
+      } finally {
+        if (timer) clearTimeout(timer);
+      }
+      if (step.done) break;
+      yield step.value as Buffer;
     }
     this.#finish();
   }
@@ -695,8 +737,19 @@ export class HTTPConnection {
     propagation.inject(context.active(), carrier);
     for (const [name, value] of Object.entries(carrier)) headers.push(name, value);
 
-    const wire: WireState = { span, chunked: opts.chunked ?? false };
     const readMs = toUndiciMs(opts.read_timeout ?? DEFAULT_TIMEOUT);
+    const abort = new AbortController();
+    let readTimer: NodeJS.Timeout | undefined;
+    const wire: WireState = {
+      span,
+      chunked: opts.chunked ?? false,
+      onSent: () => {
+        // Python: sock.settimeout(read_timeout) once the request is sent, then getresponse().
+        if (readMs > 0 && !readTimer) {
+          readTimer = setTimeout(() => abort.abort(new ReadTimeoutSignal('headers', readMs)), readMs);
+        }
+      },
+    };
     let pending: Promise<Dispatcher.ResponseData>;
     pendingWire = wire;
     try {
@@ -707,6 +760,7 @@ export class HTTPConnection {
         body: toUndiciBody(opts.body ?? null),
         headersTimeout: readMs,
         bodyTimeout: readMs,
+        signal: abort.signal,
         responseHeaders: 'raw',
       } as Dispatcher.RequestOptions);
     } finally {
@@ -715,7 +769,9 @@ export class HTTPConnection {
     let data: Dispatcher.ResponseData;
     try {
       data = await pending;
+      if (readTimer) clearTimeout(readTimer);
     } catch (err) {
+      if (readTimer) clearTimeout(readTimer);
       const whileConnecting = this.#connectError !== null && this.#connectError === err;
       throw translate_undici_error(err, {
         phase: 'request',
@@ -737,6 +793,7 @@ export class HTTPConnection {
       headers: pairs,
       body: data.body,
       conn: this,
+      readMs,
     });
   }
 }
