@@ -94,6 +94,27 @@ describe('toJaegerJson', () => {
     });
   });
 
+  // What Jaeger UI's Upload needs to nest the spans (model/transform-trace-data.tsx and the
+  // span tree selector): a lower-case traceID, processes for every processID, a non-zero
+  // integer startTime, and the parent as a reference to a spanID of the same trace.
+  it('meets what Jaeger UI Upload relies on to build the tree', () => {
+    const [trace] = toJaegerJson(sampleTrace()).data;
+    expect(trace!.traceID).toMatch(/^[0-9a-f]{32}$/);
+    const ids = new Set(trace!.spans.map((s) => s.spanID));
+    const valueTypes = { string: 'string', bool: 'boolean', int64: 'number', float64: 'number' };
+    for (const s of trace!.spans) {
+      expect(trace!.processes[s.processID]?.serviceName).toBeTruthy();
+      expect(Number.isInteger(s.startTime) && s.startTime > 0).toBe(true);
+      expect(Number.isInteger(s.duration) && s.duration >= 0).toBe(true);
+      for (const ref of s.references) expect(ids.has(ref.spanID)).toBe(true);
+      for (const t of [...s.tags, ...s.logs.flatMap((l) => l.fields)]) {
+        expect(typeof t.value).toBe(valueTypes[t.type as keyof typeof valueTypes]);
+        if (t.type === 'int64') expect(Number.isInteger(t.value)).toBe(true);
+      }
+    }
+    expect(trace!.spans.filter((s) => s.references.length === 0)).toHaveLength(1);
+  });
+
   it('writes one trace per trace id', () => {
     const other = {
       ...span('c000000000000001', 'other', { start: 1, end: 2 }),
