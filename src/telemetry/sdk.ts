@@ -204,7 +204,15 @@ export function displayEndpoint(url: string): string {
 
 /** An error as a short single line with no secret in it. */
 export function reasonOf(err: unknown): string {
-  const text = err instanceof Error ? err.message || err.name : String(err ?? 'unknown error');
+  let text: string;
+  if (err instanceof AggregateError && !err.message && err.errors.length > 0) {
+    // Node's happy-eyeballs connect (IPv6 and IPv4 both refused) has no message of its own.
+    return reasonOf(err.errors[0]);
+  } else if (err instanceof Error) {
+    text = err.message || (err as NodeJS.ErrnoException).code || err.name;
+  } else {
+    text = String(err ?? 'unknown error');
+  }
   const line = scrubSecrets(text).replace(/\s+/g, ' ').trim();
   return terminalSafe(line.length > 200 ? `${line.slice(0, 199)}…` : line || 'unknown error');
 }

@@ -190,6 +190,11 @@ describe('displayEndpoint and reasonOf', () => {
     const reason = reasonOf(new Error('bad\n\u001b[31m s3cr3t-token-value\tthing'));
     expect(reason).toBe(`bad \\x1b[31m ${sha1Redact('s3cr3t-token-value')} thing`);
     expect(reasonOf(new Error('x'.repeat(500)))).toHaveLength(200);
+    const refused = Object.assign(new Error('connect ECONNREFUSED ::1:9'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(reasonOf(new AggregateError([refused], ''))).toBe('connect ECONNREFUSED ::1:9');
+    expect(reasonOf(Object.assign(new Error(''), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
   });
 });
 
