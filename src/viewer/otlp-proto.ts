@@ -1,0 +1,409 @@
+/**
+ * @module
+ * A small decoder for OTLP/HTTP protobuf trace requests (`ExportTraceServiceRequest`). It reads
+ * the protobuf wire format directly and produces the same object shape as the OTLP/JSON
+ * encoding (hex ids, decimal-string nanoseconds, integer enums), so one converter
+ * (`fromOtlpJson`) handles both content types.
+ *
+ * The schema below is written from the field numbers of opentelemetry-proto's
+ * `trace/v1/trace.proto`, `common/v1/common.proto`, `resource/v1/resource.proto` and
+ * `collector/trace/v1/trace_service.proto`; unknown fields are skipped as protobuf requires.
+ * Every read is bounds-checked: malformed input throws {@link ProtoDecodeError}, never crashes.
+ */
+
+/** Thrown for bytes that are not a well-formed `ExportTraceServiceRequest`. */
+export class ProtoDecodeError extends Error {
+  readonly code = 'OTLP_PROTO';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtoDecodeError';
+  }
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LEN = 2;
+const WIRE_FIXED32 = 5;
+const MAX_DEPTH = 32;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+class Reader {
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+  pos: number;
+  readonly end: number;
+
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = start;
+    this.end = end;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  varint(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new ProtoDecodeError('truncated varint');
+      const byte = this.buf[this.pos++] as number;
+      result |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return BigInt.asUintN(64, result);
+      shift += 7n;
+    }
+    throw new ProtoDecodeError('varint longer than 10 bytes');
+  }
+
+  uint32(): number {
+    const v = this.varint();
+    if (v > 0xffffffffn) throw new ProtoDecodeError('value does not fit in 32 bits');
+    return Number(v);
+  }
+
+  fixed64(): bigint {
+    if (this.pos + 8 > this.end) throw new ProtoDecodeError('truncated fixed64');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  fixed32(): number {
+    if (this.pos + 4 > this.end) throw new ProtoDecodeError('truncated fixed32');
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.end) throw new ProtoDecodeError('truncated double');
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  /** A length-delimited field: returns [start, end) and moves past it. */
+  span(): [number, number] {
+    const len = this.varint();
+    if (len > BigInt(this.end - this.pos)) throw new ProtoDecodeError('length runs past the end');
+    const start = this.pos;
+    this.pos += Number(len);
+    return [start, this.pos];
+  }
+
+  bytes(): Uint8Array {
+    const [s, e] = this.span();
+    return this.buf.subarray(s, e);
+  }
+
+  string(): string {
+    try {
+      return utf8.decode(this.bytes());
+    } catch {
+      throw new ProtoDecodeError('string field is not valid UTF-8');
+    }
+  }
+
+  sub(): Reader {
+    const [s, e] = this.span();
+    return new Reader(this.buf, s, e);
+  }
+
+  tag(): [field: number, wire: number] {
+    const key = this.uint32();
+    const field = key >>> 3;
+    if (field === 0) throw new ProtoDecodeError('field number 0');
+    return [field, key & 7];
+  }
+
+  skip(wire: number): void {
+    switch (wire) {
+      case WIRE_VARINT:
+        this.varint();
+        return;
+      case WIRE_FIXED64:
+        this.fixed64();
+        return;
+      case WIRE_LEN:
+        this.span();
+        return;
+      case WIRE_FIXED32:
+        this.fixed32();
+        return;
+      default:
+        throw new ProtoDecodeError(`unsupported wire type ${wire}`);
+    }
+  }
+}
+
+function expectWire(actual: number, expected: number, what: string): void {
+  if (actual !== expected) {
+    throw new ProtoDecodeError(`${what}: wire type ${actual}, expected ${expected}`);
+  }
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** Reads one message: `fields[n]` handles field n; other fields are skipped. */
+function message(
+  r: Reader,
+  fields: Record<number, (r: Reader, wire: number, out: JsonObject) => void>
+): JsonObject {
+  const out: JsonObject = {};
+  while (!r.done) {
+    const [field, wire] = r.tag();
+    const handler = fields[field];
+    if (handler) handler(r, wire, out);
+    else r.skip(wire);
+  }
+  return out;
+}
+
+function push(out: JsonObject, key: string, value: Json): void {
+  const list = out[key];
+  if (Array.isArray(list)) list.push(value);
+  else out[key] = [value];
+}
+
+function str(key: string) {
+  return (r: Reader, wire: number, out: JsonObject) => {
+    expectWire(wire, WIRE_LEN, key);
+    out[key] = r.string();
+  };
+}
+
+function u32(key: string) {
+  return (r: Reader, wire: number, out: JsonObject) => {
+    expectWire(wire, WIRE_VARINT, key);
+    out[key] = r.uint32();
+  };
+}
+
+function fixed64String(key: string) {
+  return (r: Reader, wire: number, out: JsonObject) => {
+    expectWire(wire, WIRE_FIXED64, key);
+    out[key] = r.fixed64().toString();
+  };
+}
+
+function hexBytes(key: string) {
+  return (r: Reader, wire: number, out: JsonObject) => {
+    expectWire(wire, WIRE_LEN, key);
+    const bytes = r.bytes();
+    if (bytes.length > 0) out[key] = hex(bytes);
+  };
+}
+
+function anyValue(r: Reader, depth: number): JsonObject {
+  if (depth > MAX_DEPTH) throw new ProtoDecodeError('values nested too deeply');
+  return message(r, {
+    1: (r, w, o) => {
+      expectWire(w, WIRE_LEN, 'stringValue');
+      o.stringValue = r.string();
+    },
+    2: (r, w, o) => {
+      expectWire(w, WIRE_VARINT, 'boolValue');
+      o.boolValue = r.varint() !== 0n;
+    },
+    3: (r, w, o) => {
+      expectWire(w, WIRE_VARINT, 'intValue');
+      o.intValue = BigInt.asIntN(64, r.varint()).toString();
+    },
+    4: (r, w, o) => {
+      expectWire(w, WIRE_FIXED64, 'doubleValue');
+      o.doubleValue = r.double();
+    },
+    5: (r, w, o) => {
+      expectWire(w, WIRE_LEN, 'arrayValue');
+      const inner = r.sub();
+      const values: Json[] = [];
+      message(inner, {
+        1: (r2, w2) => {
+          expectWire(w2, WIRE_LEN, 'arrayValue.values');
+          values.push(anyValue(r2.sub(), depth + 1));
+        },
+      });
+      o.arrayValue = { values };
+    },
+    6: (r, w, o) => {
+      expectWire(w, WIRE_LEN, 'kvlistValue');
+      const inner = r.sub();
+      const values: Json[] = [];
+      message(inner, {
+        1: (r2, w2) => {
+          expectWire(w2, WIRE_LEN, 'kvlistValue.values');
+          values.push(keyValue(r2.sub(), depth + 1));
+        },
+      });
+      o.kvlistValue = { values };
+    },
+    7: (r, w, o) => {
+      expectWire(w, WIRE_LEN, 'bytesValue');
+      o.bytesValue = base64(r.bytes());
+    },
+  });
+}
+
+function keyValue(r: Reader, depth = 0): JsonObject {
+  const kv = message(r, {
+    1: str('key'),
+    2: (r, w, o) => {
+      expectWire(w, WIRE_LEN, 'value');
+      o.value = anyValue(r.sub(), depth + 1);
+    },
+  });
+  if (kv.key === undefined) kv.key = '';
+  if (kv.value === undefined) kv.value = {};
+  return kv;
+}
+
+function attributes(key = 'attributes') {
+  return (r: Reader, wire: number, out: JsonObject) => {
+    expectWire(wire, WIRE_LEN, key);
+    push(out, key, keyValue(r.sub()));
+  };
+}
+
+function nested(key: string, decode: (r: Reader) => JsonObject, repeated: boolean) {
+  return (r: Reader, wire: number, out: JsonObject) => {
+    expectWire(wire, WIRE_LEN, key);
+    const value = decode(r.sub());
+    if (repeated) push(out, key, value);
+    else out[key] = value;
+  };
+}
+
+const decodeStatus = (r: Reader): JsonObject => message(r, { 2: str('message'), 3: u32('code') });
+
+const decodeEvent = (r: Reader): JsonObject =>
+  message(r, {
+    1: fixed64String('timeUnixNano'),
+    2: str('name'),
+    3: attributes(),
+    4: u32('droppedAttributesCount'),
+  });
+
+const decodeLink = (r: Reader): JsonObject =>
+  message(r, {
+    1: hexBytes('traceId'),
+    2: hexBytes('spanId'),
+    3: str('traceState'),
+    4: attributes(),
+    5: u32('droppedAttributesCount'),
+    6: (r, w, o) => {
+      expectWire(w, WIRE_FIXED32, 'flags');
+      o.flags = r.fixed32();
+    },
+  });
+
+const decodeSpan = (r: Reader): JsonObject => {
+  const span = message(r, {
+    1: hexBytes('traceId'),
+    2: hexBytes('spanId'),
+    3: str('traceState'),
+    4: hexBytes('parentSpanId'),
+    5: str('name'),
+    6: u32('kind'),
+    7: fixed64String('startTimeUnixNano'),
+    8: fixed64String('endTimeUnixNano'),
+    9: attributes(),
+    10: u32('droppedAttributesCount'),
+    11: nested('events', decodeEvent, true),
+    12: u32('droppedEventsCount'),
+    13: nested('links', decodeLink, true),
+    14: u32('droppedLinksCount'),
+    15: nested('status', decodeStatus, false),
+    16: (r, w, o) => {
+      expectWire(w, WIRE_FIXED32, 'flags');
+      o.flags = r.fixed32();
+    },
+  });
+  // proto3 leaves defaults off the wire; the JSON form the converter reads expects them.
+  span.name ??= '';
+  span.kind ??= 0;
+  span.startTimeUnixNano ??= '0';
+  span.endTimeUnixNano ??= '0';
+  span.status ??= {};
+  return span;
+};
+
+const decodeScope = (r: Reader): JsonObject =>
+  message(r, {
+    1: str('name'),
+    2: str('version'),
+    3: attributes(),
+    4: u32('droppedAttributesCount'),
+  });
+
+const decodeScopeSpans = (r: Reader): JsonObject =>
+  message(r, {
+    1: nested('scope', decodeScope, false),
+    2: nested('spans', decodeSpan, true),
+    3: str('schemaUrl'),
+  });
+
+const decodeResource = (r: Reader): JsonObject =>
+  message(r, { 1: attributes(), 2: u32('droppedAttributesCount') });
+
+const decodeResourceSpans = (r: Reader): JsonObject =>
+  message(r, {
+    1: nested('resource', decodeResource, false),
+    2: nested('scopeSpans', decodeScopeSpans, true),
+    3: str('schemaUrl'),
+  });
+
+/**
+ * Decodes an `ExportTraceServiceRequest` into its OTLP/JSON object form.
+ * @param bytes the (already decompressed) request body
+ * @returns `{ resourceSpans: [...] }` shaped like the JSON encoding
+ * @throws ProtoDecodeError with a short reason when the bytes are malformed
+ * @example
+ * const body = decodeTraceRequest(new Uint8Array(await req.arrayBuffer()));
+ * const records = fromOtlpJson(body);
+ */
+export function decodeTraceRequest(bytes: Uint8Array): { resourceSpans: JsonObject[] } {
+  const out = message(new Reader(bytes), {
+    1: nested('resourceSpans', decodeResourceSpans, true),
+  });
+  const list = out.resourceSpans;
+  return { resourceSpans: Array.isArray(list) ? (list as JsonObject[]) : [] };
+}
+
+/**
+ * Encodes a `google.rpc.Status` (code, message): the body of an OTLP/HTTP protobuf error reply.
+ */
+export function encodeRpcStatus(code: number, text: string): Uint8Array {
+  const msg = new TextEncoder().encode(text);
+  const parts: number[] = [];
+  const varint = (v: number) => {
+    let n = v >>> 0;
+    while (n > 0x7f) {
+      parts.push((n & 0x7f) | 0x80);
+      n >>>= 7;
+    }
+    parts.push(n);
+  };
+  parts.push((1 << 3) | WIRE_VARINT);
+  varint(code);
+  parts.push((2 << 3) | WIRE_LEN);
+  varint(msg.length);
+  const head = Uint8Array.from(parts);
+  const out = new Uint8Array(head.length + msg.length);
+  out.set(head, 0);
+  out.set(msg, head.length);
+  return out;
+}

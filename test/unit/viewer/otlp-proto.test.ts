@@ -1,0 +1,130 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { describe, expect, it } from 'vitest';
+import { fromOtlpJson } from '../../../src/telemetry/otlp-json.js';
+import {
+  decodeTraceRequest,
+  encodeRpcStatus,
+  ProtoDecodeError,
+} from '../../../src/viewer/otlp-proto.js';
+
+/** Real spans, serialised by OpenTelemetry's own protobuf encoder. */
+async function officialBytes(): Promise<Uint8Array> {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'novaclient' }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer('novatrace.urllib3', '0.1.0');
+  tracer.startActiveSpan('HTTPConnectionPool.urlopen', { kind: SpanKind.INTERNAL }, (parent) => {
+    const child = tracer.startSpan(
+      'PUT',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': 'PUT',
+          'server.port': 8774,
+          'http.request.resend_count': -1,
+          ratio: 0.25,
+          ok: true,
+          tags: ['a', 'b'],
+          '<img src=x onerror=alert(1)>': '<script>alert(1)</script>',
+        },
+      },
+      trace.setSpan(ROOT_CONTEXT, parent)
+    );
+    child.addEvent('pool hit', { 'novatrace.event': 'pool hit' });
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
+    child.end();
+    parent.end();
+  });
+  await provider.forceFlush();
+  const spans = exporter.getFinishedSpans();
+  const bytes = ProtobufTraceSerializer.serializeRequest(spans);
+  await provider.shutdown();
+  if (!bytes) throw new Error('serializer returned nothing');
+  return bytes;
+}
+
+describe('decodeTraceRequest', () => {
+  it('reads what the OpenTelemetry protobuf serializer writes', async () => {
+    const body = decodeTraceRequest(await officialBytes());
+    const records = fromOtlpJson(body);
+    expect(records).toHaveLength(2);
+    const put = records.find((r) => r.name === 'PUT');
+    const parent = records.find((r) => r.name === 'HTTPConnectionPool.urlopen');
+    expect(put?.kind).toBe('client');
+    expect(put?.parentSpanId).toBe(parent?.spanId);
+    expect(put?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(put?.service).toBe('novaclient');
+    expect(put?.scope).toBe('novatrace.urllib3');
+    expect(put?.attributes).toMatchObject({
+      'http.request.method': 'PUT',
+      'server.port': 8774,
+      'http.request.resend_count': -1,
+      ratio: 0.25,
+      ok: true,
+      tags: ['a', 'b'],
+      '<img src=x onerror=alert(1)>': '<script>alert(1)</script>',
+    });
+    expect(put?.events[0]?.name).toBe('pool hit');
+    expect(put?.status).toEqual({ code: 2, message: 'boom' });
+    expect(BigInt(put?.endTimeUnixNano ?? '0')).toBeGreaterThanOrEqual(
+      BigInt(put?.startTimeUnixNano ?? '1')
+    );
+  });
+
+  it('reads an empty request as no spans', () => {
+    expect(decodeTraceRequest(new Uint8Array(0))).toEqual({ resourceSpans: [] });
+  });
+
+  it.each([
+    ['a truncated body', (b: Uint8Array) => b.subarray(0, b.length - 7)],
+    ['a length that runs past the end', () => Uint8Array.from([0x0a, 0xff, 0x01, 0x00])],
+    ['a varint that never ends', () => new Uint8Array(12).fill(0xff)],
+    ['an unsupported wire type', () => Uint8Array.from([0x0b])],
+    ['field number zero', () => Uint8Array.from([0x02, 0x00])],
+    ['a wrong wire type for a known field', () => Uint8Array.from([0x08, 0x01])],
+  ])('throws ProtoDecodeError for %s', async (_label, make) => {
+    const bytes = make(await officialBytes());
+    expect(() => decodeTraceRequest(bytes)).toThrow(ProtoDecodeError);
+  });
+
+  it('refuses strings that are not UTF-8', () => {
+    // resourceSpans { scopeSpans { spans { name: 0xff 0xfe } } }
+    const span = [0x2a, 0x02, 0xff, 0xfe];
+    const scopeSpans = [0x12, span.length, ...span];
+    const resourceSpans = [0x12, scopeSpans.length, ...scopeSpans];
+    const bytes = Uint8Array.from([0x0a, resourceSpans.length, ...resourceSpans]);
+    expect(() => decodeTraceRequest(bytes)).toThrow(/UTF-8/);
+  });
+
+  it('refuses values nested deeper than it allows', () => {
+    // AnyValue { arrayValue { values: AnyValue { arrayValue { ... } } } }, 40 levels deep.
+    const varint = (n: number) => (n < 128 ? [n] : [(n & 0x7f) | 0x80, n >> 7]);
+    let deep: number[] = [0x0a, 0x01, 0x78];
+    for (let i = 0; i < 40; i++) {
+      const array = [0x0a, ...varint(deep.length), ...deep];
+      deep = [0x2a, ...varint(array.length), ...array];
+    }
+    const kv = [0x12, ...varint(deep.length), ...deep];
+    const spanBytes = [0x4a, ...varint(kv.length), ...kv];
+    const scopeSpans = [0x12, ...varint(spanBytes.length), ...spanBytes];
+    const resourceSpans = [0x12, ...varint(scopeSpans.length), ...scopeSpans];
+    const bytes = Uint8Array.from([0x0a, ...varint(resourceSpans.length), ...resourceSpans]);
+    expect(() => decodeTraceRequest(bytes)).toThrow(/nested too deeply/);
+  });
+});
+
+describe('encodeRpcStatus', () => {
+  it('writes code and message as google.rpc.Status fields 1 and 2', () => {
+    const bytes = encodeRpcStatus(3, 'bad');
+    expect([...bytes]).toEqual([0x08, 0x03, 0x12, 0x03, 0x62, 0x61, 0x64]);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { TraceStore } from '../../../src/viewer/trace-store.js';
+import { seedTrace, span, traceId } from './spans.js';
+
+describe('TraceStore', () => {
+  it('keeps the newest version of each span and summarises the trace', () => {
+    const store = new TraceStore();
+    const t = traceId();
+    const running = span(t, { id: 'a', name: 'nova volume-update', start: 0 });
+    expect(store.put(running, 'live')).toBe('added');
+    expect(store.summary(t)?.runningCount).toBe(1);
+    const ended = span(t, { id: 'a', name: 'nova volume-update', start: 0, end: 5 });
+    expect(store.put(ended, 'live')).toBe('updated');
+    const summary = store.summary(t);
+    expect(summary).toMatchObject({
+      rootName: 'nova volume-update',
+      spanCount: 1,
+      runningCount: 0,
+      source: 'live',
+    });
+    expect(summary?.durationMs).toBeCloseTo(5);
+    expect(store.spanCount).toBe(1);
+  });
+
+  it('ignores a start event that arrives after the end of the same span', () => {
+    const store = new TraceStore();
+    const t = traceId();
+    store.put(span(t, { id: 'a', name: 'x', start: 0, end: 1 }), 'live');
+    expect(store.put(span(t, { id: 'a', name: 'x', start: 0 }), 'live')).toBe('ignored');
+    expect(store.get(t)?.[0]?.endTimeUnixNano).toBeDefined();
+  });
+
+  it('evicts the oldest trace first once it holds more than maxTraces', () => {
+    const store = new TraceStore({ maxTraces: 2 });
+    const [a, b, c] = [traceId(), traceId(), traceId()];
+    const evicted: string[] = [];
+    store.onEvict((id) => evicted.push(id));
+    store.putAll(seedTrace(a), 'live');
+    store.putAll(seedTrace(b), 'live');
+    store.putAll(seedTrace(c), 'live');
+    expect(store.has(a)).toBe(false);
+    expect(store.has(b)).toBe(true);
+    expect(store.has(c)).toBe(true);
+    expect(evicted).toEqual([a]);
+    expect(store.list().map((s) => s.traceId)).toEqual([c, b]);
+    expect(store.stats.evictedTraces).toBe(1);
+  });
+
+  it('evicts whole traces to stay under maxSpans, never the trace being written', () => {
+    const store = new TraceStore({ maxSpans: 8 });
+    const [a, b] = [traceId(), traceId()];
+    store.putAll(seedTrace(a), 'live'); // 6 spans
+    store.putAll(seedTrace(b, { warm: true }), 'live'); // 5 spans: a must go
+    expect(store.has(a)).toBe(false);
+    expect(store.get(b)).toHaveLength(5);
+    expect(store.spanCount).toBe(5);
+  });
+
+  it('refuses spans of a single trace beyond the span budget instead of dropping the trace', () => {
+    const store = new TraceStore({ maxSpans: 3 });
+    const t = traceId();
+    const spans = Array.from({ length: 5 }, (_, i) =>
+      span(t, { id: i, name: `s${i}`, start: i, end: i + 1 })
+    );
+    store.putAll(spans, 'otlp');
+    expect(store.get(t)).toHaveLength(3);
+    expect(store.stats.droppedSpans).toBe(2);
+  });
+
+  it('returns spans by start time and labels traces', () => {
+    const store = new TraceStore();
+    const t = traceId();
+    store.putAll([...seedTrace(t)].reverse(), 'file');
+    expect(store.get(t)?.map((s) => s.name)[0]).toBe('nova volume-update');
+    store.annotate(t, { label: 'happy', runId: 'run-1', source: 'startup' });
+    expect(store.summary(t)).toMatchObject({
+      label: 'happy',
+      runId: 'run-1',
+      source: 'startup',
+      errorCount: 0,
+    });
+  });
+
+  it('rejects bounds that are not positive integers', () => {
+    expect(() => new TraceStore({ maxTraces: 0 })).toThrow(RangeError);
+    expect(() => new TraceStore({ maxSpans: 1.5 })).toThrow(RangeError);
+  });
+});
