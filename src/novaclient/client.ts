@@ -19,6 +19,7 @@ import {
   HTTPAdapter,
   Session,
   request as requests_request,
+  with_resend_count,
   type RequestKwargs,
   type Response,
 } from '../requests/index.js';
@@ -519,7 +520,10 @@ export class HTTPClient {
             this.keyring_saved = false;
             await this.authenticate();
             this.#setToken(headers);
-            return await this._time_request(full, method, { ...kwargs });
+            // Ours: the wire span of the retry carries http.request.resend_count = 1.
+            return await with_resend_count(1, () =>
+              this._time_request(full, method, { ...kwargs })
+            );
           } catch (second) {
             if (second instanceof Unauthorized) {
               decision('retry also 401: raise the first error');

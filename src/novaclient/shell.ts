@@ -49,6 +49,11 @@ export interface ShellOptions {
   client?: Partial<HTTPClientOptions>;
   /** Python's `with cs:` — one plain session for the whole run. */
   open_session?: boolean;
+  /**
+   * Run with this client instead of building one from the options (e.g. two runs sharing a
+   * pooled client and its token). The shell sets its microversion and leaves it open.
+   */
+  cs?: Client;
 }
 
 /** Python's SystemExit from argparse: a usage error (2) with its text. */
@@ -503,31 +508,36 @@ export class OpenStackComputeShell {
 
     const debug = this.#flag(parsed, 'debug');
     const stderr = this.#io.stderr;
-    const cs = new Client({
-      user: os_username || null,
-      user_id: os_user_id || null,
-      password: os_password,
-      projectid: os_project_name || null,
-      tenant_id: os_project_id || null,
-      auth_url: os_auth_url,
-      insecure: this.#flag(parsed, 'insecure'),
-      cacert: this.#value(parsed, 'os_cacert') || null,
-      timeout,
-      region_name: this.#value(parsed, 'os_region_name') || null,
-      endpoint_type: this.#value(parsed, 'os_endpoint_type'),
-      service_type: 'compute',
-      timings: this.#flag(parsed, 'timings'),
-      bypass_url: this.#value(parsed, 'bypass_url') || null,
-      http_log_debug: debug,
-      api_version: api_version.is_latest() ? new APIVersion('2.0') : api_version,
-      user_domain_name: this.#value(parsed, 'os_user_domain_name') || null,
-      user_domain_id: this.#value(parsed, 'os_user_domain_id') || null,
-      project_domain_name: this.#value(parsed, 'os_project_domain_name') || null,
-      project_domain_id: this.#value(parsed, 'os_project_domain_id') || null,
-      logger: (line) => stderr.write(`${line}\n`),
-      print: (line) => out.write(`${line}\n`),
-      ...this.#opts.client,
-    });
+    const given = this.#opts.cs;
+    const initial_version = api_version.is_latest() ? new APIVersion('2.0') : api_version;
+    const cs =
+      given ??
+      new Client({
+        user: os_username || null,
+        user_id: os_user_id || null,
+        password: os_password,
+        projectid: os_project_name || null,
+        tenant_id: os_project_id || null,
+        auth_url: os_auth_url,
+        insecure: this.#flag(parsed, 'insecure'),
+        cacert: this.#value(parsed, 'os_cacert') || null,
+        timeout,
+        region_name: this.#value(parsed, 'os_region_name') || null,
+        endpoint_type: this.#value(parsed, 'os_endpoint_type'),
+        service_type: 'compute',
+        timings: this.#flag(parsed, 'timings'),
+        bypass_url: this.#value(parsed, 'bypass_url') || null,
+        http_log_debug: debug,
+        api_version: initial_version,
+        user_domain_name: this.#value(parsed, 'os_user_domain_name') || null,
+        user_domain_id: this.#value(parsed, 'os_user_domain_id') || null,
+        project_domain_name: this.#value(parsed, 'os_project_domain_name') || null,
+        project_domain_id: this.#value(parsed, 'os_project_domain_id') || null,
+        logger: (line) => stderr.write(`${line}\n`),
+        print: (line) => out.write(`${line}\n`),
+        ...this.#opts.client,
+      });
+    if (given) given.api_version = initial_version;
     this.cs = cs;
     if (this.#opts.open_session) cs.open_session();
 
@@ -552,7 +562,8 @@ export class OpenStackComputeShell {
 
       if (cs.client.timings) this._dump_timings([...this.times, ...cs.client.get_timings()]);
     } finally {
-      await cs.client.close();
+      // A client the caller gave us stays open (its pool and token are the point).
+      if (!given) await cs.client.close();
     }
   }
 

@@ -138,9 +138,11 @@ export async function record_time<T>(
   fn: () => Promise<T>
 ): Promise<T> {
   if (!enabled) return fn();
-  const start = Date.now() / 1000;
+  // Python: time.time(); performance gives the sub-millisecond part Date.now() lacks.
+  const now = () => (performance.timeOrigin + performance.now()) / 1000;
+  const start = now();
   const result = await fn();
-  times.push([args.join(' '), start, Date.now() / 1000]);
+  times.push([args.join(' '), start, now()]);
   return result;
 }
 

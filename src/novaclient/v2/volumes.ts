@@ -26,6 +26,10 @@ export class VolumeManager extends Manager {
   override resource_class = Volume;
   declare readonly api: VolumeApi;
 
+  constructor(api: VolumeApi) {
+    super(api);
+  }
+
   /**
    * PUTs `{"volumeAttachment": {"volumeId": <new volume>}}` to
    * `/servers/<server>/os-volume_attachments/<attached volume>`; Nova swaps the volumes (or,

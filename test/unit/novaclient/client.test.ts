@@ -24,7 +24,12 @@ interface Scripted {
 }
 
 const wire = vi.hoisted(() => ({
-  sent: [] as Array<{ method: string; url: string; kwargs: Record<string, unknown>; via: string }>,
+  sent: [] as Array<{
+    method: string;
+    url: string;
+    kwargs: { headers?: Record<string, string>; [key: string]: unknown };
+    via: string;
+  }>,
   answers: [] as Array<{ status: number; headers?: Record<string, string>; text?: string }>,
   sessions: 0,
   mounts: [] as string[],
@@ -47,7 +52,7 @@ vi.mock('../../../src/requests/index.js', () => {
     wire.sent.push({
       method,
       url,
-      kwargs: { ...kwargs, headers: { ...(kwargs['headers'] as object) } },
+      kwargs: { ...kwargs, headers: { ...(kwargs['headers'] as Record<string, string>) } },
       via,
     });
     const next = wire.answers.shift();
@@ -76,6 +81,7 @@ vi.mock('../../../src/requests/index.js', () => {
     Session,
     request: async (method: string, url: string, kwargs: Record<string, unknown> = {}) =>
       answer(method, url, kwargs, 'requests.request'),
+    with_resend_count: <T>(_count: number, fn: () => Promise<T>) => fn(),
   };
 });
 

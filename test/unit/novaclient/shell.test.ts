@@ -36,7 +36,8 @@ vi.mock('../../../src/requests/index.js', () => {
     async close() {}
   }
   class HTTPAdapter {}
-  return { request, Session, HTTPAdapter, ConnectionError };
+  const with_resend_count = <T>(_count: number, fn: () => Promise<T>) => fn();
+  return { request, Session, HTTPAdapter, ConnectionError, with_resend_count };
 });
 
 const { main } = await import('../../../src/novaclient/shell.js');
