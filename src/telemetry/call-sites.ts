@@ -5,7 +5,7 @@
  * works the same under tsx, vitest and compiled output, and cannot drift from the code (a test
  * checks that every layer has exactly one call site).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayerName } from './layers.js';
@@ -28,7 +28,7 @@ const CALL = /layerSpan\(\s*\n?\s*'([^']+)'/g;
 let index: Map<string, CallSite[]> | undefined;
 
 function listTs(dir: string): string[] {
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
