@@ -51,6 +51,7 @@ import {
   get_environ_proxies,
   requote_uri,
   should_bypass_proxies,
+  urlsplit,
 } from './utils.js';
 
 /** How many redirects a Session follows before TooManyRedirects. */
@@ -186,16 +187,14 @@ export abstract class SessionRedirectMixin {
           let url = resp.headers.get('location') ?? '';
           let method = req.method ?? 'GET';
           // Handle redirection without scheme (RFC 1808 section 4).
-          if (url.startsWith('//')) {
-            const scheme = parse_url(resp.url).scheme ?? 'http';
-            url = `${scheme}:${url}`;
-          }
+          if (url.startsWith('//')) url = `${urlsplit(resp.url).scheme}:${url}`;
           // The scheme should be lower case...
-          const parsed = parse_url(url);
-          if (parsed.scheme) url = parsed.scheme.toLowerCase() + url.slice(parsed.scheme.length);
+          const parsed = urlsplit(url);
+          const schemeLength = url.indexOf(':');
+          if (parsed.scheme && schemeLength > 0) url = parsed.scheme + url.slice(schemeLength);
           // Facilitate relative 'location' headers, as allowed by RFC 7231 (absolute URI
           // relative to the request URI).
-          if (!parsed.host) url = new URL(requote_uri(url), resp.url).toString();
+          if (!parsed.netloc) url = new URL(requote_uri(url), resp.url).toString();
           else url = requote_uri(url);
           prepared_request.url = url;
 
@@ -262,8 +261,8 @@ export abstract class SessionRedirectMixin {
     const url = prepared_request.url ?? '';
     if (headers.has('Authorization')) {
       // If we get redirected to a new host, we should strip out any authentication headers.
-      const original = parse_url(response.request.url ?? '').host;
-      const redirect = parse_url(url).host;
+      const original = urlsplit(response.request.url ?? '').hostname;
+      const redirect = urlsplit(url).hostname;
       if (original !== redirect) {
         headers.delete('Authorization');
         decision('redirect: Authorization dropped', `Authorization dropped: ${original} -> ${redirect}`);

@@ -233,6 +233,52 @@ function addressInNetwork(ip: string, net: string): boolean {
   return (ipToInt(ip) & mask) === (ipToInt(netaddr) & mask);
 }
 
+/** The parts of Python's `urllib.parse.urlsplit` (stdlib rules, unlike urllib3's parse_url). */
+export interface SplitResult {
+  scheme: string;
+  netloc: string;
+  path: string;
+  query: string;
+  fragment: string;
+  /** Lower-cased host without userinfo and port, or null. */
+  hostname: string | null;
+}
+
+/** Python's `urlsplit`: a netloc only after `//`; `hostname` is lower-cased. */
+export function urlsplit(url: string): SplitResult {
+  let rest = url;
+  let scheme = '';
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
+  if (m && m[1]) {
+    scheme = m[1].toLowerCase();
+    rest = rest.slice(m[0].length);
+  }
+  let netloc = '';
+  if (rest.startsWith('//')) {
+    const end = rest.slice(2).search(/[/?#]/);
+    netloc = end < 0 ? rest.slice(2) : rest.slice(2, end + 2);
+    rest = end < 0 ? '' : rest.slice(end + 2);
+  }
+  let fragment = '';
+  const hash = rest.indexOf('#');
+  if (hash >= 0) {
+    fragment = rest.slice(hash + 1);
+    rest = rest.slice(0, hash);
+  }
+  let query = '';
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    query = rest.slice(q + 1);
+    rest = rest.slice(0, q);
+  }
+  const hostPort = netloc.slice(netloc.lastIndexOf('@') + 1);
+  let hostname: string | null = hostPort.startsWith('[')
+    ? hostPort.slice(1, hostPort.indexOf(']'))
+    : hostPort.split(':')[0] ?? '';
+  hostname = hostname ? hostname.toLowerCase() : null;
+  return { scheme, netloc, path: rest, query, fragment, hostname };
+}
+
 /** Adds `new_scheme://` to a URL that has none. */
 export function prepend_scheme_if_needed(url: string, new_scheme: string): string {
   const hasScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url);
