@@ -454,9 +454,8 @@ export class OpenStackComputeShell {
     }
     unrecognized.push(...parsed.positionals.slice(3));
     if (unrecognized.length > 0) {
-      throw this.#usageError(`unrecognized arguments: ${unrecognized.join(' ')}`, {
-        withDot: dotKnown,
-      });
+      // argparse: leftovers are reported by the main parser, with the main usage (as nova does).
+      throw this.#usageError(`unrecognized arguments: ${unrecognized.join(' ')}`, null);
     }
     const [server, attachment_id, new_volume] = parsed.positionals as [string, string, string];
 
@@ -546,9 +545,10 @@ export class OpenStackComputeShell {
         cs.api_version = await discover_version(cs.client, api_version);
         decision('microversion discovered', `2.latest -> ${cs.api_version.get_string()}`);
         if (parsed.deleteOnTermination && cs.api_version.compare(new APIVersion('2.85')) < 0) {
-          throw this.#usageError(`unrecognized arguments: ${parsed.deleteOnTermination.flag}`, {
-            withDot: false,
-          });
+          throw this.#usageError(
+            `unrecognized arguments: ${parsed.deleteOnTermination.flag}`,
+            null
+          );
         }
       }
 

@@ -230,6 +230,27 @@ describe('main (volume-update against the mock cloud)', () => {
     ).toBe('2.latest -> 2.92');
   });
 
+  it('with a bypass URL sends the first call without a token, then authenticates on the 401', async () => {
+    // Seed behaviour: HTTPClient starts with management_url = bypass_url, so _cs_request does
+    // not authenticate first; the 401 path gets the token (and keeps the bypass URL).
+    const r = await run(
+      [
+        '--os-endpoint-override',
+        cloud.computeUrl,
+        'volume-update',
+        servers.vm1.id,
+        volumes.attached.id,
+        volumes.spare.id,
+      ],
+      envFor(cloud.authUrlV3)
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const keys = await eventKeys('HTTPClient._cs_request');
+    expect(keys).not.toContain('no management_url: authenticate');
+    expect(keys.filter((k) => k === '401: re-authenticate and retry')).toHaveLength(1);
+  });
+
   it('keeps the password and token out of the --debug output and every span', async () => {
     const r = await run(
       ['--debug', 'volume-update', servers.vm1.id, volumes.attached.id, volumes.spare.id],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Manager, Resource, StrWithMeta } from '../../../src/novaclient/base.js';
+import type { Resource } from '../../../src/novaclient/base.js';
+import { Manager, StrWithMeta } from '../../../src/novaclient/base.js';
 import { APIVersion } from '../../../src/novaclient/api_versions.js';
 import { NotFound } from '../../../src/novaclient/exceptions.js';
 import { ServerManager } from '../../../src/novaclient/v2/servers.js';

@@ -29,7 +29,11 @@ export class FakeApiClient implements ApiHttpClient {
   lastPutBody: unknown = undefined;
   #n = 0;
 
-  constructor(readonly servers: FakeServer[]) {}
+  readonly servers: FakeServer[];
+
+  constructor(servers: FakeServer[]) {
+    this.servers = servers;
+  }
 
   async get(url: string): Promise<[ResponseLike, unknown]> {
     this.calls.push(`GET ${url}`);

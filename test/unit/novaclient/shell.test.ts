@@ -343,8 +343,9 @@ describe('OpenStackComputeShell.main', () => {
   it('treats --delete-on-termination below 2.85 as an unrecognized argument (exit 2)', async () => {
     const r = await run(['volume-update', '--delete-on-termination', 'a', 'b', 'c']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      "usage: nova volume-update <server> <attachment> <volume>\nerror: unrecognized arguments: --delete-on-termination\nTry 'nova volume-update --help' for more information.\n"
+    expect(r.stderr).toMatch(/^usage: nova \[--version\]/);
+    expect(r.stderr).toContain(
+      "error: unrecognized arguments: --delete-on-termination\nTry 'nova --help' for more information.\n"
     );
     expect(wire.sent).toEqual([]);
   });

@@ -1,0 +1,109 @@
+/**
+ * `novatrace volume-update` end to end in-process: common flags, telemetry session, the nova
+ * shell over loopback to the mock cloud, the trace file and the terminal tree.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, startCloud, type RunningCloud } from '../../../src/cloud/index.js';
+import { splitCommonFlags, volumeUpdateCommand } from '../../../src/commands/volume-update.js';
+
+let cloud: RunningCloud;
+let dir: string;
+
+beforeAll(async () => {
+  cloud = await startCloud();
+  dir = await mkdtemp(join(tmpdir(), 'novatrace-vu-'));
+});
+
+afterAll(async () => {
+  await cloud.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('splitCommonFlags', () => {
+  it('takes out the common flags in both spellings and keeps the rest in order', () => {
+    expect(
+      splitCommonFlags([
+        '--trace-file',
+        't.json',
+        '--os-auth-url',
+        'u',
+        '--jaeger-file=j.json',
+        '--tree',
+        'a',
+        '--viewer',
+        'http://v',
+      ])
+    ).toEqual({
+      telemetry: { traceFile: 't.json', jaegerFile: 'j.json', viewerUrl: 'http://v' },
+      tree: true,
+      rest: ['--os-auth-url', 'u', 'a'],
+    });
+  });
+
+  it('reports a flag without its value', () => {
+    expect(splitCommonFlags(['--trace-file'])).toEqual({
+      error: 'argument --trace-file: expected one argument',
+    });
+    expect(splitCommonFlags(['--viewer', '--tree'])).toEqual({
+      error: 'argument --viewer: expected one argument',
+    });
+  });
+});
+
+describe('volumeUpdateCommand', () => {
+  it('runs the update, writes the trace file without secrets, and prints the tree', async () => {
+    const { servers, volumes, credentials } = FIXTURES;
+    const traceFile = join(dir, 'run.json');
+    let stdout = '';
+    let stderr = '';
+    const code = await volumeUpdateCommand(
+      ['--trace-file', traceFile, '--tree', servers.vm1.id, volumes.attached.id, volumes.spare.id],
+      {
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
+        env: {
+          OS_AUTH_URL: cloud.authUrlV3,
+          OS_USERNAME: credentials.username,
+          OS_PASSWORD: credentials.password,
+          OS_PROJECT_NAME: credentials.projectName,
+          OTEL_TRACES_EXPORTER: 'none',
+          NO_COLOR: '1',
+        },
+      }
+    );
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('nova volume-update');
+    expect(stderr).toContain('HTTPClient._cs_request');
+    const text = await readFile(traceFile, 'utf8');
+    expect(text).toContain('"nova volume-update"');
+    expect(text).toContain('VolumeManager.update_server_volume');
+    expect(text).not.toContain('"secret"');
+    expect(text).not.toContain('password\\": \\"secret');
+  });
+
+  it('exits 2 with a usage line for a common flag without value', async () => {
+    let stderr = '';
+    const code = await volumeUpdateCommand(['--jaeger-file'], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: {},
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('error: argument --jaeger-file: expected one argument');
+  });
+
+  it('passes usage errors of the nova shell through as exit 2', async () => {
+    let stderr = '';
+    const code = await volumeUpdateCommand(['only-one'], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: { OTEL_TRACES_EXPORTER: 'none' },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: novatrace volume-update <server> <attachment> <volume>');
+  });
+});
