@@ -56,7 +56,8 @@ async function eventKeys(name: string): Promise<string[]> {
     .flatMap((s) => s.events.map((e) => String(e.attributes?.['novatrace.event'] ?? e.name)));
 }
 
-describe('main (volume-update against the mock cloud)', () => {
+// volume-update against the mock cloud
+describe('main', () => {
   it('swaps the volume of a server given by id (Keystone v3)', async () => {
     const r = await run(
       ['volume-update', servers.vm1.id, volumes.attached.id, volumes.spare.id],
@@ -269,7 +270,8 @@ describe('main (volume-update against the mock cloud)', () => {
   });
 });
 
-describe('main with a given client (ShellOptions.cs)', () => {
+// ShellOptions.cs: runs sharing one client
+describe('main', () => {
   it('reuses the token and the pooled session across two runs', async () => {
     const cs = new Client({
       user: credentials.username,
@@ -309,7 +311,7 @@ describe('main with a given client (ShellOptions.cs)', () => {
   });
 });
 
-describe('HTTPClient._get_session (over loopback)', () => {
+describe('HTTPClient._get_session', () => {
   it('creates one session per service URL with connection_pool and reuses it', async () => {
     const client = new HTTPClient({
       user: credentials.username,

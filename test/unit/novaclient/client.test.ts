@@ -214,7 +214,6 @@ describe('HTTPClient._cs_request', () => {
   });
 
   it('re-authenticates after a 401, sending tenantId learned from the first token, and retries once', async () => {
-    // upstream: test_http.py test_refused_call? no: test_auth_failure / "retry after 401"
     wire.answers.push(v2Token('tok-1'), unauthorized, v2Token('tok-2'), {
       status: 202,
       headers: { 'x-openstack-request-id': 'req-ok' },
@@ -342,6 +341,7 @@ describe('HTTPClient._v3_auth', () => {
 
 describe('HTTPClient.request', () => {
   it('raises ConnectionRefused for the legacy 400 whose body says so', async () => {
+    // upstream: test_http.py ClientTest.test_connection_refused
     wire.answers.push(v2Token('t'), { status: 400, text: 'Connection refused by upstream' });
     const err = await client()
       .get('/x')
@@ -351,6 +351,7 @@ describe('HTTPClient.request', () => {
   });
 
   it('raises BadRequest for an ordinary 400', async () => {
+    // upstream: test_http.py ClientTest.test_bad_request
     wire.answers.push(v2Token('t'), {
       status: 400,
       headers: { 'x-compute-request-id': 'req-b' },
@@ -383,7 +384,6 @@ describe('HTTPClient.request', () => {
 
 describe('HTTPClient.http_log_req', () => {
   it('writes the curl line with sorted headers and {SHA1} token and password', async () => {
-    // upstream: test_http.py test_client_logger / test_log_req
     wire.answers.push(v2Token('gAAAA-token-xyz'), { status: 202, text: '' });
     const lines: string[] = [];
     const c = client({ http_log_debug: true, logger: (l) => lines.push(l), insecure: true });

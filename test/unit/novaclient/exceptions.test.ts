@@ -51,6 +51,7 @@ describe('from_response', () => {
     }
   );
 
+  // upstream: test_http.py ClientTest.test_unknown_server_error
   it.each([500, 503, 418])('gives a plain ClientException for %i', (status) => {
     const exc = from_response(response(status), null, '/x');
     expect(exc.constructor).toBe(ClientException);
@@ -114,6 +115,7 @@ describe('from_response', () => {
   });
 
   it('reads Retry-After into retry_after for RateLimit and OverLimit only', () => {
+    // upstream: test_http.py test_retry_after_request, _no_headers, _non_supporting_exc
     const rate = from_response(response(429, { 'Retry-After': '30' }), null, '/x') as RateLimit;
     expect(rate).toBeInstanceOf(RetryAfterException);
     expect(rate.retry_after).toBe(30);
