@@ -174,7 +174,7 @@ function body(i: number): unknown {
 }
 
 describe('HTTPClient._cs_request', () => {
-  // upstream: novaclient/tests/unit/test_http.py test_get_call / test_auth_call
+  // upstream: novaclient/tests/unit/test_http.py ClientTest.test_get (headers of a GET)
   it('authenticates lazily with v2.0, then sends the call to the catalog URL with the token', async () => {
     wire.answers.push(v2Token('tok-1'), {
       status: 200,
