@@ -1,0 +1,391 @@
+/**
+ * @module
+ * The viewer's Hono app: the page, the live event stream, in-process runs with step mode, the
+ * OTLP receiver, trace download and upload, the read-only source pane and the trace library.
+ * `createViewerApp` wires the parts; `serveCommand` (command.ts) puts it on a socket.
+ */
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
+import { spanBus as defaultBus, type SpanBus } from '../telemetry/span-bus.js';
+import type { SpanRecord } from '../telemetry/types.js';
+import { buildWebAssets, type WebAssets } from './assets.js';
+import { DEFAULT_CODEC, type TraceCodec } from './codec.js';
+import { EventHub } from './event-hub.js';
+import { TraceLibrary } from './library.js';
+import { encodeRpcStatus } from './otlp-proto.js';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  decodeContent,
+  otlpEncoding,
+  parseTraceRequest,
+  readLimited,
+  ReceiveError,
+} from './otlp-receiver.js';
+import { RunError, RunManager, type ScenarioRunner } from './runs.js';
+import { hostGuard, SECURITY_HEADERS, sameOriginJson } from './security.js';
+import { SourceFiles } from './source-files.js';
+import { TraceStore, type TraceStoreOptions } from './trace-store.js';
+import type { ScenarioLine, TraceSource, TracesOpened, ViewerEvent } from './types.js';
+
+/** Biggest trace file the page may open through `POST /api/traces` (bytes). */
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+/** OTLP batches bigger than this are announced as one resync rather than span by span. */
+const LIVE_BATCH_LIMIT = 500;
+const TRACE_ID = /^[0-9a-f]{16,32}$/;
+
+export interface ViewerOptions {
+  /** Where live span events come from (default: the process-wide {@link defaultBus}). */
+  readonly bus?: SpanBus;
+  /** Trace format converters (default: the telemetry area's). */
+  readonly codec?: TraceCodec;
+  /** The scenario list for the picker. */
+  readonly scenarios?: () => readonly ScenarioLine[];
+  /** Runs one scenario in-process (cloud already bound); without it, runs answer 503. */
+  readonly runScenario?: ScenarioRunner;
+  readonly store?: TraceStoreOptions;
+  /** `POST /v1/traces` size limit, before and after gunzip (default 4 MiB). */
+  readonly maxBodyBytes?: number;
+  /** `POST /api/traces` size limit (default 32 MiB). */
+  readonly maxFileBytes?: number;
+  /** The package root holding `src/`, `web/` and `traces/` (default: this package). */
+  readonly packageRoot?: string;
+  /** The recorded-trace folder (default `<packageRoot>/traces`). */
+  readonly libraryDir?: string;
+  /** Refuse Host headers other than loopback names (default true). */
+  readonly loopbackOnly?: boolean;
+  /** Per-browser event queue bound and heartbeat interval. */
+  readonly sse?: { readonly maxQueue?: number; readonly heartbeatMs?: number };
+  /** Supplies the page assets (default: build `web/` with esbuild on first use). */
+  readonly assets?: () => Promise<WebAssets>;
+  /** Step-mode pause limit, see {@link RunManager}. */
+  readonly pauseTimeoutMs?: number;
+}
+
+export interface ViewerApp {
+  readonly app: Hono;
+  readonly store: TraceStore;
+  readonly hub: EventHub;
+  readonly runs: RunManager;
+  /** Builds the page assets now (the server awaits it before listening). */
+  ready(): Promise<void>;
+  /** Adds spans as if they had arrived over OTLP or from a file (startup traces, tests). */
+  ingest(records: readonly SpanRecord[], source: TraceSource, label?: string): string[];
+  /** Unsubscribes from the bus, aborts runs, ends every event stream. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the viewer app.
+ * @example
+ * const viewer = createViewerApp({ runScenario: (name) => runScenario(name, { cloud }) });
+ * const res = await viewer.app.request('/healthz');
+ */
+export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
+  const bus = opts.bus ?? defaultBus;
+  const codec = opts.codec ?? DEFAULT_CODEC;
+  const root = opts.packageRoot ?? PACKAGE_ROOT;
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxFile = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const heartbeatMs = opts.sse?.heartbeatMs ?? 15_000;
+  const scenarios = opts.scenarios ?? (() => []);
+  const store = new TraceStore(opts.store);
+  const hub = new EventHub({ maxQueue: opts.sse?.maxQueue });
+  const sources = new SourceFiles(root);
+  const library = new TraceLibrary(opts.libraryDir ?? join(root, 'traces'));
+  let assets: Promise<WebAssets> | undefined;
+  const loadAssets = () => {
+    assets ??= (opts.assets ?? (() => buildWebAssets(join(root, 'web'))))();
+    assets.catch(() => {
+      assets = undefined;
+    });
+    return assets;
+  };
+
+  const runs = new RunManager({
+    runScenario:
+      opts.runScenario ??
+      (() => Promise.reject(new Error('in-process runs are not available in this viewer'))),
+    scenarioNames: () => scenarios().map((s) => s.name),
+    pauseTimeoutMs: opts.pauseTimeoutMs,
+    onState: (run) => hub.publish({ type: 'run-state', run }),
+    onTrace: (traceId, run) => store.annotate(traceId, { label: run.scenario, runId: run.runId }),
+  });
+
+  const offBus = bus.subscribe((event) => {
+    if (store.put(event.span, 'live') === 'ignored') return;
+    hub.publish(event);
+  });
+
+  function ingest(records: readonly SpanRecord[], source: TraceSource, label?: string): string[] {
+    const ids = store.putAll(records, source);
+    if (label) for (const id of ids) store.annotate(id, { label });
+    if (records.length > LIVE_BATCH_LIMIT || source === 'file' || source === 'startup') {
+      hub.resyncAll();
+    } else {
+      for (const span of records) {
+        if (store.has(span.traceId)) hub.publish({ type: 'span-end', span });
+      }
+    }
+    return ids;
+  }
+
+  const app = new Hono();
+  app.use('*', hostGuard(opts.loopbackOnly ?? true));
+  app.use('*', async function securityHeaders(c, next) {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
+  app.notFound((c) =>
+    c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404)
+  );
+
+  // --- the page -------------------------------------------------------------------------
+  const page = async (c: Context) => {
+    const a = await loadAssets();
+    return c.html(a.html, 200, { 'cache-control': 'no-cache' });
+  };
+  app.get('/', page);
+  app.get('/index.html', page);
+  app.get('/assets/app.js', async (c) => {
+    const a = await loadAssets();
+    return c.body(a.js, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+      etag: `"${a.version}"`,
+    });
+  });
+  app.get('/assets/app.css', async (c) => {
+    const a = await loadAssets();
+    return c.body(a.css, 200, {
+      'content-type': 'text/css; charset=utf-8',
+      'cache-control': 'no-cache',
+      etag: `"${a.version}"`,
+    });
+  });
+  app.get('/assets/icon.svg', async (c) => {
+    const a = await loadAssets();
+    return c.body(a.icon, 200, {
+      'content-type': 'image/svg+xml',
+      'cache-control': 'max-age=3600',
+    });
+  });
+  app.get('/favicon.ico', (c) => c.redirect('/assets/icon.svg', 301));
+
+  app.get('/healthz', (c) =>
+    c.json({
+      ok: true,
+      traces: store.traceCount,
+      spans: store.spanCount,
+      limits: { maxTraces: store.maxTraces, maxSpans: store.maxSpans },
+      ...store.stats,
+      clients: hub.size,
+      activeRun: runs.active()?.runId ?? null,
+    })
+  );
+
+  // --- live events ----------------------------------------------------------------------
+  app.get('/api/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const client = hub.connect();
+      stream.onAbort(() => hub.disconnect(client));
+      const resync = (reason: 'hello' | 'dropped'): ViewerEvent => ({
+        type: 'resync',
+        reason: reason === 'hello' ? 'hello' : client.dropped > 0 ? 'dropped' : 'bulk',
+        traces: store.list(),
+        runs: runs.list(),
+      });
+      await stream.writeSSE({
+        event: 'resync',
+        data: JSON.stringify(resync('hello')),
+        retry: 2000,
+      });
+      for (;;) {
+        const item = await client.next(heartbeatMs);
+        if (item === undefined || stream.aborted) break;
+        if (item === 'idle') await stream.write(': keep-alive\n\n');
+        else if (item === 'resync') {
+          await stream.writeSSE({ event: 'resync', data: JSON.stringify(resync('dropped')) });
+        } else await stream.writeSSE({ event: item.type, data: JSON.stringify(item) });
+      }
+      hub.disconnect(client);
+    })
+  );
+
+  // --- scenarios and runs ---------------------------------------------------------------
+  app.get('/api/scenarios', (c) =>
+    c.json(scenarios().map(({ name, summary }) => ({ name, summary })))
+  );
+  app.get('/api/runs', (c) => c.json(runs.list()));
+  app.get('/api/runs/:id', (c) => {
+    const run = runs.get(c.req.param('id'));
+    return run ? c.json(run) : c.json({ error: 'no such run' }, 404);
+  });
+  app.post('/api/runs', sameOriginJson(), async (c) => {
+    const body = await readJson(c, 64 * 1024);
+    if (!isRecord(body) || typeof body.scenario !== 'string') {
+      return c.json({ error: 'expected {"scenario": "<name>", "step": true|false}' }, 400);
+    }
+    if (body.step !== undefined && typeof body.step !== 'boolean') {
+      return c.json({ error: '"step" must be true or false' }, 400);
+    }
+    if (!opts.runScenario) return c.json({ error: 'in-process runs are not available here' }, 503);
+    const started = await runs.start(body.scenario, body.step === true);
+    return c.json(started, 202);
+  });
+  for (const action of ['next', 'continue', 'abort'] as const) {
+    app.post(`/api/runs/:id/${action}`, sameOriginJson(), (c) => {
+      const id = c.req.param('id');
+      const state =
+        action === 'next'
+          ? runs.next(id)
+          : action === 'continue'
+            ? runs.resume(id)
+            : runs.abort(id);
+      return c.json(state);
+    });
+  }
+
+  // --- stored traces --------------------------------------------------------------------
+  app.get('/api/traces', (c) => c.json(store.list()));
+  app.get('/api/traces/:traceId/records', (c) => {
+    const spans = traceOr404(c);
+    return spans instanceof Response ? spans : c.json(spans);
+  });
+  app.get('/api/traces/:traceId/jaeger', (c) => {
+    const spans = traceOr404(c);
+    if (spans instanceof Response) return spans;
+    return download(c, codec.toJaegerJson(spans), `trace-${c.req.param('traceId')}.jaeger.json`);
+  });
+  app.get('/api/traces/:traceId', (c) => {
+    const spans = traceOr404(c);
+    if (spans instanceof Response) return spans;
+    return download(c, codec.toOtlpJson(spans), `trace-${c.req.param('traceId')}.otlp.json`);
+  });
+  app.post('/api/traces', sameOriginJson(), async (c) => {
+    const bytes = await readLimited(c.req.raw, maxFile);
+    const text = new TextDecoder('utf-8').decode(bytes);
+    let records: SpanRecord[];
+    try {
+      records = codec.readTraceFile(text);
+    } catch (err) {
+      return c.json({ error: `cannot read this trace file: ${(err as Error).message}` }, 400);
+    }
+    if (records.length === 0) return c.json({ error: 'the file holds no spans' }, 400);
+    const name = c.req.header('x-file-name');
+    const label = name && /^[\w .()-]{1,120}$/.test(name) ? name : undefined;
+    const traceIds = ingest(records, 'file', label);
+    const answer: TracesOpened = { traceIds, spans: records.length };
+    return c.json(answer, 201);
+  });
+
+  // --- OTLP/HTTP receiver ---------------------------------------------------------------
+  app.post('/v1/traces', async (c) => {
+    const encoding = otlpEncoding(c.req.header('content-type'));
+    const fail = (status: 400 | 403 | 413 | 415, message: string) =>
+      encoding === 'protobuf'
+        ? c.body(
+            encodeRpcStatus(status === 413 ? 8 : 3, message) as Uint8Array<ArrayBuffer>,
+            status,
+            {
+              'content-type': 'application/x-protobuf',
+            }
+          )
+        : c.json({ code: status === 413 ? 8 : 3, message }, status);
+    const origin = c.req.header('origin');
+    const site = c.req.header('sec-fetch-site');
+    if (
+      (site && site !== 'same-origin' && site !== 'none') ||
+      (origin && origin !== new URL(c.req.url).origin)
+    ) {
+      return fail(403, 'browsers on other origins may not post spans here');
+    }
+    if (!encoding) {
+      return fail(415, 'expected Content-Type application/json or application/x-protobuf');
+    }
+    let records: SpanRecord[];
+    try {
+      const raw = await readLimited(c.req.raw, maxBody);
+      const bytes = await decodeContent(raw, c.req.header('content-encoding'), maxBody);
+      records = parseTraceRequest(bytes, encoding, (body) => codec.fromOtlpJson(body));
+    } catch (err) {
+      if (err instanceof ReceiveError) return fail(err.status, err.message);
+      throw err;
+    }
+    ingest(records, 'otlp');
+    return encoding === 'protobuf'
+      ? c.body(new Uint8Array(0), 200, { 'content-type': 'application/x-protobuf' })
+      : c.json({}, 200);
+  });
+
+  // --- source pane and library ----------------------------------------------------------
+  app.get('/api/source', async (c) => {
+    const file = c.req.query('file') ?? '';
+    const source = await sources.read(file);
+    if (!source)
+      return c.json({ error: `not an allowed source file: '${file.slice(0, 200)}'` }, 404);
+    return c.json(source, 200, { 'cache-control': 'no-cache' });
+  });
+  app.get('/api/library', (c) => {
+    const summaries = new Map(scenarios().map((s) => [s.name, s.summary]));
+    return c.json(library.list(summaries));
+  });
+  app.get('/api/library/:name', async (c) => {
+    const text = await library.read(c.req.param('name'));
+    if (text === undefined) return c.json({ error: 'no such recorded trace' }, 404);
+    return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof RunError) return c.json({ error: err.message }, err.status);
+    if (err instanceof ReceiveError) return c.json({ error: err.message }, err.status);
+    process.stderr.write(`novatrace viewer: ${err.stack ?? String(err)}\n`);
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  function traceOr404(c: Context): SpanRecord[] | Response {
+    const id = c.req.param('traceId') ?? '';
+    const spans = TRACE_ID.test(id) ? store.get(id) : undefined;
+    return (
+      spans ?? c.json({ error: `no trace '${id.slice(0, 64)}' (it may have been evicted)` }, 404)
+    );
+  }
+
+  return {
+    app,
+    store,
+    hub,
+    runs,
+    ingest,
+    async ready() {
+      await loadAssets();
+    },
+    async close() {
+      offBus();
+      await runs.close();
+      hub.closeAll();
+    },
+  };
+}
+
+function download(c: Context, body: unknown, filename: string): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (c.req.query('download') !== undefined) {
+    headers['content-disposition'] = `attachment; filename="${filename}"`;
+  }
+  return c.body(JSON.stringify(body), 200, headers);
+}
+
+async function readJson(c: Context, limit: number): Promise<unknown> {
+  const bytes = await readLimited(c.req.raw, limit);
+  try {
+    return JSON.parse(new TextDecoder('utf-8').decode(bytes)) as unknown;
+  } catch {
+    throw new ReceiveError(400, 'body is not valid JSON');
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,97 @@
+/**
+ * @module
+ * The page's calls to its own server (same origin, JSON) and the live event stream.
+ */
+import type { SpanRecord } from '../src/telemetry/types.js';
+import type {
+  LibraryEntry,
+  RunStarted,
+  RunState,
+  ScenarioLine,
+  TraceSummary,
+  TracesOpened,
+  ViewerEvent,
+} from '../src/viewer/types.js';
+
+/** An answer other than 2xx, with the server's message. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin', ...init });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    const message =
+      body && typeof body === 'object' && 'error' in body
+        ? String(body.error)
+        : `${res.status} ${res.statusText}`;
+    throw new ApiError(res.status, message);
+  }
+  return body as T;
+}
+
+function post<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  return call<T>(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body ?? {}),
+  });
+}
+
+export const api = {
+  scenarios: () => call<ScenarioLine[]>('/api/scenarios'),
+  traces: () => call<TraceSummary[]>('/api/traces'),
+  records: (traceId: string) =>
+    call<SpanRecord[]>(`/api/traces/${encodeURIComponent(traceId)}/records`),
+  library: () => call<LibraryEntry[]>('/api/library'),
+  libraryText: async (name: string) => {
+    const res = await fetch(`/api/library/${encodeURIComponent(name)}`);
+    if (!res.ok) throw new ApiError(res.status, `cannot load ${name}`);
+    return res.text();
+  },
+  source: (file: string) =>
+    call<{ file: string; text: string; lines: number }>(
+      `/api/source?file=${encodeURIComponent(file)}`
+    ),
+  startRun: (scenario: string, step: boolean) => post<RunStarted>('/api/runs', { scenario, step }),
+  step: (runId: string, action: 'next' | 'continue' | 'abort') =>
+    post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}),
+  openFile: (text: string, name: string) =>
+    post<TracesOpened>('/api/traces', text, {
+      'x-file-name': name.replace(/[^\w .()-]/g, '_').slice(0, 120),
+    }),
+  otlpUrl: (traceId: string) => `/api/traces/${encodeURIComponent(traceId)}?download`,
+  jaegerUrl: (traceId: string) => `/api/traces/${encodeURIComponent(traceId)}/jaeger?download`,
+};
+
+/** Subscribes to `/api/events`; returns the close function. EventSource reconnects by itself. */
+export function connectEvents(
+  onEvent: (event: ViewerEvent) => void,
+  onStatus: (connected: boolean) => void
+): () => void {
+  const source = new EventSource('/api/events');
+  const handle = (e: MessageEvent<string>) => {
+    try {
+      onEvent(JSON.parse(e.data) as ViewerEvent);
+    } catch {
+      // A frame we cannot read is skipped; the next resync repairs the state.
+    }
+  };
+  for (const type of ['span-start', 'span-end', 'run-state', 'resync'] as const) {
+    source.addEventListener(type, handle as EventListener);
+  }
+  source.addEventListener('open', () => onStatus(true));
+  source.addEventListener('error', () => onStatus(false));
+  return () => source.close();
+}

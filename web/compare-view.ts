@@ -1,0 +1,202 @@
+/**
+ * @module
+ * Two traces side by side, aligned layer by layer. Each row carries a marker with a symbol and a
+ * word (never colour alone): `=` same, `≠` decided differently, `−` only in A, `+` only in B;
+ * the differing decisions are listed with their narration.
+ */
+import type { TraceSummary } from '../src/viewer/types.js';
+import { compareTrees, type CompareRow, type CompareSide } from './compare-model.js';
+import { h, replace } from './dom.js';
+import { clockTime, formatDelta, formatMs } from './format.js';
+import { lang, t } from './i18n.js';
+import type { SpanNode } from './model.js';
+import { eventNarration } from './narration.js';
+
+export interface CompareCallbacks {
+  /** `value` is a trace id, or `traceId:spanId` for one run inside a trace. */
+  pick(side: 'a' | 'b', value: string): void;
+  select(side: 'a' | 'b', node: SpanNode): void;
+}
+
+/** One choice of the A/B pickers. */
+export interface CompareOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** One side, ready to compare. */
+export interface SideView {
+  readonly value: string;
+  readonly title: string;
+  readonly side: CompareSide;
+}
+
+const MARK: Record<CompareRow['kind'], string> = {
+  same: '=',
+  changed: '≠',
+  'only-a': '−',
+  'only-b': '+',
+};
+const WORD = { same: 'same', changed: 'changed', 'only-a': 'onlyA', 'only-b': 'onlyB' } as const;
+
+export function traceLabel(s: TraceSummary): string {
+  const name = s.label ? `${s.label} · ${s.rootName}` : s.rootName;
+  return `${clockTime(s.startTimeUnixNano)} ${name} (${s.traceId.slice(0, 8)})`;
+}
+
+export class CompareView {
+  readonly el: HTMLElement;
+  readonly #cb: CompareCallbacks;
+
+  constructor(cb: CompareCallbacks) {
+    this.#cb = cb;
+    this.el = h('div', { class: 'compare' });
+  }
+
+  show(
+    options: readonly CompareOption[],
+    a: SideView | undefined,
+    b: SideView | undefined,
+    picked: { a?: string; b?: string },
+    selected: { side: 'a' | 'b'; spanId: string } | undefined
+  ): void {
+    const picker = (side: 'a' | 'b', current: string | undefined) =>
+      h(
+        'label',
+        { class: `pick pick-${side}` },
+        h('span', { class: 'side-tag' }, side.toUpperCase()),
+        h(
+          'select',
+          {
+            'aria-label': `${t('compare')} ${side.toUpperCase()}`,
+            onchange: (e: Event) => this.#cb.pick(side, (e.target as HTMLSelectElement).value),
+          },
+          h('option', { value: '' }, '—'),
+          ...options.map((o) =>
+            h('option', { value: o.value, selected: o.value === current }, o.label)
+          )
+        )
+      );
+    const head = h('div', { class: 'compare-head' }, picker('a', picked.a), picker('b', picked.b));
+    if (!a || !b) {
+      replace(this.el, head, h('p', { class: 'muted pad' }, t('pickTwo')));
+      return;
+    }
+    const result = compareTrees(a.side, b.side);
+    const L = lang();
+    const diffs = result.rows.filter((r) => r.kind !== 'same');
+    const story = diffs.slice(0, 8).map((r) => {
+      const name = (r.a ?? r.b)?.span.name ?? '';
+      const parts: string[] = [];
+      if (r.kind === 'only-a') parts.push(`${t('onlyA')}`);
+      if (r.kind === 'only-b') parts.push(`${t('onlyB')}`);
+      const keys = [
+        ...r.eventsOnlyA.map((k) => ['A', k] as const),
+        ...r.eventsOnlyB.map((k) => ['B', k] as const),
+      ];
+      return h(
+        'li',
+        null,
+        h('span', { class: `mark mark-${r.kind}` }, MARK[r.kind]),
+        ' ',
+        h('code', null, name),
+        parts.length ? ` (${parts.join(', ')})` : '',
+        keys.length
+          ? h(
+              'ul',
+              null,
+              ...keys.map(([side, k]) => {
+                const n = eventNarration(k);
+                return h(
+                  'li',
+                  null,
+                  h('span', { class: 'side-tag' }, side),
+                  ' ',
+                  h('strong', null, k),
+                  n ? ` — ${n[L]}` : ''
+                );
+              })
+            )
+          : null
+      );
+    });
+    const rows = result.rows.map((r, i) => this.#row(r, i, selected));
+    replace(
+      this.el,
+      head,
+      h(
+        'div',
+        { class: 'compare-summary', role: 'status' },
+        h('p', null, t('compareSummary', result.onlyA, result.onlyB, result.changed, result.same)),
+        story.length ? h('ul', { class: 'diff-story' }, ...story) : null
+      ),
+      h(
+        'div',
+        { class: 'compare-grid', role: 'table', 'aria-label': t('compare') },
+        h(
+          'div',
+          { class: 'crow chead', role: 'row' },
+          h('span', { role: 'columnheader', class: 'c-mark' }, ''),
+          h('span', { role: 'columnheader', class: 'c-name' }, `A · ${a.title}`),
+          h('span', { role: 'columnheader', class: 'c-dur' }, t('duration')),
+          h('span', { role: 'columnheader', class: 'c-name' }, `B · ${b.title}`),
+          h('span', { role: 'columnheader', class: 'c-dur' }, t('duration')),
+          h('span', { role: 'columnheader', class: 'c-delta' }, 'Δ')
+        ),
+        ...rows
+      )
+    );
+  }
+
+  #row(
+    r: CompareRow,
+    i: number,
+    selected: { side: 'a' | 'b'; spanId: string } | undefined
+  ): HTMLElement {
+    const cell = (side: 'a' | 'b', node: SpanNode | undefined) => {
+      if (!node) return h('span', { class: 'c-name empty', role: 'cell' }, '');
+      const only = side === 'a' ? r.eventsOnlyA : r.eventsOnlyB;
+      const isSel = selected?.side === side && selected.spanId === node.id;
+      return h(
+        'button',
+        {
+          class: `c-name lane-${node.lane}${isSel ? ' selected' : ''}`,
+          role: 'cell',
+          style: { paddingLeft: `${6 + r.depth * 14}px` },
+          onclick: () => this.#cb.select(side, node),
+          dataset: { spanId: node.id },
+        },
+        h('i', { class: 'chip', 'aria-hidden': 'true' }),
+        h('span', { class: 'label' }, node.span.name),
+        ...only.map((k) => h('span', { class: 'pill diff' }, k)),
+        node.span.status.code === 2
+          ? h('span', { class: 'status is-error' }, `✖ ${t('error')}`)
+          : null
+      );
+    };
+    const dur = (node: SpanNode | undefined) =>
+      h(
+        'span',
+        { class: 'c-dur', role: 'cell' },
+        node && node.endMs !== undefined ? formatMs(node.endMs - node.startMs) : ''
+      );
+    return h(
+      'div',
+      { class: `crow k-${r.kind}`, role: 'row', dataset: { kind: r.kind, index: String(i) } },
+      h(
+        'span',
+        { class: `c-mark mark mark-${r.kind}`, role: 'cell', title: t(WORD[r.kind]) },
+        `${MARK[r.kind]} ${t(WORD[r.kind])}`
+      ),
+      cell('a', r.a),
+      dur(r.a),
+      cell('b', r.b),
+      dur(r.b),
+      h(
+        'span',
+        { class: 'c-delta', role: 'cell' },
+        r.deltaMs !== undefined ? formatDelta(r.deltaMs) : ''
+      )
+    );
+  }
+}

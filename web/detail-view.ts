@@ -1,0 +1,206 @@
+/**
+ * @module
+ * The detail pane of the selected span: its name, layer and status, the narration of the layer
+ * and of each decision it took (in the chosen language), the exception with its Python class,
+ * every event with its time relative to the span start, and all attributes. Every value is a
+ * text node.
+ */
+import type { SpanRecord } from '../src/telemetry/types.js';
+import { h, replace, type Child } from './dom.js';
+import { clockTime, formatMs, nanosDiffMs } from './format.js';
+import { lang, t } from './i18n.js';
+import { errorOf, eventKey, showValue, type LaneKey, type SpanNode } from './model.js';
+import { EXTRA_NARRATION, eventNarration, layerNarration, type Narration } from './narration.js';
+
+/** The narration for a span: its layer's, or the wire's / the cloud's / a generic one. */
+export function spanNarration(span: SpanRecord, lane: LaneKey): Narration {
+  if (span.scope === 'novatrace.cli' && span.name.startsWith('scenario '))
+    return EXTRA_NARRATION.scenario;
+  return (
+    layerNarration(span.name) ??
+    (lane === 'wire'
+      ? EXTRA_NARRATION.wire
+      : lane === 'cloud'
+        ? EXTRA_NARRATION.cloud
+        : EXTRA_NARRATION.other)
+  );
+}
+
+const LANE_LABEL: Record<LaneKey, string> = {
+  novaclient: 'novaclient',
+  requests: 'requests',
+  urllib3: 'urllib3',
+  wire: 'wire (HTTP)',
+  cloud: 'cloud (server)',
+  other: 'other',
+};
+
+export function laneLabel(lane: LaneKey): string {
+  return LANE_LABEL[lane];
+}
+
+export class DetailView {
+  readonly el: HTMLElement;
+
+  constructor() {
+    this.el = h('div', { class: 'detail-inner' });
+  }
+
+  /** Shows a span (or the welcome card when `node` is undefined). */
+  show(node: SpanNode | undefined, welcome: () => Child): void {
+    if (!node) {
+      replace(this.el, welcome());
+      return;
+    }
+    const span = node.span;
+    const L = lang();
+    const running = node.endMs === undefined;
+    const err = errorOf(span);
+    const narr = spanNarration(span, node.lane);
+    const decisions = span.events.filter((e) => eventKey(e.attributes));
+    replace(
+      this.el,
+      h(
+        'header',
+        { class: 'detail-head' },
+        h('h2', { class: 'span-name', title: span.name }, span.name),
+        h(
+          'div',
+          { class: 'badges' },
+          h(
+            'span',
+            { class: `lane-badge lane-${node.lane}` },
+            h('i', { class: 'chip', 'aria-hidden': 'true' }),
+            laneLabel(node.lane)
+          ),
+          h('span', { class: 'badge' }, span.kind),
+          running
+            ? h('span', { class: 'badge is-running' }, `● ${t('running')}`)
+            : err
+              ? h('span', { class: 'badge is-error' }, `✖ ${t('error')}`)
+              : h('span', { class: 'badge is-ok' }, `✔ ${t('ok')}`),
+          h('span', { class: 'badge' }, running ? '…' : formatMs((node.endMs ?? 0) - node.startMs))
+        )
+      ),
+      h(
+        'section',
+        { class: 'narration', 'aria-label': t('narration') },
+        h('h3', null, t('narration')),
+        h('p', { lang: L }, narr[L]),
+        decisions.length > 0
+          ? h(
+              'ul',
+              { class: 'decisions' },
+              ...decisions.map((e) => {
+                const key = eventKey(e.attributes) as string;
+                const n = eventNarration(key);
+                return h(
+                  'li',
+                  null,
+                  h('strong', { class: 'decision-key' }, key),
+                  n ? h('span', { lang: L }, ` — ${n[L]}`) : null
+                );
+              })
+            )
+          : null,
+        err ? h('p', { lang: L, class: 'muted' }, EXTRA_NARRATION.exception[L]) : null
+      ),
+      err
+        ? h(
+            'section',
+            { class: 'exception', 'aria-label': t('exception') },
+            h('h3', null, `✖ ${t('exception')}`),
+            h('p', null, h('code', { class: 'ex-type' }, err.type)),
+            h('p', { class: 'ex-message' }, err.message),
+            err.stack
+              ? h(
+                  'details',
+                  null,
+                  h('summary', null, 'stack'),
+                  h('pre', { class: 'stack' }, err.stack)
+                )
+              : null
+          )
+        : null,
+      span.events.length > 0
+        ? h(
+            'section',
+            { class: 'events', 'aria-label': t('events') },
+            h('h3', null, `${t('events')} (${span.events.length})`),
+            h(
+              'ol',
+              { class: 'event-list' },
+              ...span.events.map((e) => {
+                const key = eventKey(e.attributes);
+                const rel = nanosDiffMs(e.timeUnixNano, span.startTimeUnixNano);
+                const attrs = Object.entries(e.attributes).filter(
+                  ([k]) => k !== 'novatrace.event' && k !== 'novatrace.layer'
+                );
+                return h(
+                  'li',
+                  { class: e.name === 'exception' ? 'ev ev-error' : 'ev' },
+                  h(
+                    'span',
+                    { class: 'ev-time', title: t('relTime', formatMs(rel)) },
+                    `+${formatMs(rel)}`
+                  ),
+                  h('span', { class: 'ev-name' }, e.name),
+                  key && key !== e.name ? h('span', { class: 'pill' }, key) : null,
+                  attrs.length > 0
+                    ? h(
+                        'dl',
+                        { class: 'kv small' },
+                        ...attrs.flatMap(([k, v]) => [
+                          h('dt', null, k),
+                          h('dd', null, showValue(v)),
+                        ])
+                      )
+                    : null
+                );
+              })
+            )
+          )
+        : null,
+      h(
+        'section',
+        { class: 'attributes', 'aria-label': t('attributes') },
+        h('h3', null, t('attributes')),
+        h(
+          'dl',
+          { class: 'kv' },
+          h('dt', null, 'span id'),
+          h('dd', null, span.spanId),
+          h('dt', null, 'trace id'),
+          h('dd', null, span.traceId),
+          span.parentSpanId ? [h('dt', null, 'parent'), h('dd', null, span.parentSpanId)] : null,
+          h('dt', null, t('service')),
+          h('dd', null, span.service),
+          h('dt', null, 'scope'),
+          h('dd', null, span.scope),
+          h('dt', null, t('started')),
+          h('dd', null, `${clockTime(span.startTimeUnixNano)} (+${formatMs(node.startMs)})`),
+          ...Object.keys(span.attributes)
+            .sort(attrOrder)
+            .flatMap((k) => [
+              h('dt', null, k),
+              h('dd', null, showValue(span.attributes[k] as never)),
+            ]),
+          span.status.message
+            ? [h('dt', null, 'status.message'), h('dd', null, span.status.message)]
+            : null
+        )
+      )
+    );
+  }
+}
+
+function attrRank(key: string): number {
+  if (key.startsWith('code.')) return 0;
+  if (key.startsWith('novatrace.')) return 1;
+  if (key.startsWith('http.') || key.startsWith('url.') || key.startsWith('server.')) return 2;
+  return 3;
+}
+
+function attrOrder(a: string, b: string): number {
+  return attrRank(a) - attrRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}

@@ -1,0 +1,163 @@
+/**
+ * @module
+ * The page's own labels in English and Japanese (the narration of layers and events lives in
+ * narration.ts). `t(key)` reads the current language.
+ */
+import type { Lang } from './narration.js';
+
+const STRINGS = {
+  tagline: { en: 'nova volume-update, layer by layer', ja: 'nova volume-update を層ごとに' },
+  run: { en: 'Run', ja: '実行' },
+  runThis: { en: 'Run “{0}”', ja: '「{0}」を実行' },
+  stepMode: { en: 'Step mode', ja: 'ステップ実行' },
+  predict: { en: 'Predict first', ja: '先に予想' },
+  next: { en: 'Next', ja: '次へ' },
+  continue: { en: 'Continue', ja: '続行' },
+  abort: { en: 'Abort', ja: '中止' },
+  openFile: { en: 'Open file…', ja: 'ファイルを開く…' },
+  downloadOtlp: { en: 'OTLP/JSON', ja: 'OTLP/JSON' },
+  downloadJaeger: { en: 'Jaeger JSON', ja: 'Jaeger JSON' },
+  download: { en: 'Download ▾', ja: 'ダウンロード ▾' },
+  compare: { en: 'Compare', ja: '比較' },
+  tree: { en: 'Call tree', ja: '呼び出しツリー' },
+  help: { en: 'Keyboard help', ja: 'キーボード操作' },
+  theme: { en: 'Theme', ja: 'テーマ' },
+  scenarios: { en: 'Scenarios', ja: 'シナリオ' },
+  traces: { en: 'Traces', ja: 'トレース' },
+  library: { en: 'Recorded traces', ja: '記録済みトレース' },
+  noTraces: {
+    en: 'No traces yet. Press Run.',
+    ja: 'トレースはまだありません。「実行」を押してください。',
+  },
+  noScenarios: {
+    en: 'No scenarios available in this viewer.',
+    ja: 'このビューアーではシナリオを実行できません。',
+  },
+  spans: { en: '{0} spans', ja: '{0} スパン' },
+  running: { en: 'running', ja: '実行中' },
+  error: { en: 'error', ja: 'エラー' },
+  ok: { en: 'ok', ja: '正常' },
+  waitingParent: { en: 'parent not received yet', ja: '親スパン未着' },
+  collapseAll: { en: 'Collapse all', ja: 'すべて閉じる' },
+  expandAll: { en: 'Expand all', ja: 'すべて開く' },
+  levelUp: { en: '− level', ja: '− 1 階層' },
+  levelDown: { en: '+ level', ja: '+ 1 階層' },
+  follow: { en: 'Follow new traces', ja: '新しいトレースを追う' },
+  span: { en: 'Span', ja: 'スパン' },
+  duration: { en: 'Duration', ja: '所要時間' },
+  timeline: { en: 'Timeline', ja: 'タイムライン' },
+  narration: { en: 'What happens here', ja: 'ここで起きること' },
+  attributes: { en: 'Attributes', ja: '属性' },
+  events: { en: 'Events', ja: 'イベント' },
+  exception: { en: 'Exception', ja: '例外' },
+  source: { en: 'Source', ja: 'ソース' },
+  typescript: { en: 'TypeScript (this port)', ja: 'TypeScript（この移植）' },
+  python: { en: 'Python original', ja: 'Python の原典' },
+  noSource: {
+    en: 'Select a layer span to see its TypeScript source.',
+    ja: 'レイヤーのスパンを選ぶと、その TypeScript ソースが表示されます。',
+  },
+  sourceUnavailable: { en: 'Source not available: {0}', ja: 'ソースを表示できません：{0}' },
+  layer: { en: 'layer', ja: 'レイヤー' },
+  kind: { en: 'kind', ja: '種類' },
+  service: { en: 'service', ja: 'サービス' },
+  status: { en: 'status', ja: '状態' },
+  started: { en: 'started at', ja: '開始' },
+  pausedAt: { en: 'Paused before {0}', ja: '{0} の手前で一時停止中' },
+  pausedWire: {
+    en: 'Paused before the {0} request goes on the wire: no byte has been sent yet.',
+    ja: '{0} リクエストを送信する直前で一時停止中です。まだ 1 バイトも送っていません。',
+  },
+  pausedHint: {
+    en: 'The real program is waiting here (sockets and all). Press Next (n) to enter this layer, or Continue (c) to run to the end.',
+    ja: '実際のプログラムがここで（ソケットも含めて）待っています。「次へ」(n) でこの層に入り、「続行」(c) で最後まで実行します。',
+  },
+  runningRun: { en: 'Running “{0}”…', ja: '「{0}」を実行中…' },
+  runDone: {
+    en: '“{0}” finished with exit code {1}.',
+    ja: '「{0}」は終了コード {1} で終わりました。',
+  },
+  runFailed: { en: '“{0}” failed: {1}', ja: '「{0}」は失敗しました：{1}' },
+  runAborted: { en: '“{0}” was aborted.', ja: '「{0}」は中止されました。' },
+  yourGuess: { en: 'Your guess: {0}.', ja: 'あなたの予想：{0}。' },
+  itWas: { en: 'It was: {0}.', ja: '結果：{0}。' },
+  right: { en: 'Right!', ja: '正解！' },
+  notThisTime: { en: 'Not this time.', ja: '今回は違いました。' },
+  noneHappened: { en: 'None of these happened.', ja: 'どれも起きませんでした。' },
+  compareA: { en: 'A', ja: 'A' },
+  compareB: { en: 'B', ja: 'B' },
+  same: { en: 'same', ja: '同じ' },
+  changed: { en: 'differs', ja: '相違' },
+  onlyA: { en: 'only in A', ja: 'A のみ' },
+  onlyB: { en: 'only in B', ja: 'B のみ' },
+  compareSummary: {
+    en: '{0} spans only in A, {1} only in B, {2} decided differently, {3} the same.',
+    ja: 'A だけのスパン {0}、B だけのスパン {1}、判断が異なるスパン {2}、同じスパン {3}。',
+  },
+  pickTwo: { en: 'Pick two traces to compare.', ja: '比較する二つのトレースを選んでください。' },
+  welcomeTitle: { en: 'Welcome to novatrace', ja: 'novatrace へようこそ' },
+  welcome1: {
+    en: 'Each row is one layer of the real program: python-novaclient, then requests, then urllib3, then the socket, ported to TypeScript and traced with OpenTelemetry.',
+    ja: '一行が実際のプログラムの一つの層です。python-novaclient、requests、urllib3、そしてソケットへと続きます。TypeScript に移植し、OpenTelemetry でトレースしています。',
+  },
+  welcome2: {
+    en: 'The trace loaded at start runs the same command twice on one client. The first run authenticates and opens a new connection (pool miss); the second skips both and reuses the socket (pool hit). Press Compare to put the two runs side by side, or Run to watch it live.',
+    ja: '起動時に読み込んだトレースでは、同じクライアントで同じコマンドを二回実行しています。一回目は認証して新しい接続を開き（プールのミス）、二回目はどちらも省いてソケットを再利用します（プールのヒット）。「比較」で二つの実行を並べて、「実行」でライブの様子を見られます。',
+  },
+  welcome3: {
+    en: 'Click a row (or use j/k) to read what the layer does, its attributes and events, and its source.',
+    ja: '行をクリック（または j/k）すると、その層の役割、属性とイベント、ソースが表示されます。',
+  },
+  openedFile: { en: 'Opened {0}: {1} spans.', ja: '{0} を開きました：{1} スパン。' },
+  evicted: {
+    en: 'This trace is no longer stored on the server.',
+    ja: 'このトレースはサーバーにもう保存されていません。',
+  },
+  connectionLost: {
+    en: 'Live connection lost; reconnecting…',
+    ja: 'ライブ接続が切れました。再接続中…',
+  },
+  legend: { en: 'Layers', ja: 'レイヤー' },
+  keys: { en: 'Keys', ja: 'キー' },
+  close: { en: 'Close', ja: '閉じる' },
+  traceOf: { en: 'trace {0}', ja: 'トレース {0}' },
+  relTime: { en: '+{0} from span start', ja: 'スパン開始から +{0}' },
+  upstreamAt: { en: 'upstream', ja: '上流' },
+  none: { en: '(none)', ja: '（なし）' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type StringKey = keyof typeof STRINGS;
+
+let current: Lang = 'en';
+
+export function setLang(lang: Lang): void {
+  current = lang;
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+/** The label in the current language, with `{0}`, `{1}`... filled in. */
+export function t(key: StringKey, ...args: (string | number)[]): string {
+  const text: string = STRINGS[key][current];
+  return args.length === 0
+    ? text
+    : text.replace(/\{(\d)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
+}
+
+/** The keyboard help lines: [keys, English, Japanese]. */
+export const KEY_HELP: readonly (readonly [string, string, string])[] = [
+  ['↓ / j', 'next row', '次の行'],
+  ['↑ / k', 'previous row', '前の行'],
+  ['→ / l', 'open, or go to the first child', '開く／最初の子へ'],
+  ['← / h', 'close, or go to the parent', '閉じる／親へ'],
+  ['Enter / Space', 'open or close the row', '行を開閉'],
+  ['[  /  ]', 'collapse all / expand all', 'すべて閉じる／すべて開く'],
+  ['-  /  +', 'one level less / more', '1 階層減らす／増やす'],
+  ['Home / End', 'first / last row', '最初／最後の行'],
+  ['n', 'step mode: Next', 'ステップ実行：次へ'],
+  ['c', 'step mode: Continue', 'ステップ実行：続行'],
+  ['r', 'run the selected scenario', '選択中のシナリオを実行'],
+  ['?', 'this help', 'このヘルプ'],
+];

@@ -1,0 +1,446 @@
+/**
+ * @module
+ * Narration, in our own words, of every layer span and every decision event, in English and
+ * Japanese. Keys are the span names of `LAYERS` and the `novatrace.event` keys of `EVENTS`
+ * (src/telemetry/layers.ts); a test walks both tables and fails when an entry here is missing
+ * or lacks a language. `EXTRA` covers spans and events outside those tables (the wire span,
+ * the cloud's server spans, socket moments, exceptions).
+ */
+
+export type Lang = 'en' | 'ja';
+
+export interface Narration {
+  readonly en: string;
+  readonly ja: string;
+}
+
+/** One line per layer: what it does, and why it is there. */
+export const LAYER_NARRATION: Readonly<Record<string, Narration>> = {
+  'nova volume-update': {
+    en: 'The command line itself. The shell reads the arguments and the OS_* settings, builds the client, and hands over to the volume-update subcommand. Anything raised below comes back here and is printed as “ERROR (Class): message” with exit code 1.',
+    ja: 'コマンドライン本体です。シェルが引数と OS_* の設定を読み、クライアントを組み立てて volume-update サブコマンドに処理を渡します。下の層で起きた例外はここまで戻り、「ERROR (クラス名): メッセージ」と表示されて終了コード 1 になります。',
+  },
+  do_volume_update: {
+    en: 'The subcommand. It turns the words you typed into API calls: first it finds the server you named, then it asks the volume manager to swap the attached volume for the new one. It never touches HTTP itself.',
+    ja: 'サブコマンドの関数です。入力された言葉を API 呼び出しに変えます。まず指定されたサーバーを探し、次にボリュームマネージャーに、接続中のボリュームを新しいものへ差し替えるよう頼みます。HTTP には直接触れません。',
+  },
+  _find_server: {
+    en: 'A small helper for servers: it calls find_resource and turns “not found” into a clear message for the command line.',
+    ja: 'サーバー用の小さな補助関数です。find_resource を呼び、「見つからない」をコマンドライン向けの分かりやすいエラーに変えます。',
+  },
+  'utils.find_resource': {
+    en: 'People type names or ids, so this function tries several ways in turn: the argument as an id (a direct GET), as an integer id, then as a name through a filtered list, then as a human id. Each failed try raises NotFound and the next one starts.',
+    ja: '利用者は名前も ID も入力するので、この関数は順番に何通りも試します。まず ID として直接 GET し、整数の ID として、次に一覧の名前フィルターで、最後に human id で探します。試行が NotFound になるたびに次の方法へ進みます。',
+  },
+  'ManagerWithFind.find': {
+    en: 'Finds exactly one resource matching the filters. None is NotFound; more than one (two servers both called “dup”) is NoUniqueMatch, because acting on a guess would be dangerous.',
+    ja: '条件に合うリソースをちょうど一つ探します。0 件なら NotFound、複数（「dup」という名前のサーバーが二つなど）なら NoUniqueMatch です。推測で操作するのは危険だからです。',
+  },
+  'ManagerWithFind.findall': {
+    en: 'Lists resources with the name sent to the server as a filter, then keeps only the exact matches on the client side, since the server’s filter may match more loosely.',
+    ja: '名前をフィルターとしてサーバーに送って一覧を取り、クライアント側で完全一致するものだけを残します。サーバー側のフィルターはもっと緩く一致することがあるためです。',
+  },
+  'ServerManager.get': {
+    en: 'GET /servers/{id}: fetches one server by its id.',
+    ja: 'GET /servers/{id}：ID を指定してサーバーを一つ取得します。',
+  },
+  'ServerManager.list': {
+    en: 'GET /servers/detail with the filters as a query string: lists servers, here to look one up by name.',
+    ja: 'フィルターをクエリー文字列にして GET /servers/detail を呼び、サーバーを一覧します。ここでは名前で探すために使われます。',
+  },
+  'Manager._get': {
+    en: 'The generic “get one” of every manager: asks the HTTP client for the URL and wraps the JSON it gets into a resource object.',
+    ja: 'すべてのマネージャーに共通の「一つ取得」です。HTTP クライアントに URL を取りに行かせ、返ってきた JSON をリソースオブジェクトに包みます。',
+  },
+  'Manager._list': {
+    en: 'The generic “get a collection”: one GET, then one resource object per item in the answer.',
+    ja: '共通の「一覧取得」です。GET を一回行い、応答の項目ごとにリソースオブジェクトを作ります。',
+  },
+  'VolumeManager.update_server_volume': {
+    en: 'The swap itself: builds {"volumeAttachment": {"volumeId": NEW}} and PUTs it to /servers/{server}/os-volume_attachments/{old volume}. Nova then moves the server from the old volume to the new one.',
+    ja: '差し替えの本体です。{"volumeAttachment": {"volumeId": 新しいID} } を組み立て、/servers/{サーバー}/os-volume_attachments/{古いボリューム} に PUT します。Nova がサーバーを古いボリュームから新しいボリュームへ付け替えます。',
+  },
+  'Manager._update': {
+    en: 'The generic PUT of every manager: sends the body and wraps the answer, as a resource when a body comes back, or as an empty result that still carries the request id.',
+    ja: 'すべてのマネージャーに共通の PUT です。本文を送り、応答を包みます。本文があればリソースに、なければリクエスト ID だけを持つ空の結果にします。',
+  },
+  'HTTPClient.get': {
+    en: 'The verb helper for GET: it only passes the method name on to _cs_request, so managers can speak in verbs.',
+    ja: 'GET 用の動詞ヘルパーです。メソッド名を _cs_request に渡すだけで、マネージャーが動詞で話せるようにしています。',
+  },
+  'HTTPClient.post': {
+    en: 'The verb helper for POST: passes the method name on to _cs_request.',
+    ja: 'POST 用の動詞ヘルパーです。メソッド名を _cs_request に渡します。',
+  },
+  'HTTPClient.put': {
+    en: 'The verb helper for PUT: passes the method name on to _cs_request.',
+    ja: 'PUT 用の動詞ヘルパーです。メソッド名を _cs_request に渡します。',
+  },
+  'HTTPClient._cs_request': {
+    en: 'The compute-service request. It makes sure there is a token and an endpoint (authenticating first when there is none), adds the token and project headers, and sends. If Nova answers 401 because the token expired, it authenticates again and retries once.',
+    ja: 'Compute サービスへのリクエストです。トークンとエンドポイントがあることを確かめ（なければ先に認証し）、トークンとプロジェクトのヘッダーを付けて送ります。トークン切れで Nova が 401 を返したら、もう一度認証して一回だけ再送します。',
+  },
+  'HTTPClient.authenticate': {
+    en: 'Talks to Keystone: sends the credentials, receives a token and the service catalog, and picks the compute endpoint from the catalog (the management_url every later call uses).',
+    ja: 'Keystone と話します。認証情報を送ってトークンとサービスカタログを受け取り、カタログから Compute のエンドポイント（以後の呼び出しが使う management_url）を選びます。',
+  },
+  'HTTPClient._v2_auth': {
+    en: 'Keystone v2.0 password authentication: POST /tokens with the user, password and tenant. The token comes back inside the JSON body.',
+    ja: 'Keystone v2.0 のパスワード認証です。ユーザー、パスワード、テナントを付けて POST /tokens を送ります。トークンは JSON 本文の中に返ってきます。',
+  },
+  'HTTPClient._v3_auth': {
+    en: 'Keystone v3 password authentication (our addition: the 2016 client spoke only v2.0, every cloud today speaks v3): POST /auth/tokens; the token comes back in the X-Subject-Token header.',
+    ja: 'Keystone v3 のパスワード認証です（novatrace の追加部分：2016 年のクライアントは v2.0 しか話しませんが、今のクラウドはみな v3 です）。POST /auth/tokens を送り、トークンは X-Subject-Token ヘッダーで返ってきます。',
+  },
+  'HTTPClient._time_request': {
+    en: 'Times the request (what --timings prints) and calls request.',
+    ja: 'リクエストにかかった時間を測り（--timings で表示される値）、request を呼びます。',
+  },
+  'HTTPClient.request': {
+    en: 'Builds the headers (User-Agent, Accept, Content-Type), turns the body into JSON, logs the request as a curl line with secrets hashed, sends it through the requests Session, logs the response, and turns an error status into a novaclient exception.',
+    ja: 'ヘッダー（User-Agent、Accept、Content-Type）を組み立て、本文を JSON にし、秘密をハッシュにした curl 形式でリクエストをログに出し、requests の Session で送ります。応答もログに出し、エラーのステータスは novaclient の例外に変えます。',
+  },
+  'HTTPClient._get_session': {
+    en: 'Returns the requests Session the client keeps, so that its connection pools, and the open sockets in them, are shared by every call of this client.',
+    ja: 'クライアントが保持している requests の Session を返します。これにより、接続プールとその中の開いたソケットを、このクライアントのすべての呼び出しで共有できます。',
+  },
+  'api.request': {
+    en: 'requests’ module-level request(): makes a Session for this one call and closes it afterwards, so nothing (no connection) outlives the call.',
+    ja: 'requests のモジュール関数 request() です。この一回の呼び出しのためだけに Session を作り、終わったら閉じます。接続は呼び出しの後に残りません。',
+  },
+  'Session.request': {
+    en: 'Builds a Request, merges in the session’s settings (headers, cookies, auth, proxies from the environment), prepares it into exact bytes-to-be, and sends it.',
+    ja: 'Request を作り、セッションの設定（ヘッダー、クッキー、認証、環境変数のプロキシ）を合わせ、送る形に準備（prepare）してから送信します。',
+  },
+  'Session.send': {
+    en: 'Chooses the transport adapter for the URL, sends, records the elapsed time, and follows redirects when allowed.',
+    ja: 'URL に合うトランスポートアダプターを選んで送り、経過時間を記録し、許されていればリダイレクトをたどります。',
+  },
+  'Session.resolve_redirects': {
+    en: 'Follows each 3xx answer: rewrites the method where browsers do, drops Authorization when the host changes, and sends again.',
+    ja: '3xx の応答を一つずつたどります。ブラウザーと同じ場合にはメソッドを書き換え、ホストが変わるときは Authorization を外して、もう一度送ります。',
+  },
+  'HTTPAdapter.send': {
+    en: 'The bridge from requests to urllib3: gets the pool for the URL, calls urlopen with the timeout and retry policy, and translates urllib3’s errors into requests’ exceptions (the only place that happens).',
+    ja: 'requests から urllib3 への橋渡しです。URL 用のプールを取り、タイムアウトと再試行の方針を付けて urlopen を呼び、urllib3 のエラーを requests の例外に翻訳します（翻訳はここだけで行われます）。',
+  },
+  'HTTPAdapter.get_connection': {
+    en: 'Picks the connection pool for the URL through the pool manager (or a proxy manager when a proxy applies).',
+    ja: 'プールマネージャーを通して、URL に対応する接続プールを選びます（プロキシがある場合はプロキシ用のマネージャーから）。',
+  },
+  'HTTPAdapter.build_response': {
+    en: 'Wraps urllib3’s response into a requests Response: status, headers, final URL, encoding and cookies.',
+    ja: 'urllib3 の応答を requests の Response に包みます。ステータス、ヘッダー、最終 URL、文字コード、クッキーを移します。',
+  },
+  'PoolManager.connection_from_url': {
+    en: 'Finds the pool for this scheme, host and port, or makes one. Pools live in a small most-recently-used container, one per host.',
+    ja: 'このスキーム・ホスト・ポート用のプールを探し、なければ作ります。プールはホストごとに一つ、最近使った順に保つ小さな入れ物に入っています。',
+  },
+  'HTTPConnectionPool.urlopen': {
+    en: 'The heart of urllib3: takes a connection from the pool, sends the request, reads the response headers, and retries on connection errors as the Retry policy allows. The connection goes back to the pool once the body is read.',
+    ja: 'urllib3 の中心です。プールから接続を取り、リクエストを送り、応答ヘッダーを読み、接続エラーのときは Retry の方針に従って再試行します。本文を読み終えると接続はプールに戻ります。',
+  },
+  'HTTPConnectionPool._get_conn': {
+    en: 'Takes a connection from the pool’s queue (last in, first out, so the most recently used socket is tried first). If a kept connection was dropped by the server while idle, it is reset; if the queue is empty, a new connection is made.',
+    ja: 'プールのキューから接続を取り出します（後入れ先出しなので、最後に使ったソケットが先に試されます）。待機中にサーバーに切られていた接続はリセットし、キューが空なら新しい接続を作ります。',
+  },
+  'HTTPConnectionPool._new_conn': {
+    en: 'Creates a new connection object and counts it. The TCP socket itself is opened when the first request is sent on it.',
+    ja: '新しい接続オブジェクトを作り、数を数えます。TCP ソケットそのものは、最初のリクエストを送るときに開かれます。',
+  },
+  'HTTPConnectionPool._make_request': {
+    en: 'Sends the request line, headers and body on the connection, then waits for the response headers, with the connect and read timeouts applied.',
+    ja: '接続上でリクエスト行、ヘッダー、本文を送り、接続・読み取りのタイムアウトを守りながら応答ヘッダーを待ちます。',
+  },
+  'HTTPConnectionPool._put_conn': {
+    en: 'Returns the connection to the queue so the next request can reuse the open socket. If the queue is already full, the connection is closed instead.',
+    ja: '接続をキューに戻し、次のリクエストが開いたソケットを再利用できるようにします。キューがすでに満杯なら、その接続は閉じられます。',
+  },
+};
+
+/** One line per decision event, keyed by `novatrace.event`. */
+export const EVENT_NARRATION: Readonly<Record<string, Narration>> = {
+  'no management_url: authenticate': {
+    en: 'No compute endpoint and no token yet, so the client authenticates with Keystone before its first API call.',
+    ja: 'Compute のエンドポイントもトークンもまだないので、最初の API 呼び出しの前に Keystone で認証します。',
+  },
+  'token held: skip authenticate': {
+    en: 'A token and an endpoint are already held, so no Keystone round trip is needed.',
+    ja: 'トークンとエンドポイントをすでに持っているので、Keystone への往復は不要です。',
+  },
+  '401: re-authenticate and retry': {
+    en: 'Nova answered 401 Unauthorized: the token has expired. The client fetches a fresh token and sends the same request once more.',
+    ja: 'Nova が 401 Unauthorized を返しました。トークンの期限切れです。クライアントは新しいトークンを取り、同じリクエストをもう一度だけ送ります。',
+  },
+  'retry also 401: raise the first error': {
+    en: 'Even with a fresh token the answer is 401, so the client stops retrying and raises the error.',
+    ja: '新しいトークンでも 401 が返ったので、クライアントは再試行をやめてエラーを送出します。',
+  },
+  'keystone v2.0 token': {
+    en: 'The token came from Keystone v2.0, inside the JSON body (access.token.id).',
+    ja: 'トークンは Keystone v2.0 から、JSON 本文の中（access.token.id）で届きました。',
+  },
+  'keystone v3 token': {
+    en: 'The token came from Keystone v3, in the X-Subject-Token response header.',
+    ja: 'トークンは Keystone v3 から、応答ヘッダー X-Subject-Token で届きました。',
+  },
+  'service catalog: compute endpoint': {
+    en: 'From the service catalog the client picks the compute endpoint (by service type, interface and region) and keeps it as management_url.',
+    ja: 'サービスカタログから、サービス種別・インターフェース・リージョンで Compute のエンドポイントを選び、management_url として保持します。',
+  },
+  'find_resource: try id': {
+    en: 'First try: treat the argument as an id and GET it directly.',
+    ja: '最初の試み：引数を ID とみなして直接 GET します。',
+  },
+  'find_resource: try name': {
+    en: 'Not an id, so look it up by name through a filtered list.',
+    ja: 'ID ではなかったので、フィルター付きの一覧で名前から探します。',
+  },
+  'find_resource: try human_id': {
+    en: 'Try the human id, a simplified form of the name.',
+    ja: '名前を簡略化した human id で探してみます。',
+  },
+  'find_resource: try integer id': {
+    en: 'The argument looks like a number, so try it as an integer id.',
+    ja: '引数が数字に見えるので、整数の ID として試します。',
+  },
+  'find_resource: not found, next': {
+    en: 'That try raised NotFound; the search moves on to the next way.',
+    ja: 'この試みは NotFound になりました。次の方法に進みます。',
+  },
+  'findall: exact name filter': {
+    en: 'The server’s name filter can match more than the exact name, so only exact matches are kept.',
+    ja: 'サーバー側の名前フィルターは完全一致以外も拾うことがあるので、完全一致だけを残します。',
+  },
+  'empty body: StrWithMeta': {
+    en: 'No body came back (202 Accepted). The result is an empty string that still carries the request id.',
+    ja: '本文は返りませんでした（202 Accepted）。結果はリクエスト ID だけを持つ空の文字列です。',
+  },
+  'body: resource object': {
+    en: 'The JSON answer is wrapped into a resource object whose attributes are the fields of the JSON.',
+    ja: 'JSON の応答を、各フィールドを属性として持つリソースオブジェクトに包みます。',
+  },
+  REQ: {
+    en: 'The request as a curl command line, the way novaclient’s debug log prints it. Tokens and passwords appear only as {SHA1} hashes.',
+    ja: 'novaclient のデバッグログと同じ curl 形式のリクエストです。トークンやパスワードは {SHA1} のハッシュとしてだけ表示されます。',
+  },
+  RESP: {
+    en: 'The response status, headers and body, as the debug log prints them.',
+    ja: 'デバッグログと同じ形式の、応答のステータス・ヘッダー・本文です。',
+  },
+  'legacy 400: ConnectionRefused': {
+    en: 'An old quirk: a 400 whose body says “Connection refused” is turned into a ConnectionRefused error rather than BadRequest.',
+    ja: '古い特例です。本文に「Connection refused」とある 400 は、BadRequest ではなく ConnectionRefused エラーに変えられます。',
+  },
+  from_response: {
+    en: 'An error status becomes a novaclient exception chosen by the code (404 NotFound, 409 Conflict, 413 OverLimit...), with the message and request id from the body and headers.',
+    ja: 'エラーのステータスを、コードに応じた novaclient の例外（404 は NotFound、409 は Conflict、413 は OverLimit など）に変えます。メッセージとリクエスト ID は本文とヘッダーから取ります。',
+  },
+  'New session created': {
+    en: 'The client creates its requests Session on first use and keeps it, so later calls can reuse the same connection pools.',
+    ja: 'クライアントは最初に使うときに requests の Session を作って保持します。以後の呼び出しは同じ接続プールを再利用できます。',
+  },
+  'session reused': {
+    en: 'The kept Session, with its pools and idle sockets, is used again.',
+    ja: '保持している Session を、そのプールと待機中のソケットごと再び使います。',
+  },
+  'no session: throw-away Session': {
+    en: 'No kept Session: requests.request makes one for this call only, so no connection survives it and the next call starts cold.',
+    ja: '保持している Session がないので、requests.request がこの呼び出し専用のものを作ります。接続は残らず、次の呼び出しはまた一からです。',
+  },
+  'microversion discovered': {
+    en: 'The shell asked for the newest API microversion (“2.latest”): it read the version document from Nova and settled on the highest version both sides support, which every later request then announces in its headers.',
+    ja: 'シェルは最新の API マイクロバージョン（「2.latest」）を求めました。Nova のバージョン文書を読み、双方が対応する最も高いバージョンに決め、以後のリクエストはそのバージョンをヘッダーで伝えます。',
+  },
+  'redirect cache hit': {
+    en: 'A permanent redirect (301) seen earlier is applied before sending, from the session’s redirect cache.',
+    ja: '以前に見た恒久的なリダイレクト（301）を、セッションのリダイレクトキャッシュから送信前に適用します。',
+  },
+  redirect: {
+    en: 'The answer is a redirect; the session will follow its Location header.',
+    ja: '応答はリダイレクトです。セッションは Location ヘッダーの先をたどります。',
+  },
+  'redirect: method becomes GET': {
+    en: 'As browsers do, a 303 (and a 301/302 after POST) is followed with a GET without a body.',
+    ja: 'ブラウザーと同じく、303（と POST 後の 301/302）は本文なしの GET でたどります。',
+  },
+  'redirect: Authorization dropped': {
+    en: 'The redirect leads to another host, so the Authorization header is removed before following it.',
+    ja: 'リダイレクト先が別のホストなので、たどる前に Authorization ヘッダーを外します。',
+  },
+  'adapter chosen': {
+    en: 'The session picks the transport adapter mounted for the longest matching URL prefix (here http://).',
+    ja: 'セッションは、URL に最も長く一致する接頭辞に登録されたトランスポートアダプター（ここでは http://）を選びます。',
+  },
+  'chunked: low-level path': {
+    en: 'The body has no known length, so it is sent with chunked transfer encoding through the low-level connection path.',
+    ja: '本文の長さが分からないので、低レベルの接続経路を使い、チャンク転送エンコーディングで送ります。',
+  },
+  'proxy selected': {
+    en: 'A proxy from the settings or the environment applies to this URL.',
+    ja: '設定または環境変数のプロキシがこの URL に適用されます。',
+  },
+  'exception translated': {
+    en: 'A urllib3 error became a requests exception here (for example MaxRetryError became ConnectionError). The original rides along as the cause.',
+    ja: 'ここで urllib3 のエラーが requests の例外に翻訳されました（例：MaxRetryError が ConnectionError に）。元のエラーは原因（cause）として付いていきます。',
+  },
+  'content read': {
+    en: 'The whole body has been read, which is what lets the connection go back to the pool.',
+    ja: '本文をすべて読み終えました。これで接続をプールに戻せます。',
+  },
+  'pool hit': {
+    en: 'A kept connection came out of the pool: the socket is already open, so there is no new TCP handshake.',
+    ja: 'プールから保持中の接続が出てきました。ソケットはすでに開いているので、新しい TCP ハンドシェイクはありません。',
+  },
+  'pool miss: new connection': {
+    en: 'The pool had no idle connection, so a new one is made (“Starting new HTTP connection”): the first request to a host always pays for a TCP handshake.',
+    ja: 'プールに空いている接続がなかったので、新しく作ります（「Starting new HTTP connection」）。ホストへの最初のリクエストは必ず TCP ハンドシェイクの分だけ時間がかかります。',
+  },
+  'connection dropped: reset': {
+    en: 'The kept connection had been closed by the server while it sat idle. urllib3 notices, closes its end, and a fresh socket will be opened (“Resetting dropped connection”).',
+    ja: '保持していた接続は、待機中にサーバー側で閉じられていました。urllib3 はそれに気づいて自分の側も閉じ、新しいソケットを開きます（「Resetting dropped connection」）。',
+  },
+  'pool empty: block': {
+    en: 'Every connection is in use and the pool blocks, so this request waits until another one returns its connection (or the timeout runs out).',
+    ja: '接続はすべて使用中で、プールはブロックする設定です。このリクエストは、ほかのリクエストが接続を返すまで（またはタイムアウトまで）待ちます。',
+  },
+  'pool is full: discard': {
+    en: 'The queue already holds maxsize connections, so this one is closed instead of kept (“Connection pool is full, discarding connection”).',
+    ja: 'キューにはすでに maxsize 個の接続があるので、この接続は保持せずに閉じます（「Connection pool is full, discarding connection」）。',
+  },
+  'pool created': {
+    en: 'The pool manager had no pool for this host and port, so it made one.',
+    ja: 'プールマネージャーにはこのホストとポート用のプールがなかったので、新しく作りました。',
+  },
+  'pool reused': {
+    en: 'The pool manager already had a pool for this host and port; its idle connections can be reused.',
+    ja: 'プールマネージャーにはこのホストとポート用のプールがすでにあり、その待機中の接続を再利用できます。',
+  },
+  retry: {
+    en: 'The attempt failed in a way the Retry policy allows to try again, so urllib3 sends the request once more.',
+    ja: 'この試行の失敗は Retry の方針で再試行が許される種類なので、urllib3 はもう一度リクエストを送ります。',
+  },
+  'pool redirect': {
+    en: 'urllib3 itself follows this redirect inside urlopen (requests normally turns that off and follows redirects one level up, in its session).',
+    ja: 'urllib3 自身が urlopen の中でこのリダイレクトをたどります（requests は通常これを止め、一つ上のセッションでリダイレクトをたどります）。',
+  },
+  'connection released': {
+    en: 'The connection went back to the pool, ready for the next request.',
+    ja: '接続はプールに戻り、次のリクエストに備えています。',
+  },
+};
+
+/** Spans and events outside the two tables. */
+export const EXTRA_NARRATION: Readonly<
+  Record<'wire' | 'cloud' | 'scenario' | 'exception' | 'socket' | 'other', Narration>
+> = {
+  scenario: {
+    en: 'The scenario runner: it sets up the mock cloud for this what-if (a fault, a second client call, a pool setting), runs the real nova command once or twice inside this span, and records the exit code.',
+    ja: 'シナリオの実行役です。この「もしも」のために模擬クラウドを準備し（障害の注入、二回目の呼び出し、プールの設定など）、このスパンの中で実際の nova コマンドを一回か二回実行し、終了コードを記録します。',
+  },
+  wire: {
+    en: 'The real HTTP exchange on a socket (an undici Client in this port, http.client in Python). It covers sending the request and receiving the answer. Its traceparent header carries this span’s id, so the cloud’s server span joins the same trace.',
+    ja: 'ソケット上で行われる実際の HTTP のやりとりです（この移植では undici の Client、Python では http.client）。リクエストの送信から応答の受信までを表します。traceparent ヘッダーがこのスパンの ID を運ぶので、クラウド側のサーバースパンも同じトレースに加わります。',
+  },
+  cloud: {
+    en: 'The other end of the socket: the mock Keystone or Nova handling the request. It continues the trace from the traceparent header the client sent.',
+    ja: 'ソケットの向こう側です。模擬の Keystone または Nova がリクエストを処理しています。クライアントが送った traceparent ヘッダーからトレースを引き継いでいます。',
+  },
+  exception: {
+    en: 'An exception passed through this span. Its class is the Python one the original would raise; the span is marked as an error.',
+    ja: 'このスパンを例外が通過しました。クラス名は元の Python コードが送出するものです。スパンはエラーとして記録されます。',
+  },
+  socket: {
+    en: 'A moment on the socket, reported by undici: connected, request headers sent, response headers received.',
+    ja: 'undici が知らせるソケット上の出来事です。接続した、リクエストヘッダーを送った、応答ヘッダーを受け取った、などです。',
+  },
+  other: {
+    en: 'A span from another program or library; novatrace has no narration for it.',
+    ja: 'ほかのプログラムやライブラリのスパンです。novatrace はこれについての解説を持っていません。',
+  },
+};
+
+/** A question asked before a decision is revealed (step mode, “predict” on). */
+export interface Prediction {
+  readonly question: Narration;
+  readonly options: readonly { readonly label: Narration; readonly events: readonly string[] }[];
+}
+
+/** Predictions keyed by the layer the run is paused at. */
+export const PREDICTIONS: Readonly<Record<string, Prediction>> = {
+  'HTTPConnectionPool._get_conn': {
+    question: {
+      en: 'Will the pool hand out a connection it kept, or open a new one?',
+      ja: 'プールは保持している接続を渡すでしょうか、それとも新しい接続を開くでしょうか？',
+    },
+    options: [
+      { label: { en: 'Pool hit: reuse', ja: 'ヒット：再利用' }, events: ['pool hit'] },
+      {
+        label: { en: 'Pool miss: new connection', ja: 'ミス：新しい接続' },
+        events: ['pool miss: new connection'],
+      },
+      {
+        label: { en: 'Kept one was dropped: reset', ja: '切断済み：リセット' },
+        events: ['connection dropped: reset'],
+      },
+    ],
+  },
+  'HTTPClient._cs_request': {
+    question: {
+      en: 'Will the client have to authenticate with Keystone on this call?',
+      ja: 'この呼び出しで、クライアントは Keystone で認証する必要があるでしょうか？',
+    },
+    options: [
+      {
+        label: { en: 'Yes, no token yet', ja: 'はい、まだトークンがない' },
+        events: ['no management_url: authenticate'],
+      },
+      {
+        label: { en: 'No, the token is held', ja: 'いいえ、トークンを持っている' },
+        events: ['token held: skip authenticate'],
+      },
+      {
+        label: { en: 'It will get 401 and re-authenticate', ja: '401 を受けて再認証する' },
+        events: ['401: re-authenticate and retry'],
+      },
+    ],
+  },
+  'PoolManager.connection_from_url': {
+    question: {
+      en: 'Does a pool for this host exist already?',
+      ja: 'このホスト用のプールはもうあるでしょうか？',
+    },
+    options: [
+      { label: { en: 'Yes, reuse the pool', ja: 'はい、プールを再利用' }, events: ['pool reused'] },
+      { label: { en: 'No, create one', ja: 'いいえ、作成する' }, events: ['pool created'] },
+    ],
+  },
+  'HTTPClient._get_session': {
+    question: {
+      en: 'Will the client reuse the Session it keeps?',
+      ja: 'クライアントは保持している Session を再利用するでしょうか？',
+    },
+    options: [
+      { label: { en: 'Reuse it', ja: '再利用する' }, events: ['session reused'] },
+      { label: { en: 'Create it now', ja: '今作成する' }, events: ['New session created'] },
+      {
+        label: { en: 'Throw-away Session', ja: '使い捨ての Session' },
+        events: ['no session: throw-away Session'],
+      },
+    ],
+  },
+};
+
+/** The narration of a span name, or undefined when the tables have none. */
+export function layerNarration(name: string): Narration | undefined {
+  return Object.prototype.hasOwnProperty.call(LAYER_NARRATION, name)
+    ? LAYER_NARRATION[name]
+    : undefined;
+}
+
+/** The narration of a decision key, or undefined. */
+export function eventNarration(key: string): Narration | undefined {
+  return Object.prototype.hasOwnProperty.call(EVENT_NARRATION, key)
+    ? EVENT_NARRATION[key]
+    : undefined;
+}

@@ -1,0 +1,310 @@
+/**
+ * @module
+ * The call tree with its waterfall: one row per visible span, the span name indented by depth,
+ * its duration, and a bar on one time axis shared by the whole trace, with the span's events as
+ * ticks. Rows are keyed by span id and updated in place; past a few hundred rows only the rows
+ * in view are in the DOM, so a 5,000-span trace stays responsive.
+ */
+import { h, replace } from './dom.js';
+import { formatMs } from './format.js';
+import { t } from './i18n.js';
+import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
+
+export const ROW_HEIGHT = 26;
+const VIRTUAL_AFTER = 300;
+const OVERSCAN = 20;
+const MAX_PILLS = 2;
+
+export interface TreeViewCallbacks {
+  select(spanId: string): void;
+  toggle(spanId: string): void;
+}
+
+interface RowEls {
+  readonly row: HTMLDivElement;
+  readonly indent: HTMLSpanElement;
+  readonly twisty: HTMLSpanElement;
+  readonly label: HTMLSpanElement;
+  readonly pills: HTMLSpanElement;
+  readonly status: HTMLSpanElement;
+  readonly dur: HTMLDivElement;
+  readonly bar: HTMLDivElement;
+  readonly ticks: HTMLDivElement;
+  pillKey: string;
+  tickKey: string;
+}
+
+/** A nice step for axis ticks: 1, 2 or 5 times a power of ten. */
+export function niceStep(total: number, count = 5): number {
+  if (!(total > 0)) return 1;
+  const raw = total / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const unit = raw / power;
+  return (unit < 1.5 ? 1 : unit < 3.5 ? 2 : unit < 7.5 ? 5 : 10) * power;
+}
+
+export class TreeView {
+  readonly el: HTMLElement;
+  readonly #axis: HTMLDivElement;
+  readonly #scroller: HTMLDivElement;
+  readonly #inner: HTMLDivElement;
+  readonly #cb: TreeViewCallbacks;
+  #rows: readonly Row[] = [];
+  #tree: TraceTree | undefined;
+  #selected: string | undefined;
+  #totalMs = 1;
+  #nowMs = 0;
+  #els = new Map<string, RowEls>();
+  #raf = 0;
+
+  constructor(cb: TreeViewCallbacks) {
+    this.#cb = cb;
+    this.#axis = h('div', { class: 'axis', 'aria-hidden': 'true' });
+    this.#inner = h('div', { class: 'rows' });
+    this.#scroller = h(
+      'div',
+      {
+        class: 'tree-scroll',
+        role: 'tree',
+        tabindex: '0',
+        'aria-label': t('tree'),
+        'aria-multiselectable': 'false',
+      },
+      this.#inner
+    );
+    this.el = h(
+      'div',
+      { class: 'tree' },
+      h(
+        'div',
+        { class: 'tree-head', 'aria-hidden': 'true' },
+        h('div', { class: 'cell name', 'data-i18n': 'span' }, t('span')),
+        h('div', { class: 'cell dur', 'data-i18n': 'duration' }, t('duration')),
+        h('div', { class: 'cell wf' }, this.#axis)
+      ),
+      this.#scroller
+    );
+    this.#scroller.addEventListener('scroll', () => this.#schedule());
+    new ResizeObserver(() => {
+      this.#renderAxis();
+      this.#schedule();
+    }).observe(this.#scroller);
+    this.#scroller.addEventListener('click', (e) => {
+      const target = e.target as HTMLElement;
+      const row = target.closest<HTMLElement>('.row');
+      const id = row?.dataset.spanId;
+      if (!id) return;
+      if (target.closest('.twisty')) this.#cb.toggle(id);
+      else this.#cb.select(id);
+    });
+    this.#scroller.addEventListener('dblclick', (e) => {
+      const id = (e.target as HTMLElement).closest<HTMLElement>('.row')?.dataset.spanId;
+      if (id) this.#cb.toggle(id);
+    });
+  }
+
+  /** The focusable tree element (keyboard handling lives in main.ts). */
+  get focusTarget(): HTMLElement {
+    return this.#scroller;
+  }
+
+  /** Sets what to show; `nowMs` is where running spans currently end on the axis. */
+  update(
+    tree: TraceTree | undefined,
+    rows: readonly Row[],
+    selected: string | undefined,
+    nowMs: number
+  ): void {
+    this.#tree = tree;
+    this.#rows = rows;
+    this.#selected = selected;
+    this.#nowMs = nowMs;
+    this.#totalMs = Math.max(tree ? tree.endMs : 0, tree && tree.running > 0 ? nowMs : 0, 0.001);
+    this.#renderAxis();
+    this.#render();
+  }
+
+  /** Scrolls so the row of `spanId` is visible. */
+  reveal(spanId: string): void {
+    const index = this.#rows.findIndex((r) => r.node.id === spanId);
+    if (index < 0) return;
+    const top = index * ROW_HEIGHT;
+    const view = this.#scroller;
+    if (top < view.scrollTop) view.scrollTop = top;
+    else if (top + ROW_HEIGHT > view.scrollTop + view.clientHeight) {
+      view.scrollTop = top + ROW_HEIGHT - view.clientHeight;
+    }
+    this.#render();
+  }
+
+  #schedule(): void {
+    if (this.#raf) return;
+    this.#raf = requestAnimationFrame(() => {
+      this.#raf = 0;
+      this.#render();
+    });
+  }
+
+  #renderAxis(): void {
+    const width = this.#axis.clientWidth || 600;
+    const step = niceStep(this.#totalMs, Math.max(2, Math.min(8, Math.floor(width / 90))));
+    const ticks: HTMLElement[] = [];
+    for (let x = 0, i = 0; x <= this.#totalMs * 0.97 && i < 12; x += step, i++) {
+      ticks.push(
+        h(
+          'span',
+          { class: 'axis-tick', style: { left: `${(x / this.#totalMs) * 100}%` } },
+          x === 0 ? '0' : formatMs(x)
+        )
+      );
+    }
+    replace(this.#axis, ...ticks);
+  }
+
+  #render(): void {
+    const rows = this.#rows;
+    const virtual = rows.length > VIRTUAL_AFTER;
+    let start = 0;
+    let end = rows.length;
+    if (virtual) {
+      const top = this.#scroller.scrollTop;
+      const height = this.#scroller.clientHeight || 800;
+      start = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+      end = Math.min(rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    }
+    this.#inner.style.height = `${rows.length * ROW_HEIGHT}px`;
+    this.#inner.style.paddingTop = `${start * ROW_HEIGHT}px`;
+    this.#inner.dataset.traceId = this.#tree
+      ? ([...this.#tree.byId.values()][0]?.span.traceId ?? '')
+      : '';
+    this.#inner.dataset.rowCount = String(rows.length);
+    const keep = new Set<string>();
+    const list: HTMLElement[] = [];
+    for (let i = start; i < end; i++) {
+      const row = rows[i] as Row;
+      keep.add(row.node.id);
+      let els = this.#els.get(row.node.id);
+      if (!els) {
+        els = makeRow();
+        this.#els.set(row.node.id, els);
+      }
+      this.#fill(els, row, i, rows.length);
+      list.push(els.row);
+    }
+    for (const id of [...this.#els.keys()]) if (!keep.has(id)) this.#els.delete(id);
+    this.#inner.replaceChildren(...list);
+    const sel = this.#selected ? this.#els.get(this.#selected) : undefined;
+    if (sel) this.#scroller.setAttribute('aria-activedescendant', sel.row.id);
+    else this.#scroller.removeAttribute('aria-activedescendant');
+  }
+
+  #fill(els: RowEls, row: Row, index: number, count: number): void {
+    const { node } = row;
+    const span = node.span;
+    const running = node.endMs === undefined;
+    const err = errorOf(span);
+    const selected = node.id === this.#selected;
+    const r = els.row;
+    r.id = `row-${node.id}`;
+    r.dataset.spanId = node.id;
+    r.dataset.name = span.name;
+    r.dataset.state = running ? 'running' : err ? 'error' : 'ended';
+    r.className = `row lane-${node.lane}${selected ? ' selected' : ''}${running ? ' running' : ''}${err ? ' error' : ''}${node.orphan ? ' orphan' : ''}`;
+    r.setAttribute('aria-level', String(row.depth + 1));
+    r.setAttribute('aria-selected', selected ? 'true' : 'false');
+    r.setAttribute('aria-posinset', String(index + 1));
+    r.setAttribute('aria-setsize', String(count));
+    if (row.hasChildren) r.setAttribute('aria-expanded', row.open ? 'true' : 'false');
+    else r.removeAttribute('aria-expanded');
+    els.indent.style.width = `${row.depth * 14}px`;
+    els.twisty.textContent = row.hasChildren ? (row.open ? '▾' : '▸') : '';
+    els.twisty.classList.toggle('leaf', !row.hasChildren);
+    if (els.label.textContent !== span.name) els.label.textContent = span.name;
+
+    const keys = span.events.map((e) => eventKey(e.attributes)).filter((k): k is string => !!k);
+    const pillKey = keys.join('\u0000');
+    if (pillKey !== els.pillKey) {
+      els.pillKey = pillKey;
+      const shown = keys.slice(0, MAX_PILLS).map((k) => h('span', { class: 'pill' }, k));
+      replace(
+        els.pills,
+        ...shown,
+        keys.length > MAX_PILLS
+          ? h('span', { class: 'pill more' }, `+${keys.length - MAX_PILLS}`)
+          : null
+      );
+    }
+    const statusText = running
+      ? `● ${t('running')}`
+      : err
+        ? `✖ ${err.type.split('.').pop() ?? t('error')}`
+        : node.orphan
+          ? `⋯ ${t('waitingParent')}`
+          : '';
+    if (els.status.textContent !== statusText) els.status.textContent = statusText;
+    els.status.className = `status${running ? ' is-running' : err ? ' is-error' : node.orphan ? ' is-orphan' : ''}`;
+
+    const end = node.endMs ?? Math.max(this.#nowMs, node.startMs);
+    els.dur.textContent = formatMs(end - node.startMs);
+    const total = this.#totalMs;
+    const left = (node.startMs / total) * 100;
+    const width = Math.max(((end - node.startMs) / total) * 100, 0.15);
+    els.bar.style.left = `${Math.min(left, 99.85)}%`;
+    els.bar.style.width = `${Math.min(width, 100 - Math.min(left, 99.85))}%`;
+    els.bar.title = `${span.name}: ${formatMs(end - node.startMs)}`;
+    const tickKey = `${span.events.length}:${total}`;
+    if (tickKey !== els.tickKey) {
+      els.tickKey = tickKey;
+      const ticks = span.events.map((e) => {
+        const at = Number(BigInt(e.timeUnixNano) - (this.#tree?.t0 ?? 0n)) / 1e6;
+        const key = eventKey(e.attributes) ?? e.name;
+        return h('i', {
+          class: `tick${e.name === 'exception' ? ' tick-error' : ''}`,
+          style: { left: `${Math.max(0, Math.min(100, (at / total) * 100))}%` },
+          title: key,
+        });
+      });
+      replace(els.ticks, ...ticks);
+    }
+  }
+}
+
+function makeRow(): RowEls {
+  const indent = h('span', { class: 'indent' });
+  const twisty = h('span', { class: 'twisty', 'aria-hidden': 'true' });
+  const label = h('span', { class: 'label' });
+  const pills = h('span', { class: 'pills' });
+  const status = h('span', { class: 'status' });
+  const dur = h('div', { class: 'cell dur' });
+  const ticks = h('div', { class: 'ticks' });
+  const bar = h('div', { class: 'bar' });
+  const row = h(
+    'div',
+    { class: 'row', role: 'treeitem' },
+    h(
+      'div',
+      { class: 'cell name' },
+      indent,
+      twisty,
+      h('span', { class: 'chip', 'aria-hidden': 'true' }),
+      label,
+      status,
+      pills
+    ),
+    dur,
+    h('div', { class: 'cell wf' }, bar, ticks)
+  );
+  return {
+    row,
+    indent,
+    twisty,
+    label,
+    pills,
+    status,
+    dur,
+    bar,
+    ticks,
+    pillKey: '\u0001',
+    tickKey: '',
+  };
+}
