@@ -16,7 +16,8 @@ import { decision, layerSpan } from '../telemetry/layer-span.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { ValueError, pyRepr } from '../urllib3/builtins.js';
 import type { HeaderPairs } from '../urllib3/connection.js';
-import { HTTPConnectionPool, HTTPSConnectionPool } from '../urllib3/connectionpool.js';
+import type { HTTPConnectionPool } from '../urllib3/connectionpool.js';
+import { HTTPSConnectionPool } from '../urllib3/connectionpool.js';
 import {
   ClosedPoolError,
   ConnectTimeoutError,
@@ -35,10 +36,23 @@ import { Retry, type RetryCount } from '../urllib3/util/retry.js';
 import { Timeout as TimeoutSauce } from '../urllib3/util/timeout.js';
 import { _basic_auth_str } from './auth.js';
 import { extract_cookies_to_jar } from './cookies.js';
-import { ConnectionError, ConnectTimeout, ProxyError, ReadTimeout, RetryError, SSLError } from './exceptions.js';
+import {
+  ConnectionError,
+  ConnectTimeout,
+  ProxyError,
+  ReadTimeout,
+  RetryError,
+  SSLError,
+} from './exceptions.js';
 import { Response, type PreparedRequest } from './models.js';
 import { CaseInsensitiveDict } from './structures.js';
-import { get_auth_from_url, get_encoding_from_headers, prepend_scheme_if_needed, select_proxy, urldefragauth } from './utils.js';
+import {
+  get_auth_from_url,
+  get_encoding_from_headers,
+  prepend_scheme_if_needed,
+  select_proxy,
+  urldefragauth,
+} from './utils.js';
 
 export const DEFAULT_POOLBLOCK = false;
 export const DEFAULT_POOLSIZE = 10;
@@ -133,7 +147,12 @@ export class HTTPAdapter extends BaseAdapter {
   }
 
   /** Sets certificate checking on the pool: verify for https with `verify`, else none. */
-  cert_verify(conn: HTTPConnectionPool, url: string, verify: boolean | string | undefined, cert: AdapterSendKwargs['cert']): void {
+  cert_verify(
+    conn: HTTPConnectionPool,
+    url: string,
+    verify: boolean | string | undefined,
+    cert: AdapterSendKwargs['cert']
+  ): void {
     if (!(conn instanceof HTTPSConnectionPool)) {
       // Python sets cert_reqs on any pool object; only HTTPS pools use it.
       return;
@@ -191,7 +210,10 @@ export class HTTPAdapter extends BaseAdapter {
    * adapter's PoolManager.
    * @see requests/adapters.py HTTPAdapter.get_connection
    */
-  async get_connection(url: string, proxies: Readonly<Record<string, string>> | null = null): Promise<HTTPConnectionPool> {
+  async get_connection(
+    url: string,
+    proxies: Readonly<Record<string, string>> | null = null
+  ): Promise<HTTPConnectionPool> {
     return layerSpan('HTTPAdapter.get_connection', { [ATTR.urlFull]: url }, async (span) => {
       const selected = select_proxy(url, proxies);
       let conn: HTTPConnectionPool;
@@ -239,7 +261,8 @@ export class HTTPAdapter extends BaseAdapter {
   proxy_headers(proxy: string): HeaderPairs {
     const headers: Array<[string, string]> = [];
     const [username, password] = get_auth_from_url(proxy);
-    if (username && password) headers.push(['Proxy-Authorization', _basic_auth_str(username, password)]);
+    if (username && password)
+      headers.push(['Proxy-Authorization', _basic_auth_str(username, password)]);
     return headers;
   }
 
@@ -276,7 +299,11 @@ export class HTTPAdapter extends BaseAdapter {
           try {
             if (timeoutArg.length !== 2) {
               const n = timeoutArg.length;
-              throw new ValueError([n > 2 ? `too many values to unpack (expected 2)` : `not enough values to unpack (expected 2, got ${n})`]);
+              throw new ValueError([
+                n > 2
+                  ? `too many values to unpack (expected 2)`
+                  : `not enough values to unpack (expected 2, got ${n})`,
+              ]);
             }
             const [connect, read] = timeoutArg as readonly unknown[];
             timeout = new TimeoutSauce({ connect, read });
@@ -385,10 +412,14 @@ function translate(err: unknown, request: PreparedRequest): unknown {
   if (out !== err) {
     const from = (err as Error).constructor as { pythonName?: string };
     const to = (out as Error).constructor as { pythonName?: string };
-    decision('exception translated', `${from.pythonName ?? 'Error'} -> ${to.pythonName ?? 'Error'}`, {
-      'requests.exception.from': from.pythonName ?? 'Error',
-      'requests.exception.to': to.pythonName ?? 'Error',
-    });
+    decision(
+      'exception translated',
+      `${from.pythonName ?? 'Error'} -> ${to.pythonName ?? 'Error'}`,
+      {
+        'requests.exception.from': from.pythonName ?? 'Error',
+        'requests.exception.to': to.pythonName ?? 'Error',
+      }
+    );
   }
   return out;
 }

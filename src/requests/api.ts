@@ -18,7 +18,11 @@ import { Session, type RequestKwargs } from './sessions.js';
  * @example
  * const r = await request('GET', 'http://127.0.0.1:8774/', { timeout: [3.05, 27] });
  */
-export async function request(method: string, url: string, kwargs: RequestKwargs = {}): Promise<Response> {
+export async function request(
+  method: string,
+  url: string,
+  kwargs: RequestKwargs = {}
+): Promise<Response> {
   return layerSpan(
     'api.request',
     { [ATTR.httpRequestMethod]: method.toUpperCase(), [ATTR.urlFull]: url },

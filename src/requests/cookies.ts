@@ -101,7 +101,8 @@ export class RequestsCookieJar {
       if (c.secure && !secure) return false;
       if (c.domain) {
         const domain = c.domain.toLowerCase().replace(/^\./, '');
-        if (c.hostOnly ? host !== domain : host !== domain && !host.endsWith(`.${domain}`)) return false;
+        if (c.hostOnly ? host !== domain : host !== domain && !host.endsWith(`.${domain}`))
+          return false;
       }
       return path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`);
     });
@@ -193,7 +194,10 @@ export function extract_cookies_to_jar(
 }
 
 /** The Cookie header value for a request, or null when no cookie matches. */
-export function get_cookie_header(jar: RequestsCookieJar, request: { readonly url: string | null }): string | null {
+export function get_cookie_header(
+  jar: RequestsCookieJar,
+  request: { readonly url: string | null }
+): string | null {
   if (!request.url) return null;
   const cookies = jar.cookiesFor(request.url);
   if (cookies.length === 0) return null;

@@ -11,7 +11,10 @@ export const HOOKS = ['response'] as const;
 export type HookEvent = (typeof HOOKS)[number];
 
 /** A hook: receives the data (a Response) and the send kwargs; may return a replacement. */
-export type Hook<T = unknown> = (data: T, kwargs: Readonly<Record<string, unknown>>) => T | void | Promise<T | void>;
+export type Hook<T = unknown> = (
+  data: T,
+  kwargs: Readonly<Record<string, unknown>>
+) => T | void | Promise<T | void>;
 
 /** Hooks by event; a single callable or a list. */
 export type HooksArg<T = unknown> = Partial<Record<HookEvent, Hook<T> | ReadonlyArray<Hook<T>>>>;

@@ -4,9 +4,21 @@
  * @see requests/__init__.py (requests 2.9.1)
  */
 export { request } from './api.js';
-export { Session, session, merge_setting, merge_hooks, DEFAULT_REDIRECT_LIMIT } from './sessions.js';
+export {
+  Session,
+  session,
+  merge_setting,
+  merge_hooks,
+  DEFAULT_REDIRECT_LIMIT,
+} from './sessions.js';
 export type { RequestKwargs, SendKwargs } from './sessions.js';
-export { HTTPAdapter, BaseAdapter, DEFAULT_POOLSIZE, DEFAULT_RETRIES, DEFAULT_POOLBLOCK } from './adapters.js';
+export {
+  HTTPAdapter,
+  BaseAdapter,
+  DEFAULT_POOLSIZE,
+  DEFAULT_RETRIES,
+  DEFAULT_POOLBLOCK,
+} from './adapters.js';
 export type { HTTPAdapterOptions, AdapterSendKwargs, TimeoutArg } from './adapters.js';
 export { Request, PreparedRequest, Response, codes, REDIRECT_STATI } from './models.js';
 export type { RequestData, Params, Auth, HeadersArg, BodyStream } from './models.js';

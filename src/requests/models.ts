@@ -20,7 +20,12 @@
  * `apparent_encoding` (we use UTF-8 when the bytes are valid UTF-8, else ISO-8859-1).
  */
 import { ValueError, RuntimeError } from '../urllib3/builtins.js';
-import { DecodeError, LocationParseError, ProtocolError, ReadTimeoutError } from '../urllib3/exceptions.js';
+import {
+  DecodeError,
+  LocationParseError,
+  ProtocolError,
+  ReadTimeoutError,
+} from '../urllib3/exceptions.js';
 import type { HTTPResponse } from '../urllib3/response.js';
 import { parse_url } from '../urllib3/util/url.js';
 import { HTTPBasicAuth, AuthBase } from './auth.js';
@@ -36,7 +41,14 @@ import {
 } from './exceptions.js';
 import { default_hooks, type Hook, type HookEvent, type HooksArg } from './hooks.js';
 import { CaseInsensitiveDict, type HeaderSource } from './structures.js';
-import { get_auth_from_url, guess_json_utf, requote_uri, super_len, to_key_val_list, urlencode } from './utils.js';
+import {
+  get_auth_from_url,
+  guess_json_utf,
+  requote_uri,
+  super_len,
+  to_key_val_list,
+  urlencode,
+} from './utils.js';
 
 /** Redirect status codes (`REDIRECT_STATI`): moved, found, other, temporary, permanent. */
 export const REDIRECT_STATI = [301, 302, 303, 307, 308] as const;
@@ -80,10 +92,7 @@ export type Params =
 
 /** An auth callable (requests calls `auth(r)`), a `[user, password]` pair, or an AuthBase. */
 export type Auth =
-  | readonly [string, string]
-  | AuthBase
-  | ((r: PreparedRequest) => PreparedRequest)
-  | null;
+  readonly [string, string] | AuthBase | ((r: PreparedRequest) => PreparedRequest) | null;
 
 /** Request headers; a null value removes a session default (requests' `merge_setting`). */
 export type HeadersArg = Readonly<Record<string, string | null | undefined>> | CaseInsensitiveDict;
@@ -154,7 +163,8 @@ export class Request {
   }
 
   register_hook(event: HookEvent, hook: Hook<Response> | ReadonlyArray<Hook<Response>>): void {
-    if (!(event in this.hooks)) throw new ValueError([`Unsupported event specified, with event name "${event}"`]);
+    if (!(event in this.hooks))
+      throw new ValueError([`Unsupported event specified, with event name "${event}"`]);
     if (typeof hook === 'function') this.hooks[event].push(hook);
     else this.hooks[event].push(...hook.filter((h) => typeof h === 'function'));
   }
@@ -263,7 +273,8 @@ export class PreparedRequest {
   prepare_headers(headers: HeadersArg | null): void {
     this.headers = new CaseInsensitiveDict();
     if (!headers) return;
-    const pairs = headers instanceof CaseInsensitiveDict ? headers.items() : Object.entries(headers);
+    const pairs =
+      headers instanceof CaseInsensitiveDict ? headers.items() : Object.entries(headers);
     for (const [name, value] of pairs) {
       if (value !== null && value !== undefined) this.headers.set(name, value);
     }
@@ -297,7 +308,8 @@ export class PreparedRequest {
       }
       this.prepare_content_length(body);
       // Add content-type if it wasn't explicitly provided.
-      if (content_type && !this.headers.has('content-type')) this.headers.set('Content-Type', content_type);
+      if (content_type && !this.headers.has('content-type'))
+        this.headers.set('Content-Type', content_type);
     }
     this.body = body;
   }
@@ -306,7 +318,11 @@ export class PreparedRequest {
     if (body !== null) {
       const l = super_len(body);
       if (l) this.headers.set('Content-Length', String(l));
-    } else if (this.method !== 'GET' && this.method !== 'HEAD' && this.headers.get('Content-Length') === undefined) {
+    } else if (
+      this.method !== 'GET' &&
+      this.method !== 'HEAD' &&
+      this.headers.get('Content-Length') === undefined
+    ) {
       this.headers.set('Content-Length', '0');
     }
   }
@@ -410,7 +426,9 @@ export function decodeText(content: Uint8Array, encoding: string): string {
     return Buffer.from(content).toString('latin1');
   }
   try {
-    return new TextDecoder(label === 'utf-8-sig' ? 'utf-8' : label, { fatal: false }).decode(content);
+    return new TextDecoder(label === 'utf-8-sig' ? 'utf-8' : label, { fatal: false }).decode(
+      content
+    );
   } catch {
     return new TextDecoder('utf-8', { fatal: false }).decode(content);
   }
@@ -461,7 +479,10 @@ export class Response {
 
   /** True if this response is one of the permitted versions of redirect. */
   get is_redirect(): boolean {
-    return this.headers.has('location') && (REDIRECT_STATI as readonly number[]).includes(this.status_code);
+    return (
+      this.headers.has('location') &&
+      (REDIRECT_STATI as readonly number[]).includes(this.status_code)
+    );
   }
 
   /** True if this response is one of the permanent versions of redirect. */
@@ -555,7 +576,8 @@ export class Response {
     if (!this.encoding && content.length > 3) {
       // No encoding set. JSON RFC 4627 section 3 states we should expect UTF-8, -16 or -32.
       const encoding = guess_json_utf(content);
-      if (encoding !== null) text = decodeText(content, encoding === 'utf-8-sig' ? 'utf-8' : encoding);
+      if (encoding !== null)
+        text = decodeText(content, encoding === 'utf-8-sig' ? 'utf-8' : encoding);
     }
     try {
       return JSON.parse(text ?? this.text);

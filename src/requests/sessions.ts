@@ -25,8 +25,18 @@ import { RuntimeError, ValueError, pyRepr } from '../urllib3/builtins.js';
 import { RecentlyUsedContainer } from '../urllib3/_collections.js';
 import { with_resend_count } from '../urllib3/connection.js';
 import { parse_url } from '../urllib3/util/url.js';
-import { HTTPAdapter, type AdapterSendKwargs, type BaseAdapter, type TimeoutArg } from './adapters.js';
-import { ChunkedEncodingError, ContentDecodingError, InvalidSchema, TooManyRedirects } from './exceptions.js';
+import {
+  HTTPAdapter,
+  type AdapterSendKwargs,
+  type BaseAdapter,
+  type TimeoutArg,
+} from './adapters.js';
+import {
+  ChunkedEncodingError,
+  ContentDecodingError,
+  InvalidSchema,
+  TooManyRedirects,
+} from './exceptions.js';
 import {
   cookiejar_from_dict,
   extract_cookies_to_jar,
@@ -90,7 +100,10 @@ type Mergeable = Readonly<Record<string, unknown>> | CaseInsensitiveDict;
 function isMapping(value: unknown): value is Mergeable {
   return (
     value instanceof CaseInsensitiveDict ||
-    (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array))
+    (value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      !(value instanceof Uint8Array))
   );
 }
 
@@ -98,7 +111,11 @@ function isMapping(value: unknown): value is Mergeable {
  * Merges a request setting with the session's: the request wins; when both are mappings the
  * session's keys come first, then the request's; keys set to None (null) are removed.
  */
-export function merge_setting<T>(request_setting: T, session_setting: T, dict_class: 'dict' | 'CaseInsensitiveDict' = 'dict'): T {
+export function merge_setting<T>(
+  request_setting: T,
+  session_setting: T,
+  dict_class: 'dict' | 'CaseInsensitiveDict' = 'dict'
+): T {
   if (session_setting === null || session_setting === undefined) return request_setting;
   if (request_setting === null || request_setting === undefined) return session_setting;
   // Bypass if not a dictionary (e.g. verify).
@@ -118,7 +135,8 @@ export function merge_setting<T>(request_setting: T, session_setting: T, dict_cl
   }
   const merged: Record<string, unknown> = Object.fromEntries(entries(session_setting));
   for (const [key, value] of entries(request_setting)) merged[key] = value;
-  for (const [key, value] of Object.entries(merged)) if (value === null || value === undefined) delete merged[key];
+  for (const [key, value] of Object.entries(merged))
+    if (value === null || value === undefined) delete merged[key];
   return merged as T;
 }
 
@@ -127,7 +145,8 @@ export function merge_hooks(
   request_hooks: Record<HookEvent, Array<Hook<Response>>> | null,
   session_hooks: Record<HookEvent, Array<Hook<Response>>> | null
 ): Record<HookEvent, Array<Hook<Response>>> {
-  if (session_hooks === null || session_hooks.response.length === 0) return request_hooks ?? default_hooks();
+  if (session_hooks === null || session_hooks.response.length === 0)
+    return request_hooks ?? default_hooks();
   if (request_hooks === null || request_hooks.response.length === 0) return session_hooks;
   return merge_setting(request_hooks, session_hooks);
 }
@@ -146,7 +165,11 @@ export abstract class SessionRedirectMixin {
    * when the host changes, permanent redirects are cached.
    * @see requests/sessions.py SessionRedirectMixin.resolve_redirects
    */
-  async resolve_redirects(resp: Response, req: PreparedRequest, kwargs: AdapterSendKwargs = {}): Promise<Response[]> {
+  async resolve_redirects(
+    resp: Response,
+    req: PreparedRequest,
+    kwargs: AdapterSendKwargs = {}
+  ): Promise<Response[]> {
     // Python runs the generator on every send; it yields nothing for a non-redirect. The span
     // is only opened when there is a redirect to follow (DESIGN: "when redirected").
     if (!resp.is_redirect) return [];
@@ -173,13 +196,19 @@ export abstract class SessionRedirectMixin {
           try {
             await resp.load_content(); // Consume socket so it can be released.
           } catch (err) {
-            if (!(err instanceof ChunkedEncodingError || err instanceof ContentDecodingError || err instanceof RuntimeError)) {
+            if (!(
+              err instanceof ChunkedEncodingError ||
+              err instanceof ContentDecodingError ||
+              err instanceof RuntimeError
+            )) {
               throw err;
             }
             await resp.raw?.read(null, false);
           }
           if (i >= this.max_redirects) {
-            throw new TooManyRedirects(`Exceeded ${this.max_redirects} redirects.`, { response: resp });
+            throw new TooManyRedirects(`Exceeded ${this.max_redirects} redirects.`, {
+              response: resp,
+            });
           }
           // Release the connection back into the pool.
           await resp.close();
@@ -216,11 +245,17 @@ export abstract class SessionRedirectMixin {
             'requests.redirect.location': url,
           });
           if (method !== original) {
-            decision('redirect: method becomes GET', `${resp.status_code}: ${original} becomes ${method}`);
+            decision(
+              'redirect: method becomes GET',
+              `${resp.status_code}: ${original} becomes ${method}`
+            );
           }
 
           // https://github.com/kennethreitz/requests/issues/1084
-          if (resp.status_code !== codes.temporary_redirect && resp.status_code !== codes.permanent_redirect) {
+          if (
+            resp.status_code !== codes.temporary_redirect &&
+            resp.status_code !== codes.permanent_redirect
+          ) {
             prepared_request.headers.delete('Content-Length');
             prepared_request.body = null;
           }
@@ -265,7 +300,10 @@ export abstract class SessionRedirectMixin {
       const redirect = urlsplit(url).hostname;
       if (original !== redirect) {
         headers.delete('Authorization');
-        decision('redirect: Authorization dropped', `Authorization dropped: ${original} -> ${redirect}`);
+        decision(
+          'redirect: Authorization dropped',
+          `Authorization dropped: ${original} -> ${redirect}`
+        );
       }
     }
   }
@@ -289,7 +327,10 @@ export abstract class SessionRedirectMixin {
     if (selected) {
       const [username, password] = get_auth_from_url(selected);
       if (username && password) {
-        headers.set('Proxy-Authorization', `Basic ${Buffer.from(`${username}:${password}`, 'latin1').toString('base64')}`);
+        headers.set(
+          'Proxy-Authorization',
+          `Basic ${Buffer.from(`${username}:${password}`, 'latin1').toString('base64')}`
+        );
       }
     }
     return new_proxies;
@@ -347,7 +388,10 @@ export class Session extends SessionRedirectMixin {
     // Bootstrap CookieJar.
     if (!(cookies instanceof RequestsCookieJar)) cookies = cookiejar_from_dict(cookies);
     // Merge with session cookies.
-    const merged_cookies = merge_cookies(merge_cookies(new RequestsCookieJar(), this.cookies), cookies);
+    const merged_cookies = merge_cookies(
+      merge_cookies(new RequestsCookieJar(), this.cookies),
+      cookies
+    );
     // Set environment's basic authentication if not explicitly set (netrc: left out).
     const auth = request.auth;
     const p = new PreparedRequest();
@@ -487,7 +531,8 @@ export class Session extends SessionRedirectMixin {
         // Persist cookies.
         if (r.history.length > 0) {
           // If the hooks create history then we want those cookies too.
-          for (const resp of r.history) extract_cookies_to_jar(this.cookies, resp.request, resp.raw);
+          for (const resp of r.history)
+            extract_cookies_to_jar(this.cookies, resp.request, resp.raw);
         }
         extract_cookies_to_jar(this.cookies, request, r.raw);
 
@@ -528,7 +573,12 @@ export class Session extends SessionRedirectMixin {
     stream: boolean | null,
     verify: boolean | string | null,
     cert: string | readonly [string, string] | null
-  ): { verify: boolean | string; proxies: Record<string, string>; stream: boolean; cert: string | readonly [string, string] | null } {
+  ): {
+    verify: boolean | string;
+    proxies: Record<string, string>;
+    stream: boolean;
+    cert: string | readonly [string, string] | null;
+  } {
     let v: boolean | string | null = verify;
     // Gather clues from the surrounding environment.
     if (this.trust_env) {
@@ -556,7 +606,9 @@ export class Session extends SessionRedirectMixin {
   get_adapter(url: string): BaseAdapter {
     for (const [prefix, adapter] of this.adapters) {
       if (url.toLowerCase().startsWith(prefix)) {
-        decision('adapter chosen', `Adapter for prefix ${prefix}`, { 'requests.adapter.prefix': prefix });
+        decision('adapter chosen', `Adapter for prefix ${prefix}`, {
+          'requests.adapter.prefix': prefix,
+        });
         return adapter;
       }
     }

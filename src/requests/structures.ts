@@ -11,9 +11,7 @@
 
 /** Anything a CaseInsensitiveDict can be built from. */
 export type HeaderSource =
-  | CaseInsensitiveDict
-  | Iterable<readonly [string, string]>
-  | Readonly<Record<string, string>>;
+  CaseInsensitiveDict | Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
 
 /** A case-insensitive, order-keeping string map (HTTP headers). */
 export class CaseInsensitiveDict implements Iterable<string> {

@@ -122,8 +122,10 @@ export function to_key_val_list<V>(
   value: Readonly<Record<string, V>> | ReadonlyArray<readonly [string, V]> | null | undefined
 ): Array<[string, V]> {
   if (value === null || value === undefined) return [];
-  if (typeof value !== 'object') throw new ValueError(['cannot encode objects that are not 2-tuples']);
-  if (Array.isArray(value)) return (value as ReadonlyArray<readonly [string, V]>).map(([k, v]) => [k, v]);
+  if (typeof value !== 'object')
+    throw new ValueError(['cannot encode objects that are not 2-tuples']);
+  if (Array.isArray(value))
+    return (value as ReadonlyArray<readonly [string, V]>).map(([k, v]) => [k, v]);
   return Object.entries(value as Record<string, V>);
 }
 
@@ -154,7 +156,10 @@ export function super_len(body: unknown): number | null {
 }
 
 /** The proxy for a URL: `scheme://host` first, then the scheme. */
-export function select_proxy(url: string, proxies: Readonly<Record<string, string>> | null | undefined): string | undefined {
+export function select_proxy(
+  url: string,
+  proxies: Readonly<Record<string, string>> | null | undefined
+): string | undefined {
   const all = proxies ?? {};
   const parts = parse_url(url);
   const scheme = parts.scheme ?? '';
@@ -188,7 +193,10 @@ export function should_bypass_proxies(url: string, env: NodeJS.ProcessEnv = proc
   if (no_proxy) {
     if (no_proxy.trim() === '*') return true;
     // Hosts to bypass, comma-separated, spaces ignored.
-    const entries = no_proxy.replace(/ /g, '').split(',').filter((h) => h);
+    const entries = no_proxy
+      .replace(/ /g, '')
+      .split(',')
+      .filter((h) => h);
     if (isIPv4(host)) {
       for (const entry of entries) {
         if (isCidr(entry)) {
@@ -207,7 +215,10 @@ export function should_bypass_proxies(url: string, env: NodeJS.ProcessEnv = proc
 }
 
 /** The proxies from the environment for a URL (none when `no_proxy` says so). */
-export function get_environ_proxies(url: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function get_environ_proxies(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env
+): Record<string, string> {
   if (should_bypass_proxies(url, env)) return {};
   return getproxies(env);
 }
@@ -274,7 +285,7 @@ export function urlsplit(url: string): SplitResult {
   const hostPort = netloc.slice(netloc.lastIndexOf('@') + 1);
   let hostname: string | null = hostPort.startsWith('[')
     ? hostPort.slice(1, hostPort.indexOf(']'))
-    : hostPort.split(':')[0] ?? '';
+    : (hostPort.split(':')[0] ?? '');
   hostname = hostname ? hostname.toLowerCase() : null;
   return { scheme, netloc, path: rest, query, fragment, hostname };
 }

@@ -35,7 +35,11 @@ export function isPySubclass(cls: unknown, target: unknown, seen = new Set<unkno
 /** Python's `repr()` of a string: single quotes unless the text holds one and no double quote. */
 export function pyReprString(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let body = text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  let body = text
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t');
   if (quote === "'") body = body.replace(/'/g, "\\'");
   return `${quote}${body}${quote}`;
 }
@@ -53,7 +57,10 @@ export function pyRepr(value: unknown): string {
   }
   if (value instanceof PyException) return value.__repr__();
   if (value instanceof Error) return `${value.name}(${pyReprString(value.message)})`;
-  if (typeof value === 'object' && typeof (value as { __repr__?: unknown }).__repr__ === 'function') {
+  if (
+    typeof value === 'object' &&
+    typeof (value as { __repr__?: unknown }).__repr__ === 'function'
+  ) {
     return (value as { __repr__(): string }).__repr__();
   }
   return String(value);
@@ -64,7 +71,11 @@ export function pyStr(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof PyException) return value.message;
   if (value instanceof Error) return value.message;
-  if (value !== null && typeof value === 'object' && typeof (value as { __str__?: unknown }).__str__ === 'function') {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { __str__?: unknown }).__str__ === 'function'
+  ) {
     return (value as { __str__(): string }).__str__();
   }
   return pyRepr(value);

@@ -66,11 +66,7 @@ export type HeaderPairs = ReadonlyArray<readonly [string, string]>;
 
 /** A request body as the connection sends it. */
 export type ConnectionBody =
-  | string
-  | Uint8Array
-  | Iterable<Uint8Array | string>
-  | AsyncIterable<Uint8Array | string>
-  | null;
+  string | Uint8Array | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string> | null;
 
 // ---------------------------------------------------------------------------------------------
 // http.request.resend_count: carried down from the layers that resend (redirects, retries,
@@ -207,7 +203,10 @@ function subscribeChannels(): void {
 }
 
 function headerLines(head: string): string[] {
-  return head.split('\r\n').slice(1).filter((line) => line.length > 0);
+  return head
+    .split('\r\n')
+    .slice(1)
+    .filter((line) => line.length > 0);
 }
 
 function headerNames(head: string): string[] {
@@ -239,7 +238,8 @@ function responseHeaderAttributes(headers: HeaderPairs): Attributes {
   for (const [rawName, value] of headers) {
     const name = rawName.toLowerCase();
     if (isSecretHeader(name)) values.set(name, [...(values.get(name) ?? []), sha1Redact(value)]);
-    else if (RESPONSE_HEADER_ALLOW.has(name)) values.set(name, [...(values.get(name) ?? []), value]);
+    else if (RESPONSE_HEADER_ALLOW.has(name))
+      values.set(name, [...(values.get(name) ?? []), value]);
   }
   const attrs: Attributes = {};
   for (const [name, list] of values) attrs[`http.response.header.${name}`] = list;
@@ -388,7 +388,10 @@ export function translate_undici_error(err: unknown, ctx: TranslateContext): Err
     // Python: socket.timeout in create_connection -> ConnectTimeoutError(conn, msg).
     const connect = ctx.conn ? ctx.conn.timeout : null;
     const error = new ConnectTimeoutError(
-      [ctx.conn ?? null, `Connection to ${host} timed out. (connect timeout=${pyTimeout(connect)})`],
+      [
+        ctx.conn ?? null,
+        `Connection to ${host} timed out. (connect timeout=${pyTimeout(connect)})`,
+      ],
       cause
     );
     return error;
@@ -397,10 +400,15 @@ export function translate_undici_error(err: unknown, ctx: TranslateContext): Err
     // Python: ssl.SSLError / CertificateError while connecting -> urllib3 SSLError.
     return new SSLError([err instanceof Error ? err.message : String(err)], cause);
   }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'NOVATRACE_READ_TIMEOUT') {
+  if (
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'NOVATRACE_READ_TIMEOUT'
+  ) {
     // Python: socket.timeout while reading -> ReadTimeoutError (connectionpool._raise_timeout,
     // or response.read with url None and a shorter message).
-    if (ctx.phase === 'body') return new ReadTimeoutError(ctx.pool ?? null, null, 'Read timed out.', cause);
+    if (ctx.phase === 'body')
+      return new ReadTimeoutError(ctx.pool ?? null, null, 'Read timed out.', cause);
     return new ReadTimeoutError(
       ctx.pool ?? null,
       ctx.url ?? null,
@@ -408,7 +416,10 @@ export function translate_undici_error(err: unknown, ctx: TranslateContext): Err
       cause
     );
   }
-  if (ctx.while_connecting || (CONNECT_CODES.has(code) && ctx.phase === 'request' && ctx.while_connecting !== false)) {
+  if (
+    ctx.while_connecting ||
+    (CONNECT_CODES.has(code) && ctx.phase === 'request' && ctx.while_connecting !== false)
+  ) {
     // Python: socket.error in create_connection -> NewConnectionError(conn, msg).
     return new NewConnectionError(
       ctx.conn ?? null,
@@ -429,7 +440,9 @@ export function translate_undici_error(err: unknown, ctx: TranslateContext): Err
 
 /** Node/OpenSSL certificate and handshake error codes. */
 function isTlsCode(code: string): boolean {
-  return /^(ERR_SSL_|ERR_TLS_|UNABLE_TO_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/.test(code);
+  return /^(ERR_SSL_|ERR_TLS_|UNABLE_TO_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/.test(
+    code
+  );
 }
 
 function pyTimeout(value: TimeoutValue): string {
@@ -477,7 +490,10 @@ export class HTTPLibResponse {
     this.will_close = init.headers.some(
       ([name, value]) =>
         name.toLowerCase() === 'connection' &&
-        value.toLowerCase().split(',').some((token) => token.trim() === 'close')
+        value
+          .toLowerCase()
+          .split(',')
+          .some((token) => token.trim() === 'close')
     );
   }
 
@@ -501,7 +517,10 @@ export class HTTPLibResponse {
       // Python: the socket's read timeout applies to each recv() of the body.
       const timer =
         this.#readMs > 0
-          ? setTimeout(() => body.destroy(new ReadTimeoutSignal('body', this.#readMs)), this.#readMs)
+          ? setTimeout(
+              () => body.destroy(new ReadTimeoutSignal('body', this.#readMs)),
+              this.#readMs
+            )
           : undefined;
       let step: IteratorResult<unknown>;
       try {
@@ -664,7 +683,11 @@ export class HTTPConnection {
    * `getresponse()`. Opens the wire span (kind CLIENT); undici errors are translated here.
    * @see Python http.client HTTPConnection.request / getresponse
    */
-  async request(method: string, url: string, opts: ConnectionRequestOptions = {}): Promise<HTTPLibResponse> {
+  async request(
+    method: string,
+    url: string,
+    opts: ConnectionRequestOptions = {}
+  ): Promise<HTTPLibResponse> {
     const scheme = opts.scheme ?? this.scheme;
     const full = /^https?:\/\//i.test(url) ? url : `${scheme}://${this.host}:${this.port}${url}`;
     const resend = current_resend_count();
@@ -730,7 +753,10 @@ export class HTTPConnection {
     }
     // httplib derives Host from an absolute request target (a proxied request); undici would
     // send the proxy's own host, so name the target explicitly.
-    if (/^https?:\/\//i.test(url) && !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')) {
+    if (
+      /^https?:\/\//i.test(url) &&
+      !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')
+    ) {
       headers.unshift('Host', new URL(url).host);
     }
     const carrier: Record<string, string> = {};
@@ -746,7 +772,10 @@ export class HTTPConnection {
       onSent: () => {
         // Python: sock.settimeout(read_timeout) once the request is sent, then getresponse().
         if (readMs > 0 && !readTimer) {
-          readTimer = setTimeout(() => abort.abort(new ReadTimeoutSignal('headers', readMs)), readMs);
+          readTimer = setTimeout(
+            () => abort.abort(new ReadTimeoutSignal('headers', readMs)),
+            readMs
+          );
         }
       },
     };
@@ -856,7 +885,9 @@ function isConnectCode(err: unknown): boolean {
 }
 
 /** Our body types as undici takes them; iterables become an async generator of Buffers. */
-function toUndiciBody(body: ConnectionBody): string | Uint8Array | AsyncIterable<Uint8Array> | null {
+function toUndiciBody(
+  body: ConnectionBody
+): string | Uint8Array | AsyncIterable<Uint8Array> | null {
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) return body;
   const source = body;
   return (async function* chunks() {

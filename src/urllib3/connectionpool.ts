@@ -132,7 +132,8 @@ export class HTTPConnectionPool extends ConnectionPool {
     this.strict = opts.strict ?? false;
     const timeout = opts.timeout === undefined ? Timeout.DEFAULT_TIMEOUT : opts.timeout;
     this.timeout = timeout instanceof Timeout ? timeout : Timeout.from_float(timeout);
-    this.retries = opts.retries === undefined || opts.retries === null ? Retry.DEFAULT : opts.retries;
+    this.retries =
+      opts.retries === undefined || opts.retries === null ? Retry.DEFAULT : opts.retries;
     this.maxsize = opts.maxsize ?? 1;
     this.pool = new LifoQueue<HTTPConnection | null>(this.maxsize);
     this.block = opts.block ?? false;
@@ -208,9 +209,13 @@ export class HTTPConnectionPool extends ConnectionPool {
         if (pool === null) throw new ClosedPoolError(this, 'Pool is closed.');
         try {
           if (this.block && pool.qsize() === 0) {
-            decision('pool empty: block', 'Pool is empty: waiting for a connection to be put back', {
-              'urllib3.pool_timeout': timeout ?? 'None',
-            });
+            decision(
+              'pool empty: block',
+              'Pool is empty: waiting for a connection to be put back',
+              {
+                'urllib3.pool_timeout': timeout ?? 'None',
+              }
+            );
           }
           conn = await pool.get(this.block, timeout);
         } catch (err) {
@@ -290,7 +295,11 @@ export class HTTPConnectionPool extends ConnectionPool {
     conn: HTTPConnection,
     method: string,
     url: string,
-    opts: { timeout?: Timeout | TimeoutValue | typeof _Default; body?: ConnectionBody; headers?: HeaderPairs } = {}
+    opts: {
+      timeout?: Timeout | TimeoutValue | typeof _Default;
+      body?: ConnectionBody;
+      headers?: HeaderPairs;
+    } = {}
   ): Promise<HTTPLibResponse> {
     const timeout_obj = this._get_timeout(opts.timeout ?? _Default);
     return layerSpan(
@@ -350,7 +359,8 @@ export class HTTPConnectionPool extends ConnectionPool {
     let ownPort = this.port;
     if (this.port !== null && port === null) port = defaultPort ?? null;
     else if (this.port === null && port !== null && port === defaultPort) port = null;
-    if (ownPort === null && defaultPort !== undefined && port === defaultPort) ownPort = defaultPort;
+    if (ownPort === null && defaultPort !== undefined && port === defaultPort)
+      ownPort = defaultPort;
     return [scheme, host, port].join('|') === [this.scheme, this.host, ownPort].join('|');
   }
 
@@ -364,7 +374,9 @@ export class HTTPConnectionPool extends ConnectionPool {
   async urlopen(method: string, url: string, opts: UrlopenOptions = {}): Promise<HTTPResponse> {
     const retriesIn = opts.retries === undefined ? null : opts.retries;
     let retries =
-      retriesIn instanceof Retry ? retriesIn : Retry.from_int(retriesIn, opts.redirect ?? true, this.retries);
+      retriesIn instanceof Retry
+        ? retriesIn
+        : Retry.from_int(retriesIn, opts.redirect ?? true, this.retries);
     return layerSpan(
       'HTTPConnectionPool.urlopen',
       {
@@ -491,7 +503,12 @@ export class HTTPConnectionPool extends ConnectionPool {
           }
           decision('pool redirect', `Redirecting ${url} -> ${redirect_location}`);
           return with_resend_count(1, () =>
-            this.urlopen(next_method, redirect_location, { ...opts, headers, retries, release_conn })
+            this.urlopen(next_method, redirect_location, {
+              ...opts,
+              headers,
+              retries,
+              release_conn,
+            })
           );
         }
 
@@ -509,7 +526,6 @@ export class HTTPConnectionPool extends ConnectionPool {
       }
     );
   }
-
 }
 
 /** HTTPS pool options: where to find certificates (requests' `cert_verify` sets them). */

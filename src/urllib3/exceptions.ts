@@ -8,7 +8,14 @@
  * `MaxRetryError` names the reason with `%r`). Left out: the warning classes
  * (`InsecureRequestWarning`...), which are log noise, not errors.
  */
-import { PyException, ValueError, AssertionError_, pyRepr, pyStr, type PyExceptionOptions } from './builtins.js';
+import {
+  PyException,
+  ValueError,
+  AssertionError_,
+  pyRepr,
+  pyStr,
+  type PyExceptionOptions,
+} from './builtins.js';
 
 /** Base exception used by this module (`urllib3.exceptions.HTTPError`). */
 export class HTTPError extends PyException {
@@ -29,7 +36,12 @@ export class PoolError extends HTTPError {
 export class RequestError extends PoolError {
   static override readonly pythonName: string = 'urllib3.exceptions.RequestError';
   readonly url: string | null;
-  constructor(pool: unknown, url: string | null, message: string, options: PyExceptionOptions = {}) {
+  constructor(
+    pool: unknown,
+    url: string | null,
+    message: string,
+    options: PyExceptionOptions = {}
+  ) {
     super(pool, message, options);
     this.url = url;
   }
@@ -100,7 +112,12 @@ export class ReadTimeoutError extends TimeoutError {
   readonly pool: unknown;
   readonly url: string | null;
   // Python: no __init__ of its own, so RequestError's (pool, url, message) runs via the MRO.
-  constructor(pool: unknown, url: string | null, message: string, options: PyExceptionOptions = {}) {
+  constructor(
+    pool: unknown,
+    url: string | null,
+    message: string,
+    options: PyExceptionOptions = {}
+  ) {
     super([`${pyStr(pool)}: ${message}`], options);
     this.pool = pool;
     this.url = url;

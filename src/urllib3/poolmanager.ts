@@ -79,7 +79,11 @@ export class PoolManager {
    * The pool for host/port/scheme, made on first use. Without a port, the scheme's default.
    * @see urllib3/poolmanager.py PoolManager.connection_from_host
    */
-  connection_from_host(host: string | null, port: number | null = null, scheme: string | null = 'http'): HTTPConnectionPool {
+  connection_from_host(
+    host: string | null,
+    port: number | null = null,
+    scheme: string | null = 'http'
+  ): HTTPConnectionPool {
     if (!host) throw new LocationValueError(['No host specified.']);
     const s = scheme || 'http';
     const p = port || port_by_scheme[s] || 80;
@@ -110,7 +114,11 @@ export class PoolManager {
   async connection_from_url(url: string): Promise<HTTPConnectionPool> {
     return layerSpan(
       'PoolManager.connection_from_url',
-      { [ATTR.urlFull]: url, 'urllib3.num_pools': this.num_pools, 'urllib3.pools': this.pools.size },
+      {
+        [ATTR.urlFull]: url,
+        'urllib3.num_pools': this.num_pools,
+        'urllib3.pools': this.pools.size,
+      },
       async (span) => {
         const u = parse_url(url);
         const pool = this.connection_from_host(u.host, u.port, u.scheme);
@@ -135,14 +143,21 @@ export class ProxyManager extends PoolManager {
 
   constructor(
     proxy_url: string,
-    opts: { num_pools?: number; headers?: HeaderPairs; proxy_headers?: HeaderPairs } & PoolKwargs = {}
+    opts: {
+      num_pools?: number;
+      headers?: HeaderPairs;
+      proxy_headers?: HeaderPairs;
+    } & PoolKwargs = {}
   ) {
     let proxy = parse_url(proxy_url);
     if (!proxy.port) {
       const port = port_by_scheme[proxy.scheme ?? ''] ?? 80;
-      proxy = parse_url(`${proxy.scheme ?? 'http'}://${proxy.auth ? `${proxy.auth}@` : ''}${proxy.host ?? ''}:${port}${proxy.path ?? ''}`);
+      proxy = parse_url(
+        `${proxy.scheme ?? 'http'}://${proxy.auth ? `${proxy.auth}@` : ''}${proxy.host ?? ''}:${port}${proxy.path ?? ''}`
+      );
     }
-    if (proxy.scheme !== 'http' && proxy.scheme !== 'https') throw new ProxySchemeUnknown(proxy.scheme);
+    if (proxy.scheme !== 'http' && proxy.scheme !== 'https')
+      throw new ProxySchemeUnknown(proxy.scheme);
     const { proxy_headers = [], ...rest } = opts;
     super({
       ...rest,
@@ -154,7 +169,11 @@ export class ProxyManager extends PoolManager {
   }
 
   /** HTTPS goes direct (no tunnelling here); everything else to the proxy's pool. */
-  override connection_from_host(host: string | null, port: number | null = null, scheme: string | null = 'http'): HTTPConnectionPool {
+  override connection_from_host(
+    host: string | null,
+    port: number | null = null,
+    scheme: string | null = 'http'
+  ): HTTPConnectionPool {
     if (scheme === 'https') return super.connection_from_host(host, port, scheme);
     const proxy = this.proxy as Url;
     return super.connection_from_host(proxy.host, proxy.port, proxy.scheme);

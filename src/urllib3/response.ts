@@ -58,7 +58,9 @@ export class HTTPResponse {
 
   constructor(opts: HTTPResponseOptions = {}) {
     this.headers =
-      opts.headers instanceof HTTPHeaderDict ? opts.headers : new HTTPHeaderDict(opts.headers ?? []);
+      opts.headers instanceof HTTPHeaderDict
+        ? opts.headers
+        : new HTTPHeaderDict(opts.headers ?? []);
     this.status = opts.status ?? 0;
     this.version = opts.version ?? 0;
     this.reason = opts.reason ?? '';
@@ -77,7 +79,10 @@ export class HTTPResponse {
    */
   static async from_httplib(
     r: HTTPLibResponse,
-    opts: Omit<HTTPResponseOptions, 'headers' | 'status' | 'version' | 'reason' | 'original_response'> & {
+    opts: Omit<
+      HTTPResponseOptions,
+      'headers' | 'status' | 'version' | 'reason' | 'original_response'
+    > & {
       preload_content?: boolean;
     } = {}
   ): Promise<HTTPResponse> {
@@ -125,7 +130,11 @@ export class HTTPResponse {
    * Reads up to `amt` bytes (all when null), decoded unless `decode_content` is false.
    * Returns the connection to the pool once the body is exhausted.
    */
-  async read(amt: number | null = null, decode_content: boolean | null = null, cache_content = false): Promise<Buffer> {
+  async read(
+    amt: number | null = null,
+    decode_content: boolean | null = null,
+    cache_content = false
+  ): Promise<Buffer> {
     const decode = decode_content ?? this.decode_content;
     if (this._fp === null) return Buffer.alloc(0);
     const parts: Buffer[] = [];
@@ -205,18 +214,27 @@ export class HTTPResponse {
 }
 
 /** Decodes gzip or deflate as it arrives; a zlib failure becomes DecodeError. */
-async function* decodeStream(source: AsyncIterable<Buffer>, encoding: 'gzip' | 'deflate'): AsyncGenerator<Buffer> {
+async function* decodeStream(
+  source: AsyncIterable<Buffer>,
+  encoding: 'gzip' | 'deflate'
+): AsyncGenerator<Buffer> {
   const iterator = source[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
   const head = first.value;
   // urllib3's DeflateDecoder tries zlib-wrapped data first, then raw deflate.
-  const zlibWrapped = head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+  const zlibWrapped =
+    head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
   const decoder: Transform =
-    encoding === 'gzip' ? zlib.createGunzip() : zlibWrapped ? zlib.createInflate() : zlib.createInflateRaw();
+    encoding === 'gzip'
+      ? zlib.createGunzip()
+      : zlibWrapped
+        ? zlib.createInflate()
+        : zlib.createInflateRaw();
   async function* all(): AsyncGenerator<Buffer> {
     yield head;
-    for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield step.value;
+    for (let step = await iterator.next(); !step.done; step = await iterator.next())
+      yield step.value;
   }
   // The callback form of pipeline returns the decoder and destroys it with any source error,
   // so iterating it surfaces both read errors (already translated) and zlib errors.

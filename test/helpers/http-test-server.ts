@@ -4,7 +4,12 @@
  * recorded with the client's remote port (to see connection reuse), and the server can close
  * its idle keep-alive sockets on demand (to see a dropped pooled connection).
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
@@ -20,7 +25,11 @@ export interface RecordedRequest {
   readonly chunked: boolean;
 }
 
-export type Handler = (req: RecordedRequest, res: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+export type Handler = (
+  req: RecordedRequest,
+  res: ServerResponse,
+  raw: IncomingMessage
+) => void | Promise<void>;
 
 export interface TestServer {
   readonly url: string;
@@ -38,9 +47,18 @@ export interface TestServer {
 }
 
 /** Sends a JSON body. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -94,7 +112,11 @@ export async function startTestServer(): Promise<TestServer> {
       const before = [...sockets];
       server.closeIdleConnections();
       await Promise.all(
-        before.map((s) => (s.destroyed ? Promise.resolve() : new Promise<void>((resolve) => s.once('close', () => resolve()))))
+        before.map((s) =>
+          s.destroyed
+            ? Promise.resolve()
+            : new Promise<void>((resolve) => s.once('close', () => resolve()))
+        )
       );
     },
     async close() {

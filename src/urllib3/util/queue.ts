@@ -72,7 +72,8 @@ export class LifoQueue<T> {
   async get(block = true, timeout: number | null = null): Promise<T> {
     if (this.#items.length > 0) return this.#items.pop() as T;
     if (!block) throw new Empty();
-    if (timeout !== null && timeout < 0) throw new RangeError("'timeout' must be a non-negative number");
+    if (timeout !== null && timeout < 0)
+      throw new RangeError("'timeout' must be a non-negative number");
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter<T> = { resolve, timer: undefined };
       if (timeout !== null) {

@@ -10,7 +10,13 @@
  * any other error becomes MaxRetryError. Left out: nothing the flow reaches.
  */
 import { pyRepr } from '../builtins.js';
-import { ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError, ResponseError } from '../exceptions.js';
+import {
+  ConnectTimeoutError,
+  MaxRetryError,
+  ProtocolError,
+  ReadTimeoutError,
+  ResponseError,
+} from '../exceptions.js';
 
 /** A retry counter: a number, `null` (Python None, no limit of its own) or `false` (never). */
 export type RetryCount = number | null | false;
@@ -36,7 +42,12 @@ export interface RetryResponse {
 /** Retry configuration, immutable: `increment` returns a new Retry. */
 export class Retry {
   static readonly DEFAULT_METHOD_WHITELIST: ReadonlySet<string> = new Set([
-    'HEAD', 'GET', 'PUT', 'DELETE', 'OPTIONS', 'TRACE',
+    'HEAD',
+    'GET',
+    'PUT',
+    'DELETE',
+    'OPTIONS',
+    'TRACE',
   ]);
   /** Maximum backoff time, seconds. */
   static readonly BACKOFF_MAX = 120;

@@ -31,12 +31,13 @@ export class Timeout {
   readonly total: TimeoutValue;
   _start_connect: number | null = null;
 
-  constructor(
-    opts: { total?: unknown; connect?: unknown; read?: unknown } = {}
-  ) {
-    this._connect = Timeout._validate_timeout('connect' in opts ? opts.connect : _Default, 'connect');
+  constructor(opts: { total?: unknown; connect?: unknown; read?: unknown } = {}) {
+    this._connect = Timeout._validate_timeout(
+      'connect' in opts ? opts.connect : _Default,
+      'connect'
+    );
     this._read = Timeout._validate_timeout('read' in opts ? opts.read : _Default, 'read');
-    this.total = Timeout._validate_timeout('total' in opts ? opts.total ?? null : null, 'total');
+    this.total = Timeout._validate_timeout('total' in opts ? (opts.total ?? null) : null, 'total');
   }
 
   toString(): string {

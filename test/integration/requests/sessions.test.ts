@@ -12,7 +12,11 @@ import {
   Timeout,
   request as requests_request,
 } from '../../../src/requests/index.js';
-import { MaxRetryError, NewConnectionError, ReadTimeoutError } from '../../../src/urllib3/exceptions.js';
+import {
+  MaxRetryError,
+  NewConnectionError,
+  ReadTimeoutError,
+} from '../../../src/urllib3/exceptions.js';
 import { sendJson, startTestServer, type TestServer } from '../../helpers/http-test-server.js';
 import { useMemoryTracing } from '../../helpers/memory-tracing.js';
 
@@ -76,17 +80,16 @@ describe('Session.request', () => {
   });
 
   it('sends the requests 2.9 default headers in order, then the caller’s', async () => {
-    await session.request('GET', `${server.url}/ok`, { headers: { 'X-Extra': 'yes', Accept: 'application/json' } });
+    await session.request('GET', `${server.url}/ok`, {
+      headers: { 'X-Extra': 'yes', Accept: 'application/json' },
+    });
     const raw = server.requests[0]?.rawHeaders ?? [];
     const names = raw.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
     // undici writes Host and its own Connection first; requests' order follows.
     expect(names.slice(0, 2)).toEqual(['host', 'connection']);
-    expect(names.filter((n) => ['user-agent', 'accept-encoding', 'accept', 'x-extra'].includes(n))).toEqual([
-      'user-agent',
-      'accept-encoding',
-      'accept',
-      'x-extra',
-    ]);
+    expect(
+      names.filter((n) => ['user-agent', 'accept-encoding', 'accept', 'x-extra'].includes(n))
+    ).toEqual(['user-agent', 'accept-encoding', 'accept', 'x-extra']);
     expect(server.requests[0]?.headers['user-agent']).toBe('python-requests/2.9.1');
     expect(server.requests[0]?.headers['accept']).toBe('application/json');
     expect(server.requests[0]?.headers['connection']).toBe('keep-alive');
@@ -101,9 +104,10 @@ describe('Session.request', () => {
     const spans = await tracing.spans();
     const second = named(spans, 'HTTPConnectionPool._get_conn')[1];
     expect(eventKeys(second)).toContain('connection dropped: reset');
-    expect(second?.events.find((e) => e.attributes?.['novatrace.event'] === 'connection dropped: reset')?.name).toBe(
-      'Resetting dropped connection: 127.0.0.1'
-    );
+    expect(
+      second?.events.find((e) => e.attributes?.['novatrace.event'] === 'connection dropped: reset')
+        ?.name
+    ).toBe('Resetting dropped connection: 127.0.0.1');
     // urllib3 1.13 reuses the same HTTPConnection object (httplib reopens it): no new conn.
     expect(named(spans, 'HTTPConnectionPool._new_conn')).toHaveLength(1);
     expect(named(spans, 'GET')[1]?.events.map((e) => e.name)).toContain('connected');
@@ -111,7 +115,9 @@ describe('Session.request', () => {
 
   it('raises ConnectionError caused by MaxRetryError(NewConnectionError) when the port is closed', async () => {
     const port = await closedPort();
-    const err = await session.request('GET', `http://127.0.0.1:${port}/ok`).catch((e: unknown) => e);
+    const err = await session
+      .request('GET', `http://127.0.0.1:${port}/ok`)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err).not.toBeInstanceOf(ConnectTimeout);
     expect(err).toBeInstanceOf(RequestException);
@@ -142,7 +148,9 @@ describe('Session.request', () => {
       await new Promise((r) => setTimeout(r, 400));
       if (!res.destroyed) sendJson(res, 200, { late: true });
     });
-    const err = await session.request('GET', `${server.url}/slow`, { timeout: [2, 0.05] }).catch((e: unknown) => e);
+    const err = await session
+      .request('GET', `${server.url}/slow`, { timeout: [2, 0.05] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReadTimeout);
     expect(err).toBeInstanceOf(Timeout);
     expect(err).not.toBeInstanceOf(ConnectionError);
@@ -151,7 +159,9 @@ describe('Session.request', () => {
       `HTTPConnectionPool(host='127.0.0.1', port=${server.port}): Read timed out. (read timeout=0.05)`
     );
     const spans = await tracing.spans();
-    expect(named(spans, 'GET')[0]?.attributes['error.type']).toBe('urllib3.exceptions.ReadTimeoutError');
+    expect(named(spans, 'GET')[0]?.attributes['error.type']).toBe(
+      'urllib3.exceptions.ReadTimeoutError'
+    );
   });
 
   it('follows a 301, then takes the redirect cache on the next call', async () => {
@@ -176,7 +186,9 @@ describe('Session.request', () => {
     const redirects = named(spans, 'Session.resolve_redirects');
     expect(redirects).toHaveLength(1);
     expect(eventKeys(redirects[0])).toContain('redirect');
-    const resent = named(spans, 'GET').find((s) => s.attributes['url.full'] === `${server.url}/new`);
+    const resent = named(spans, 'GET').find(
+      (s) => s.attributes['url.full'] === `${server.url}/new`
+    );
     expect(resent?.attributes['http.request.resend_count']).toBe(1);
   });
 
@@ -189,7 +201,9 @@ describe('Session.request', () => {
       res.writeHead(307, { Location: '/target', 'Content-Length': '0' });
       res.end();
     });
-    server.route('*', '/target', (req, res) => sendJson(res, 200, { method: req.method, body: req.body.toString() }));
+    server.route('*', '/target', (req, res) =>
+      sendJson(res, 200, { method: req.method, body: req.body.toString() })
+    );
     const r1 = await session.request('POST', `${server.url}/p`, { data: 'payload' });
     expect(r1.json()).toEqual({ method: 'GET', body: '' });
     const r2 = await session.request('PUT', `${server.url}/t`, { data: 'payload' });
@@ -268,8 +282,15 @@ describe('Session.request', () => {
       'http.response.status_code': 202,
     });
     expect(wire.attributes['error.type']).toBeUndefined();
-    expect(wire.events.map((e) => e.name)).toEqual(['connected', 'headers sent', 'body sent', 'response headers']);
-    expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain('tok-secret-value');
+    expect(wire.events.map((e) => e.name)).toEqual([
+      'connected',
+      'headers sent',
+      'body sent',
+      'response headers',
+    ]);
+    expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain(
+      'tok-secret-value'
+    );
   });
 
   it('marks the wire span ERROR with error.type "404" for a 404 answer', async () => {

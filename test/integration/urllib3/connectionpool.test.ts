@@ -5,7 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChunkedEncodingError, HTTPAdapter, Session } from '../../../src/requests/index.js';
 import { withRunScope, type LayerEntry } from '../../../src/telemetry/run-scope.js';
 import { HTTPConnectionPool } from '../../../src/urllib3/connectionpool.js';
-import { MaxRetryError, NewConnectionError, ProtocolError } from '../../../src/urllib3/exceptions.js';
+import {
+  MaxRetryError,
+  NewConnectionError,
+  ProtocolError,
+} from '../../../src/urllib3/exceptions.js';
 import { Retry } from '../../../src/urllib3/util/retry.js';
 import { sendJson, startTestServer, type TestServer } from '../../helpers/http-test-server.js';
 import { useMemoryTracing } from '../../helpers/memory-tracing.js';
@@ -58,11 +62,15 @@ describe('HTTPConnectionPool.urlopen', () => {
     const spans = await tracing.spans();
     const wires = named(spans, 'GET');
     expect(wires.map((s) => s.attributes['http.request.resend_count'])).toEqual([undefined, 1, 2]);
-    const retryEvents = spans.flatMap((s) => s.events).filter((e) => e.attributes?.['novatrace.event'] === 'retry');
+    const retryEvents = spans
+      .flatMap((s) => s.events)
+      .filter((e) => e.attributes?.['novatrace.event'] === 'retry');
     // Finished spans come innermost first, so sort the two retry lines.
     expect(retryEvents.map((e) => e.name).sort()).toEqual([
       expect.stringMatching(/^Retrying \(Retry\(total=0, /),
-      expect.stringMatching(/^Retrying \(Retry\(total=1, connect=None, read=None, redirect=None\)\) after connection broken by 'NewConnectionError\(.*Connection refused'\)': \/ok$/),
+      expect.stringMatching(
+        /^Retrying \(Retry\(total=1, connect=None, read=None, redirect=None\)\) after connection broken by 'NewConnectionError\(.*Connection refused'\)': \/ok$/
+      ),
     ]);
     // Each failed connection was discarded and its slot freed.
     expect(p.pool?.snapshot()).toEqual([null]);
@@ -163,7 +171,10 @@ describe('HTTPConnectionPool._get_conn', () => {
     const session = new Session({ env: {} });
     cleanup.push(() => session.close());
     session.mount('http://', new HTTPAdapter({ pool_maxsize: 1 }));
-    await Promise.all([session.request('GET', `${server.url}/slow`), session.request('GET', `${server.url}/ok`)]);
+    await Promise.all([
+      session.request('GET', `${server.url}/slow`),
+      session.request('GET', `${server.url}/ok`),
+    ]);
     expect(server.connectionsAccepted()).toBe(2);
     const spans = await tracing.spans();
     const puts = named(spans, 'HTTPConnectionPool._put_conn').map((s) => s.events[0]?.name);
@@ -183,6 +194,8 @@ describe('HTTPResponse.read', () => {
     await expect(raw.read()).rejects.toBeInstanceOf(ProtocolError);
     const session = new Session({ env: {} });
     cleanup.push(() => session.close());
-    await expect(session.request('GET', `${server.url}/cut`)).rejects.toBeInstanceOf(ChunkedEncodingError);
+    await expect(session.request('GET', `${server.url}/cut`)).rejects.toBeInstanceOf(
+      ChunkedEncodingError
+    );
   });
 });

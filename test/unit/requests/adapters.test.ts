@@ -54,27 +54,53 @@ function prepared(url = 'http://127.0.0.1:8774/v2.1/servers') {
 
 describe('HTTPAdapter.__init__', () => {
   it('configures Retry(0, read=False) for the default max_retries', () => {
-    expect(new HTTPAdapter().max_retries.__repr__()).toBe('Retry(total=0, connect=None, read=False, redirect=None)');
+    expect(new HTTPAdapter().max_retries.__repr__()).toBe(
+      'Retry(total=0, connect=None, read=False, redirect=None)'
+    );
     expect(new HTTPAdapter({ max_retries: 3 }).max_retries.__repr__()).toBe(
       'Retry(total=3, connect=None, read=None, redirect=None)'
     );
     const adapter = new HTTPAdapter({ pool_connections: 2, pool_maxsize: 5, pool_block: true });
     expect(adapter.poolmanager.num_pools).toBe(2);
-    expect(adapter.poolmanager.connection_pool_kw).toMatchObject({ maxsize: 5, block: true, strict: true });
+    expect(adapter.poolmanager.connection_pool_kw).toMatchObject({
+      maxsize: 5,
+      block: true,
+      strict: true,
+    });
   });
 });
 
 describe('HTTPAdapter.send', () => {
   it.each([
     ['ProtocolError', new ProtocolError(['Connection aborted.', 'x']), ConnectionError],
-    ['MaxRetryError(NewConnectionError)', new MaxRetryError(pool, '/', new NewConnectionError('<c>', 'refused')), ConnectionError],
-    ['MaxRetryError(ConnectTimeoutError)', new MaxRetryError(pool, '/', new ConnectTimeoutError(['slow'])), ConnectTimeout],
-    ['MaxRetryError(ResponseError)', new MaxRetryError(pool, '/', new ResponseError(['too many'])), RetryError],
-    ['MaxRetryError(ProxyError)', new MaxRetryError(pool, '/', new _ProxyError(['proxy down'])), ProxyError],
+    [
+      'MaxRetryError(NewConnectionError)',
+      new MaxRetryError(pool, '/', new NewConnectionError('<c>', 'refused')),
+      ConnectionError,
+    ],
+    [
+      'MaxRetryError(ConnectTimeoutError)',
+      new MaxRetryError(pool, '/', new ConnectTimeoutError(['slow'])),
+      ConnectTimeout,
+    ],
+    [
+      'MaxRetryError(ResponseError)',
+      new MaxRetryError(pool, '/', new ResponseError(['too many'])),
+      RetryError,
+    ],
+    [
+      'MaxRetryError(ProxyError)',
+      new MaxRetryError(pool, '/', new _ProxyError(['proxy down'])),
+      ProxyError,
+    ],
     ['ClosedPoolError', new ClosedPoolError(pool, 'Pool is closed.'), ConnectionError],
     ['ProxyError', new _ProxyError(['Cannot connect to proxy.']), ProxyError],
     ['SSLError', new _SSLError(['bad cert']), SSLError],
-    ['ReadTimeoutError', new ReadTimeoutError(pool, '/', 'Read timed out. (read timeout=1)'), ReadTimeout],
+    [
+      'ReadTimeoutError',
+      new ReadTimeoutError(pool, '/', 'Read timed out. (read timeout=1)'),
+      ReadTimeout,
+    ],
   ])('translates %s', async (_name, error, expected) => {
     const [adapter] = adapterRaising(error);
     const request = prepared();
@@ -88,7 +114,9 @@ describe('HTTPAdapter.send', () => {
   });
 
   it('keeps NewConnectionError out of ConnectTimeout, though it is a ConnectTimeoutError (requests #2811)', async () => {
-    const [adapter] = adapterRaising(new MaxRetryError(pool, '/', new NewConnectionError('<c>', 'refused')));
+    const [adapter] = adapterRaising(
+      new MaxRetryError(pool, '/', new NewConnectionError('<c>', 'refused'))
+    );
     const err = await adapter.send(prepared()).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(ConnectTimeout);
     expect(err).not.toBeInstanceOf(Timeout);
@@ -114,16 +142,32 @@ describe('HTTPAdapter.send', () => {
     });
     expect(call.retries).toBe(adapter.max_retries);
     expect(call.retries).toBeInstanceOf(Retry);
-    expect(String(call.timeout as UrllibTimeout)).toBe('Timeout(connect=3.05, read=27, total=None)');
+    expect(String(call.timeout as UrllibTimeout)).toBe(
+      'Timeout(connect=3.05, read=27, total=None)'
+    );
     await adapter.send(prepared(), { timeout: 5 }).catch(() => undefined);
-    expect(String(calls[1]?.timeout as UrllibTimeout)).toBe('Timeout(connect=5, read=5, total=None)');
+    expect(String(calls[1]?.timeout as UrllibTimeout)).toBe(
+      'Timeout(connect=5, read=5, total=None)'
+    );
   });
 
   it.each([
-    [[1, 2, 3], 'Invalid timeout (1, 2, 3). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value'],
-    [[1], 'Invalid timeout (1,). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value'],
-    [['a', 1], "Invalid timeout ('a', 1). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value"],
-    [[-1, 1], 'Invalid timeout (-1, 1). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value'],
+    [
+      [1, 2, 3],
+      'Invalid timeout (1, 2, 3). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value',
+    ],
+    [
+      [1],
+      'Invalid timeout (1,). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value',
+    ],
+    [
+      ['a', 1],
+      "Invalid timeout ('a', 1). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value",
+    ],
+    [
+      [-1, 1],
+      'Invalid timeout (-1, 1). Pass a (connect, read) timeout tuple, or a single float to set both timeouts to the same value',
+    ],
   ])('raises ValueError for the timeout tuple %j', async (timeout, message) => {
     const [adapter, calls] = adapterRaising(new ProtocolError(['x']));
     const err = await adapter.send(prepared(), { timeout }).catch((e: unknown) => e);
@@ -149,7 +193,11 @@ describe('HTTPAdapter.send', () => {
       return conn;
     };
     adapter.get_connection = async () => fake;
-    const request = new Request({ method: 'POST', url: 'http://127.0.0.1:8774/upload', data: ['a', 'b'][Symbol.iterator]() }).prepare();
+    const request = new Request({
+      method: 'POST',
+      url: 'http://127.0.0.1:8774/upload',
+      data: ['a', 'b'][Symbol.iterator](),
+    }).prepare();
     expect(request.headers.get('Transfer-Encoding')).toBe('chunked');
     // On this path urllib3 errors are not wrapped by urlopen: NewConnectionError comes out as is.
     await expect(adapter.send(request)).rejects.toBe(refused);
@@ -162,7 +210,9 @@ describe('HTTPAdapter.request_url', () => {
     const adapter = new HTTPAdapter();
     const request = prepared('http://127.0.0.1:8774/v2.1/servers?name=vm#frag');
     expect(adapter.request_url(request, {})).toBe('/v2.1/servers?name=vm');
-    expect(adapter.request_url(request, { http: 'http://proxy:3128' })).toBe('http://127.0.0.1:8774/v2.1/servers?name=vm');
+    expect(adapter.request_url(request, { http: 'http://proxy:3128' })).toBe(
+      'http://127.0.0.1:8774/v2.1/servers?name=vm'
+    );
   });
 });
 
@@ -174,9 +224,13 @@ describe('HTTPAdapter.get_connection', () => {
     const c = await adapter.get_connection('http://127.0.0.1:5000/');
     expect(b).toBe(a);
     expect(c).not.toBe(a);
-    const proxied = await adapter.get_connection('http://127.0.0.1:8774/x', { http: 'user:pw@proxy.example:3128' });
+    const proxied = await adapter.get_connection('http://127.0.0.1:8774/x', {
+      http: 'user:pw@proxy.example:3128',
+    });
     expect([proxied.host, proxied.port]).toEqual(['proxy.example', 3128]);
-    expect(proxied.proxy_headers).toEqual([['Proxy-Authorization', `Basic ${Buffer.from('user:pw').toString('base64')}`]]);
+    expect(proxied.proxy_headers).toEqual([
+      ['Proxy-Authorization', `Basic ${Buffer.from('user:pw').toString('base64')}`],
+    ]);
     await adapter.close();
     expect(a.pool).toBeNull();
   });

@@ -17,7 +17,14 @@ import { pythonName } from '../../../src/telemetry/layer-span.js';
 describe('requests.exceptions', () => {
   it('makes ConnectTimeout a ConnectionError and a Timeout, but not a ReadTimeout', () => {
     const err = new ConnectTimeout('slow');
-    for (const base of [ConnectTimeout, ConnectionError, Timeout, RequestException, IOError, Error]) {
+    for (const base of [
+      ConnectTimeout,
+      ConnectionError,
+      Timeout,
+      RequestException,
+      IOError,
+      Error,
+    ]) {
       expect(err).toBeInstanceOf(base);
     }
     expect(err).not.toBeInstanceOf(ReadTimeout);

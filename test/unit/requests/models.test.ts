@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPError, InvalidURL, MissingSchema, RequestException } from '../../../src/requests/exceptions.js';
-import { PreparedRequest, Request, Response, pythonJsonDumps } from '../../../src/requests/models.js';
+import {
+  HTTPError,
+  InvalidURL,
+  MissingSchema,
+  RequestException,
+} from '../../../src/requests/exceptions.js';
+import type { PreparedRequest } from '../../../src/requests/models.js';
+import { Request, Response, pythonJsonDumps } from '../../../src/requests/models.js';
 import { CaseInsensitiveDict } from '../../../src/requests/structures.js';
 import { requote_uri, urlsplit } from '../../../src/requests/utils.js';
 import { ValueError } from '../../../src/urllib3/builtins.js';
@@ -30,15 +36,17 @@ describe('PreparedRequest.prepare_url', () => {
 
   it('raises InvalidURL without a host or with a bad port', () => {
     expect(() => prep({ method: 'GET', url: 'http://' })).toThrow(InvalidURL);
-    expect(() => prep({ method: 'GET', url: 'http://' })).toThrow("Invalid URL 'http://': No host supplied");
+    expect(() => prep({ method: 'GET', url: 'http://' })).toThrow(
+      "Invalid URL 'http://': No host supplied"
+    );
     expect(() => prep({ method: 'GET', url: 'http://host:port/' })).toThrow(InvalidURL);
   });
 
   it('adds params, a root path, and requotes', () => {
     // upstream: test_params_are_added_before_fragment, test_path_is_not_double_encoded
-    expect(prep({ method: 'GET', url: 'http://example.com', params: { a: 'b c', d: ['1', '2'] } }).url).toBe(
-      'http://example.com/?a=b+c&d=1&d=2'
-    );
+    expect(
+      prep({ method: 'GET', url: 'http://example.com', params: { a: 'b c', d: ['1', '2'] } }).url
+    ).toBe('http://example.com/?a=b+c&d=1&d=2');
     expect(prep({ method: 'GET', url: 'http://example.com/p?x=1#frag', params: 'y=2' }).url).toBe(
       'http://example.com/p?x=1&y=2#frag'
     );
@@ -48,7 +56,9 @@ describe('PreparedRequest.prepare_url', () => {
   });
 
   it('leaves non-HTTP schemes alone', () => {
-    expect(prep({ method: 'GET', url: 'mailto:user@example.org' }).url).toBe('mailto:user@example.org');
+    expect(prep({ method: 'GET', url: 'mailto:user@example.org' }).url).toBe(
+      'mailto:user@example.org'
+    );
   });
 });
 
@@ -58,7 +68,9 @@ describe('PreparedRequest.prepare_body', () => {
     expect(p.body).toBe('{"a": 1}');
     expect(p.headers.get('Content-Length')).toBe('8');
     expect(p.headers.get('Content-Type')).toBeUndefined();
-    expect(prep({ method: 'PUT', url: 'http://h/', data: 'é' }).headers.get('Content-Length')).toBe('2');
+    expect(prep({ method: 'PUT', url: 'http://h/', data: 'é' }).headers.get('Content-Length')).toBe(
+      '2'
+    );
   });
 
   it('form-encodes a dict', () => {
@@ -68,7 +80,11 @@ describe('PreparedRequest.prepare_body', () => {
   });
 
   it('serialises json like Python’s json.dumps when there is no data', () => {
-    const p = prep({ method: 'POST', url: 'http://h/', json: { volumeAttachment: { volumeId: 'é' } } });
+    const p = prep({
+      method: 'POST',
+      url: 'http://h/',
+      json: { volumeAttachment: { volumeId: 'é' } },
+    });
     expect(p.body).toBe('{"volumeAttachment": {"volumeId": "\\u00e9"}}');
     expect(p.headers.get('Content-Type')).toBe('application/json');
     expect(pythonJsonDumps({ a: [1, 'x,y:z'] })).toBe('{"a": [1, "x,y:z"]}');
@@ -91,7 +107,9 @@ describe('PreparedRequest.prepare_body', () => {
 
 describe('PreparedRequest.path_url', () => {
   it('is the path and query, without the fragment', () => {
-    expect(prep({ method: 'GET', url: 'http://h:1/v2.1/servers?name=vm#x' }).path_url).toBe('/v2.1/servers?name=vm');
+    expect(prep({ method: 'GET', url: 'http://h:1/v2.1/servers?name=vm#x' }).path_url).toBe(
+      '/v2.1/servers?name=vm'
+    );
     expect(prep({ method: 'GET', url: 'http://h' }).path_url).toBe('/');
   });
 });
@@ -99,7 +117,9 @@ describe('PreparedRequest.path_url', () => {
 describe('PreparedRequest.prepare_auth', () => {
   it('uses credentials from the URL when no auth is given', () => {
     const p = prep({ method: 'GET', url: 'http://user:pass@h/' });
-    expect(p.headers.get('Authorization')).toBe(`Basic ${Buffer.from('user:pass').toString('base64')}`);
+    expect(p.headers.get('Authorization')).toBe(
+      `Basic ${Buffer.from('user:pass').toString('base64')}`
+    );
   });
 
   it('calls an auth callable with the prepared request', () => {
@@ -128,7 +148,9 @@ function response(status: number, body: string, headers: Record<string, string> 
 
 describe('Response', () => {
   it('decodes text with the charset, else the apparent encoding', () => {
-    expect(response(200, 'héllo', { 'Content-Type': 'text/plain; charset=utf-8' }).text).toBe('héllo');
+    expect(response(200, 'héllo', { 'Content-Type': 'text/plain; charset=utf-8' }).text).toBe(
+      'héllo'
+    );
     expect(response(200, 'héllo').text).toBe('héllo');
     const latin = response(200, '', { 'Content-Type': 'text/plain' });
     latin._content = Buffer.from([0x68, 0xe9]);
@@ -186,15 +208,24 @@ describe('CaseInsensitiveDict', () => {
 describe('requote_uri', () => {
   it('unquotes unreserved escapes, quotes illegal characters, and survives bad escapes', () => {
     // upstream: test_utils.py TestRequoteURI
-    expect(requote_uri('http://example.com/fiz?buz=%25ppicture')).toBe('http://example.com/fiz?buz=%25ppicture');
-    expect(requote_uri('http://example.com/fiz?buz=%ppicture')).toBe('http://example.com/fiz?buz=%25ppicture');
+    expect(requote_uri('http://example.com/fiz?buz=%25ppicture')).toBe(
+      'http://example.com/fiz?buz=%25ppicture'
+    );
+    expect(requote_uri('http://example.com/fiz?buz=%ppicture')).toBe(
+      'http://example.com/fiz?buz=%25ppicture'
+    );
     expect(requote_uri('http://h/ü')).toBe('http://h/%C3%BC');
   });
 });
 
 describe('urlsplit', () => {
   it('finds a netloc only after //', () => {
-    expect(urlsplit('../other?q=1')).toMatchObject({ scheme: '', netloc: '', path: '../other', query: 'q=1' });
+    expect(urlsplit('../other?q=1')).toMatchObject({
+      scheme: '',
+      netloc: '',
+      path: '../other',
+      query: 'q=1',
+    });
     expect(urlsplit('HTTP://User@Host.Example:80/p#f')).toMatchObject({
       scheme: 'http',
       netloc: 'User@Host.Example:80',

@@ -48,7 +48,9 @@ class FakeAdapter extends BaseAdapter {
   }
 }
 
-function sessionWith(routes: Record<string, { status: number; location?: string }>): [Session, FakeAdapter] {
+function sessionWith(
+  routes: Record<string, { status: number; location?: string }>
+): [Session, FakeAdapter] {
   const session = new Session({ env: {} });
   const adapter = new FakeAdapter(routes);
   session.mount('http://', adapter);
@@ -68,7 +70,9 @@ describe('SessionRedirectMixin.resolve_redirects', () => {
     [307, 'POST', 'POST'],
     [308, 'PUT', 'PUT'],
   ])('after %i turns %s into %s', async (status, method, expected) => {
-    const [session, adapter] = sessionWith({ 'http://a.example/from': { status, location: '/to' } });
+    const [session, adapter] = sessionWith({
+      'http://a.example/from': { status, location: '/to' },
+    });
     const r = await session.request(method, 'http://a.example/from', { data: 'body' });
     expect(r.status_code).toBe(200);
     expect(adapter.sent[1]?.method).toBe(expected);
@@ -82,8 +86,14 @@ describe('SessionRedirectMixin.resolve_redirects', () => {
     });
     await session.request('POST', 'http://a.example/303', { data: 'payload' });
     await session.request('POST', 'http://a.example/307', { data: 'payload' });
-    expect([adapter.sent[1]?.body, adapter.sent[1]?.headers['Content-Length']]).toEqual([null, undefined]);
-    expect([adapter.sent[3]?.body, adapter.sent[3]?.headers['Content-Length']]).toEqual(['payload', '7']);
+    expect([adapter.sent[1]?.body, adapter.sent[1]?.headers['Content-Length']]).toEqual([
+      null,
+      undefined,
+    ]);
+    expect([adapter.sent[3]?.body, adapter.sent[3]?.headers['Content-Length']]).toEqual([
+      'payload',
+      '7',
+    ]);
   });
 
   it('drops Authorization when redirected to another host, but keeps X-Auth-Token', async () => {
@@ -114,7 +124,10 @@ describe('SessionRedirectMixin.resolve_redirects', () => {
       'http://a.example/other?q=1',
       'http://b.example/x',
     ]);
-    expect(r.history.map((h) => h.url)).toEqual(['http://a.example/dir/page', 'http://a.example/other?q=1']);
+    expect(r.history.map((h) => h.url)).toEqual([
+      'http://a.example/dir/page',
+      'http://a.example/other?q=1',
+    ]);
   });
 
   it('raises TooManyRedirects after max_redirects', async () => {
@@ -126,7 +139,9 @@ describe('SessionRedirectMixin.resolve_redirects', () => {
   });
 
   it('does not follow redirects with allow_redirects false', async () => {
-    const [session, adapter] = sessionWith({ 'http://a.example/r': { status: 301, location: '/x' } });
+    const [session, adapter] = sessionWith({
+      'http://a.example/r': { status: 301, location: '/x' },
+    });
     const r = await session.request('GET', 'http://a.example/r', { allow_redirects: false });
     expect(r.status_code).toBe(301);
     expect(r.is_permanent_redirect).toBe(true);
@@ -136,7 +151,9 @@ describe('SessionRedirectMixin.resolve_redirects', () => {
 
 describe('Session.send', () => {
   it('follows the redirect cache for a permanent redirect on the next call', async () => {
-    const [session, adapter] = sessionWith({ 'http://a.example/old': { status: 301, location: '/new' } });
+    const [session, adapter] = sessionWith({
+      'http://a.example/old': { status: 301, location: '/new' },
+    });
     await session.request('GET', 'http://a.example/old');
     await session.request('GET', 'http://a.example/old');
     expect(adapter.sent.map((s) => s.url)).toEqual([
@@ -159,7 +176,9 @@ describe('Session.send', () => {
   it('refuses an unprepared Request', async () => {
     const session = new Session({ env: {} });
     const req = new Request({ method: 'GET', url: 'http://a.example/' });
-    await expect(session.send(req as unknown as PreparedRequest)).rejects.toThrow('You can only send PreparedRequests.');
+    await expect(session.send(req as unknown as PreparedRequest)).rejects.toThrow(
+      'You can only send PreparedRequests.'
+    );
   });
 
   it('runs response hooks, which may replace the response', async () => {
@@ -167,7 +186,9 @@ describe('Session.send', () => {
     const replaced = new Response();
     replaced.status_code = 299;
     replaced.request = new PreparedRequest();
-    const r = await session.request('GET', 'http://a.example/', { hooks: { response: () => replaced } });
+    const r = await session.request('GET', 'http://a.example/', {
+      hooks: { response: () => replaced },
+    });
     expect(r).toBe(replaced);
   });
 });
@@ -179,7 +200,12 @@ describe('Session.prepare_request', () => {
       new Request({
         method: 'put',
         url: 'http://a.example/x',
-        headers: { 'user-agent': 'python-novaclient', Accept: 'application/json', 'Accept-Encoding': null, 'X-Auth-Token': 'tok' },
+        headers: {
+          'user-agent': 'python-novaclient',
+          Accept: 'application/json',
+          'Accept-Encoding': null,
+          'X-Auth-Token': 'tok',
+        },
       })
     );
     expect(p.method).toBe('PUT');
@@ -196,22 +222,45 @@ describe('Session.prepare_request', () => {
     const session = new Session({ env: {} });
     session.cookies.set('a', '1');
     session.auth = ['user', 'pass'];
-    const p = session.prepare_request(new Request({ method: 'GET', url: 'http://a.example/', cookies: { b: '2' } }));
+    const p = session.prepare_request(
+      new Request({ method: 'GET', url: 'http://a.example/', cookies: { b: '2' } })
+    );
     expect(p.headers.get('Cookie')).toBe('a=1; b=2');
-    expect(p.headers.get('Authorization')).toBe(`Basic ${Buffer.from('user:pass').toString('base64')}`);
+    expect(p.headers.get('Authorization')).toBe(
+      `Basic ${Buffer.from('user:pass').toString('base64')}`
+    );
   });
 });
 
 describe('Session.merge_environment_settings', () => {
   it('takes proxies from *_proxy unless no_proxy matches, and the CA bundle from the environment', () => {
-    const session = new Session({ env: { http_proxy: 'http://proxy:3128', no_proxy: 'internal.example', REQUESTS_CA_BUNDLE: '/etc/ca.pem' } });
+    const session = new Session({
+      env: {
+        http_proxy: 'http://proxy:3128',
+        no_proxy: 'internal.example',
+        REQUESTS_CA_BUNDLE: '/etc/ca.pem',
+      },
+    });
     const out = session.merge_environment_settings('http://a.example/', {}, null, null, null);
-    expect(out).toEqual({ verify: '/etc/ca.pem', proxies: { http: 'http://proxy:3128' }, stream: false, cert: null });
-    const bypass = session.merge_environment_settings('http://api.internal.example/', {}, null, false, null);
+    expect(out).toEqual({
+      verify: '/etc/ca.pem',
+      proxies: { http: 'http://proxy:3128' },
+      stream: false,
+      cert: null,
+    });
+    const bypass = session.merge_environment_settings(
+      'http://api.internal.example/',
+      {},
+      null,
+      false,
+      null
+    );
     expect(bypass.proxies).toEqual({});
     expect(bypass.verify).toBe(false);
     session.trust_env = false;
-    expect(session.merge_environment_settings('http://a.example/', {}, true, null, null).proxies).toEqual({});
+    expect(
+      session.merge_environment_settings('http://a.example/', {}, true, null, null).proxies
+    ).toEqual({});
   });
 });
 
@@ -224,7 +273,9 @@ describe('Session.get_adapter', () => {
     expect(session.get_adapter('http://127.0.0.1:8774/v2.1')).toBe(special);
     expect(session.get_adapter('HTTP://other/')).not.toBe(special);
     expect(() => session.get_adapter('ftp://x/')).toThrow(InvalidSchema);
-    expect(() => session.get_adapter('ftp://x/')).toThrow("No connection adapters were found for 'ftp://x/'");
+    expect(() => session.get_adapter('ftp://x/')).toThrow(
+      "No connection adapters were found for 'ftp://x/'"
+    );
   });
 });
 

@@ -3,7 +3,11 @@
 import { errors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../../src/urllib3/builtins.js';
-import { HTTPConnection, ReadTimeoutSignal, translate_undici_error } from '../../../src/urllib3/connection.js';
+import {
+  HTTPConnection,
+  ReadTimeoutSignal,
+  translate_undici_error,
+} from '../../../src/urllib3/connection.js';
 import { HTTPConnectionPool } from '../../../src/urllib3/connectionpool.js';
 import {
   ConnectTimeoutError,
@@ -17,13 +21,22 @@ const pool = new HTTPConnectionPool('127.0.0.1', 8774);
 const conn = new HTTPConnection({ host: '127.0.0.1', port: 8774, timeout: 2 });
 
 function refused(): Error {
-  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8774'), { code: 'ECONNREFUSED', errno: -111 });
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8774'), {
+    code: 'ECONNREFUSED',
+    errno: -111,
+  });
 }
 
 describe('translate_undici_error', () => {
   it('turns ECONNREFUSED while connecting into NewConnectionError with the errno text', () => {
     const cause = refused();
-    const err = translate_undici_error(cause, { phase: 'request', conn, pool, url: '/', while_connecting: true });
+    const err = translate_undici_error(cause, {
+      phase: 'request',
+      conn,
+      pool,
+      url: '/',
+      while_connecting: true,
+    });
     expect(err).toBeInstanceOf(NewConnectionError);
     expect(err).toBeInstanceOf(ConnectTimeoutError);
     expect(err.message).toMatch(
@@ -44,7 +57,13 @@ describe('translate_undici_error', () => {
 
   it('turns UND_ERR_SOCKET after connect into ProtocolError("Connection aborted.")', () => {
     const cause = new errors.SocketError('other side closed');
-    const err = translate_undici_error(cause, { phase: 'request', conn, pool, url: '/', while_connecting: false });
+    const err = translate_undici_error(cause, {
+      phase: 'request',
+      conn,
+      pool,
+      url: '/',
+      while_connecting: false,
+    });
     expect(err).toBeInstanceOf(ProtocolError);
     expect(err.message).toBe("('Connection aborted.', SocketError('other side closed'))");
     expect(err.cause).toBe(cause);
@@ -52,15 +71,33 @@ describe('translate_undici_error', () => {
 
   it('turns ECONNRESET after connect into ProtocolError, not NewConnectionError', () => {
     const cause = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    const err = translate_undici_error(cause, { phase: 'request', conn, pool, url: '/', while_connecting: false });
+    const err = translate_undici_error(cause, {
+      phase: 'request',
+      conn,
+      pool,
+      url: '/',
+      while_connecting: false,
+    });
     expect(err).toBeInstanceOf(ProtocolError);
   });
 
   it('turns header and body timeouts into ReadTimeoutError from the pool', () => {
-    for (const cause of [new errors.HeadersTimeoutError(), new errors.BodyTimeoutError(), new ReadTimeoutSignal('headers', 50)]) {
-      const err = translate_undici_error(cause, { phase: 'request', conn, pool, url: '/x', read_timeout: 0.05 });
+    for (const cause of [
+      new errors.HeadersTimeoutError(),
+      new errors.BodyTimeoutError(),
+      new ReadTimeoutSignal('headers', 50),
+    ]) {
+      const err = translate_undici_error(cause, {
+        phase: 'request',
+        conn,
+        pool,
+        url: '/x',
+        read_timeout: 0.05,
+      });
       expect(err).toBeInstanceOf(ReadTimeoutError);
-      expect(err.message).toBe("HTTPConnectionPool(host='127.0.0.1', port=8774): Read timed out. (read timeout=0.05)");
+      expect(err.message).toBe(
+        "HTTPConnectionPool(host='127.0.0.1', port=8774): Read timed out. (read timeout=0.05)"
+      );
       expect((err as ReadTimeoutError).url).toBe('/x');
     }
   });
@@ -73,20 +110,30 @@ describe('translate_undici_error', () => {
   });
 
   it('turns a socket error while reading the body into ProtocolError("Connection broken: ...")', () => {
-    const err = translate_undici_error(new errors.SocketError('other side closed'), { phase: 'body', pool });
+    const err = translate_undici_error(new errors.SocketError('other side closed'), {
+      phase: 'body',
+      pool,
+    });
     expect(err).toBeInstanceOf(ProtocolError);
     // Python's repr picks double quotes for a string holding single quotes.
-    expect(err.message).toBe(`("Connection broken: SocketError('other side closed')", SocketError('other side closed'))`);
+    expect(err.message).toBe(
+      `("Connection broken: SocketError('other side closed')", SocketError('other side closed'))`
+    );
   });
 
   it('turns an invalid header argument into ValueError', () => {
-    const err = translate_undici_error(new errors.InvalidArgumentError('invalid x-bad header'), { phase: 'request', conn });
+    const err = translate_undici_error(new errors.InvalidArgumentError('invalid x-bad header'), {
+      phase: 'request',
+      conn,
+    });
     expect(err).toBeInstanceOf(ValueError);
     expect(err.message).toBe('invalid x-bad header');
   });
 
   it('turns certificate errors into SSLError', () => {
-    const cause = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    const cause = Object.assign(new Error('self-signed certificate'), {
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
     expect(translate_undici_error(cause, { phase: 'request', conn })).toBeInstanceOf(SSLError);
   });
 });

@@ -33,8 +33,12 @@ describe('HTTPConnectionPool.__init__', () => {
   });
 
   it('prints like Python: HTTPConnectionPool(host=..., port=...)', () => {
-    expect(String(new HTTPConnectionPool('localhost', 8774))).toBe("HTTPConnectionPool(host='localhost', port=8774)");
-    expect(String(new HTTPConnectionPool('localhost'))).toBe("HTTPConnectionPool(host='localhost', port=None)");
+    expect(String(new HTTPConnectionPool('localhost', 8774))).toBe(
+      "HTTPConnectionPool(host='localhost', port=8774)"
+    );
+    expect(String(new HTTPConnectionPool('localhost'))).toBe(
+      "HTTPConnectionPool(host='localhost', port=None)"
+    );
   });
 });
 
@@ -65,7 +69,10 @@ describe('HTTPConnectionPool._get_conn', () => {
     expect(await pool._get_conn()).toBe(first);
     expect(pool.num_connections).toBe(2);
     const spans = await tracing.spans();
-    expect(eventKeys(spans, 'HTTPConnectionPool._get_conn').slice(2)).toEqual([['pool hit'], ['pool hit']]);
+    expect(eventKeys(spans, 'HTTPConnectionPool._get_conn').slice(2)).toEqual([
+      ['pool hit'],
+      ['pool hit'],
+    ]);
   });
 
   it('raises EmptyPoolError when block is true and the pool is drained', async () => {
@@ -95,7 +102,10 @@ describe('HTTPConnectionPool._get_conn', () => {
     expect(await waiting).toBe(conn);
     expect(pool.num_connections).toBe(1);
     const spans = await tracing.spans();
-    expect(eventKeys(spans, 'HTTPConnectionPool._get_conn')[1]).toEqual(['pool empty: block', 'pool hit']);
+    expect(eventKeys(spans, 'HTTPConnectionPool._get_conn')[1]).toEqual([
+      'pool empty: block',
+      'pool hit',
+    ]);
   });
 
   it('makes another connection when not blocking and the pool is drained', async () => {
@@ -111,7 +121,9 @@ describe('HTTPConnectionPool._get_conn', () => {
     await pool.close();
     const err = await pool._get_conn().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClosedPoolError);
-    expect((err as Error).message).toBe("HTTPConnectionPool(host='localhost', port=80): Pool is closed.");
+    expect((err as Error).message).toBe(
+      "HTTPConnectionPool(host='localhost', port=80): Pool is closed."
+    );
   });
 });
 
@@ -131,7 +143,9 @@ describe('HTTPConnectionPool._put_conn', () => {
     expect(pool.pool?.snapshot()).toEqual([kept]);
     const spans = await tracing.spans();
     const puts = spans.filter((s) => s.name === 'HTTPConnectionPool._put_conn');
-    expect(puts[1]?.events[0]?.name).toBe('Connection pool is full, discarding connection: localhost');
+    expect(puts[1]?.events[0]?.name).toBe(
+      'Connection pool is full, discarding connection: localhost'
+    );
     expect(puts[1]?.events[0]?.attributes?.['novatrace.event']).toBe('pool is full: discard');
   });
 
@@ -196,7 +210,9 @@ describe('HTTPConnectionPool.urlopen', () => {
 
 describe('HTTPConnectionPool._get_timeout', () => {
   it('clones the pool default, clones a Timeout, or builds one from seconds', () => {
-    const pool = new HTTPConnectionPool('localhost', 80, { timeout: new Timeout({ connect: 1, read: 2 }) });
+    const pool = new HTTPConnectionPool('localhost', 80, {
+      timeout: new Timeout({ connect: 1, read: 2 }),
+    });
     const fromFloat = pool._get_timeout(3);
     expect([fromFloat.connect_timeout, fromFloat.read_timeout]).toEqual([3, 3]);
     const given = new Timeout({ connect: 4, read: 5 });

@@ -22,7 +22,14 @@ const pool = new HTTPConnectionPool('127.0.0.1', 8774);
 describe('urllib3.exceptions', () => {
   it('walks secondary bases: NewConnectionError is a ConnectTimeoutError and a PoolError', () => {
     const err = new NewConnectionError('<conn>', 'Failed to establish a new connection: boom');
-    for (const base of [NewConnectionError, ConnectTimeoutError, TimeoutError, PoolError, HTTPError, Error]) {
+    for (const base of [
+      NewConnectionError,
+      ConnectTimeoutError,
+      TimeoutError,
+      PoolError,
+      HTTPError,
+      Error,
+    ]) {
       expect(err).toBeInstanceOf(base);
     }
     expect(err).not.toBeInstanceOf(ReadTimeoutError);
@@ -62,9 +69,9 @@ describe('urllib3.exceptions', () => {
       "HTTPConnectionPool(host='127.0.0.1', port=8774): Max retries exceeded with url: /v2.1/servers " +
         "(Caused by ProtocolError('Connection aborted.', 'x'))"
     );
-    expect(new MaxRetryError(pool, '/', new ResponseError(['too many 500 error responses'])).message).toContain(
-      "(Caused by ResponseError('too many 500 error responses'))"
-    );
+    expect(
+      new MaxRetryError(pool, '/', new ResponseError(['too many 500 error responses'])).message
+    ).toContain("(Caused by ResponseError('too many 500 error responses'))");
   });
 
   it('declares the Python class name on every class', () => {

@@ -9,7 +9,8 @@ import {
 } from '../../../../src/urllib3/exceptions.js';
 import { Retry } from '../../../../src/urllib3/util/retry.js';
 
-const refused = () => new NewConnectionError('<conn>', 'Failed to establish a new connection: refused');
+const refused = () =>
+  new NewConnectionError('<conn>', 'Failed to establish a new connection: refused');
 
 describe('Retry', () => {
   it('as requests configures it (0, read=False): a connect error becomes MaxRetryError', () => {
@@ -28,7 +29,10 @@ describe('Retry', () => {
 
   it('as requests configures it: a read error is re-raised as itself', () => {
     const retry = new Retry(0, { read: false });
-    for (const error of [new ReadTimeoutError('pool', '/x', 'Read timed out.'), new ProtocolError(['Connection aborted.'])]) {
+    for (const error of [
+      new ReadTimeoutError('pool', '/x', 'Read timed out.'),
+      new ProtocolError(['Connection aborted.']),
+    ]) {
       expect(() => retry.increment({ error })).toThrow(error);
     }
   });
@@ -55,7 +59,9 @@ describe('Retry', () => {
   });
 
   it('builds from an int, None or a Retry', () => {
-    expect(Retry.from_int(3).__repr__()).toBe('Retry(total=3, connect=None, read=None, redirect=None)');
+    expect(Retry.from_int(3).__repr__()).toBe(
+      'Retry(total=3, connect=None, read=None, redirect=None)'
+    );
     expect(Retry.from_int(3, false).redirect).toBe(0);
     const r = new Retry(1);
     expect(Retry.from_int(r)).toBe(r);
@@ -68,12 +74,18 @@ describe('Retry', () => {
     expect(retry.is_forced_retry('POST', 503)).toBe(false);
     let raised: unknown;
     try {
-      retry.increment({ method: 'GET', url: '/', response: { status: 503, get_redirect_location: () => false } });
+      retry.increment({
+        method: 'GET',
+        url: '/',
+        response: { status: 503, get_redirect_location: () => false },
+      });
     } catch (e) {
       raised = e;
     }
     expect((raised as MaxRetryError).reason).toBeInstanceOf(ResponseError);
-    expect(((raised as MaxRetryError).reason as Error).message).toBe('too many 503 error responses');
+    expect(((raised as MaxRetryError).reason as Error).message).toBe(
+      'too many 503 error responses'
+    );
   });
 
   it('backs off exponentially after the first error', () => {

@@ -9,7 +9,9 @@ describe('Timeout', () => {
     expect(() => new Timeout({ connect: -1 })).toThrow(
       'Attempted to set connect timeout to -1, but the timeout cannot be set to a value less than 0.'
     );
-    expect(() => new Timeout({ read: 'foo' })).toThrow('Timeout value read was foo, but it must be an int or float.');
+    expect(() => new Timeout({ read: 'foo' })).toThrow(
+      'Timeout value read was foo, but it must be an int or float.'
+    );
     expect(() => new Timeout({ total: [1] })).toThrow(ValueError);
   });
 
