@@ -186,18 +186,18 @@ export class HTTPAdapter extends BaseAdapter {
       { [ATTR.httpResponseStatusCode]: resp.status, [ATTR.urlFull]: req.url ?? '' },
       async () => {
         const response = new Response();
-        // Fallback to None if there's no status_code, for whatever reason.
+        // Status code straight from urllib3's response.
         response.status_code = resp.status;
-        // Make headers case-insensitive.
+        // Python: CaseInsensitiveDict(resp.headers), repeated headers joined with ', '.
         response.headers = new CaseInsensitiveDict(resp.headers.itermerged());
-        // Set encoding.
+        // The charset from Content-Type (None when absent, latin-1 for text/*).
         response.encoding = get_encoding_from_headers(response.headers);
         response.raw = resp;
         response.reason = resp.reason;
         response.url = req.url ?? '';
-        // Add new cookies from the server.
+        // Python: extract_cookies_to_jar(response.cookies, req, resp).
         extract_cookies_to_jar(response.cookies, req, resp);
-        // Give the Response some context.
+        // Link back to the request and to this adapter.
         response.request = req;
         response.connection = this;
         return response;
@@ -225,7 +225,7 @@ export class HTTPAdapter extends BaseAdapter {
         const proxy_manager = this.proxy_manager_for(proxy);
         conn = await proxy_manager.connection_from_url(url);
       } else {
-        // Only scheme should be lower case.
+        // Python: urlparse(url).geturl() — lower-cases the scheme, nothing else.
         conn = await this.poolmanager.connection_from_url(lowerScheme(url));
       }
       span.setAttribute('urllib3.pool', conn.__str__());
@@ -254,7 +254,7 @@ export class HTTPAdapter extends BaseAdapter {
 
   /** Hook for subclasses to add headers; does nothing here. */
   add_headers(_request: PreparedRequest, _kwargs: Record<string, unknown> = {}): void {
-    // Intentionally empty (upstream: "This should not be called from user code").
+    // A subclass hook; the base adapter adds nothing.
   }
 
   /** Headers to send to a proxy: Proxy-Authorization from the proxy URL's credentials. */
@@ -362,8 +362,8 @@ export class HTTPAdapter extends BaseAdapter {
                 decode_content: false,
               });
             } catch (err) {
-              // If we hit any problems here, clean up the connection. Then, reraise so that we
-              // can handle the actual exception.
+              // Python: bare except → low_conn.close(); raise. The connection is not returned,
+              // so its pool slot stays taken (as in 2.9.1).
               low_conn.close();
               throw err;
             }

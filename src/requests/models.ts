@@ -205,9 +205,8 @@ export class PreparedRequest {
     this.prepare_cookies(opts.cookies ?? null);
     this.prepare_body(opts.data ?? null, opts.files ?? null, opts.json);
     this.prepare_auth(opts.auth ?? null, opts.url ?? '');
-    // Note that prepare_auth must be last to enable authentication schemes such as OAuth to
-    // work on a fully prepared request. This MUST go after prepare_auth: authenticators could
-    // add a hook.
+    // Python order: auth after everything it may sign (method, URL, headers, body); hooks
+    // after auth, because an auth handler may register one.
     this.prepare_hooks(opts.hooks ?? null);
   }
 
@@ -233,7 +232,7 @@ export class PreparedRequest {
   /** Builds the final URL: checks scheme and host, appends params, requotes. */
   prepare_url(input: string | null, params: Params): void {
     const url = input === null ? '' : String(input).trimStart();
-    // Don't do any URL preparation for non-HTTP schemes like `mailto`, `data` etc.
+    // Python: a URL with a non-http scheme (mailto:, data:) is kept verbatim.
     if (url.includes(':') && !url.toLowerCase().startsWith('http')) {
       this.url = url;
       return;
@@ -252,12 +251,12 @@ export class PreparedRequest {
       );
     }
     if (!host) throw new InvalidURL(`Invalid URL ${pyQuote(url)}: No host supplied`);
-    // Carefully reconstruct the network location.
+    // netloc = [auth@]host[:port], rebuilt from the parts.
     let netloc = auth ?? '';
     if (netloc) netloc += '@';
     netloc += host;
     if (port) netloc += `:${port}`;
-    // Bare domains aren't valid URLs.
+    // Python: an empty path becomes '/'.
     const path = parts.path || '/';
     let query = q;
     const enc_params = params === null ? '' : _encode_params(params);
@@ -307,7 +306,7 @@ export class PreparedRequest {
         else content_type = 'application/x-www-form-urlencoded';
       }
       this.prepare_content_length(body);
-      // Add content-type if it wasn't explicitly provided.
+      // The form content type only when the caller set none.
       if (content_type && !this.headers.has('content-type'))
         this.headers.set('Content-Type', content_type);
     }
@@ -330,7 +329,7 @@ export class PreparedRequest {
   /** Applies auth: a pair becomes HTTPBasicAuth; credentials in the URL are used otherwise. */
   prepare_auth(auth: Auth, _url = ''): void {
     let chosen = auth;
-    // If no Auth is explicitly provided, extract it from the URL first.
+    // Python: no auth given → user:password from the URL, if any.
     if (chosen === null) {
       const url_auth = get_auth_from_url(this.url ?? '');
       chosen = url_auth[0] || url_auth[1] ? url_auth : null;
@@ -338,15 +337,15 @@ export class PreparedRequest {
     if (chosen) {
       let handler: AuthBase | ((r: PreparedRequest) => PreparedRequest);
       if (Array.isArray(chosen) && chosen.length === 2) {
-        // Special-case basic HTTP auth.
+        // Python: a 2-tuple means HTTPBasicAuth(user, password).
         handler = new HTTPBasicAuth(chosen[0] as string, chosen[1] as string);
       } else {
         handler = chosen as AuthBase | ((r: PreparedRequest) => PreparedRequest);
       }
-      // Allow auth to make its changes.
+      // Python: r = auth(self); self.__dict__.update(r.__dict__).
       const r = handler instanceof AuthBase ? handler.call(this) : handler(this);
       if (r !== this) Object.assign(this, r);
-      // Recompute Content-Length.
+      // Python: prepare_content_length(self.body) again after auth.
       this.prepare_content_length(this.body);
     }
   }
@@ -508,7 +507,7 @@ export class Response {
   async *iter_content(chunk_size = 1): AsyncGenerator<Uint8Array> {
     if (this._content_consumed && this._content === false) throw new StreamConsumedError();
     if (this._content_consumed && this._content) {
-      // Simulate reading small chunks of the content.
+      // Python: iter_slices(self._content, chunk_size) once the content is cached.
       for (let i = 0; i < this._content.length; i += chunk_size) {
         yield this._content.subarray(i, i + chunk_size);
       }
@@ -535,7 +534,7 @@ export class Response {
    */
   async load_content(): Promise<Uint8Array> {
     if (this._content === false) {
-      // Read the contents.
+      // Python: first access of .content reads the body through iter_content.
       if (this._content_consumed) {
         throw new RuntimeError(['The content for this response was already consumed']);
       }
@@ -574,7 +573,7 @@ export class Response {
     const content = this.content;
     let text: string | null = null;
     if (!this.encoding && content.length > 3) {
-      // No encoding set. JSON RFC 4627 section 3 states we should expect UTF-8, -16 or -32.
+      // Python: without a declared charset, guess UTF-8/16/32 from the first bytes (RFC 4627 §3).
       const encoding = guess_json_utf(content);
       if (encoding !== null)
         text = decodeText(content, encoding === 'utf-8-sig' ? 'utf-8' : encoding);

@@ -118,7 +118,7 @@ export function merge_setting<T>(
 ): T {
   if (session_setting === null || session_setting === undefined) return request_setting;
   if (request_setting === null || request_setting === undefined) return session_setting;
-  // Bypass if not a dictionary (e.g. verify).
+  // Python: non-mappings (verify, stream...) are not merged: the request's value wins.
   if (!(isMapping(session_setting) && isMapping(request_setting))) return request_setting;
   const entries = (m: Mergeable): Array<[string, unknown]> =>
     m instanceof CaseInsensitiveDict ? m.items() : Object.entries(m);
@@ -129,7 +129,7 @@ export function merge_setting<T>(
       if (value === null || value === undefined) remove.push(key);
       else merged.set(key, value as string);
     }
-    // Remove keys that are set to None.
+    // Python: a None value in the request removes the session's key.
     for (const key of remove) merged.delete(key);
     return merged as unknown as T;
   }
@@ -189,7 +189,7 @@ export abstract class SessionRedirectMixin {
         while (resp.is_redirect) {
           const prepared_request = req.copy();
           if (i > 0) {
-            // Update history and keep track of redirects.
+            // Python: from the second hop on, each response carries the history so far.
             hist.push(resp);
             resp.history = [...hist];
           }
@@ -210,24 +210,24 @@ export abstract class SessionRedirectMixin {
               response: resp,
             });
           }
-          // Release the connection back into the pool.
+          // Python: resp.close() → release_conn().
           await resp.close();
 
           let url = resp.headers.get('location') ?? '';
           let method = req.method ?? 'GET';
-          // Handle redirection without scheme (RFC 1808 section 4).
+          // Python: a Location starting with // takes the scheme of the current URL (RFC 1808 §4).
           if (url.startsWith('//')) url = `${urlsplit(resp.url).scheme}:${url}`;
-          // The scheme should be lower case...
+          // Python: urlparse(url).geturl() lower-cases the scheme.
           const parsed = urlsplit(url);
           const schemeLength = url.indexOf(':');
           if (parsed.scheme && schemeLength > 0) url = parsed.scheme + url.slice(schemeLength);
-          // Facilitate relative 'location' headers, as allowed by RFC 7231 (absolute URI
-          // relative to the request URI).
+          // Python: no netloc → urljoin(resp.url, requote_uri(url)) (relative Location, RFC 7231);
+          // else requote_uri(url).
           if (!parsed.netloc) url = new URL(requote_uri(url), resp.url).toString();
           else url = requote_uri(url);
           prepared_request.url = url;
 
-          // Cache the url, unless it redirects to itself.
+          // Python: remember a 301/308 target unless it points back at the same URL.
           if (resp.is_permanent_redirect && req.url !== prepared_request.url) {
             this.redirect_cache.set(req.url ?? '', prepared_request.url ?? '');
           }
@@ -235,9 +235,9 @@ export abstract class SessionRedirectMixin {
           const original = method;
           // RFC 7231 section 6.4.4: 303 See Other -> GET (except HEAD).
           if (resp.status_code === codes.see_other && method !== 'HEAD') method = 'GET';
-          // Do what the browsers do, despite standards... First, turn 302s into GETs.
+          // Python: 302 → GET as browsers do (any method but HEAD).
           if (resp.status_code === codes.found && method !== 'HEAD') method = 'GET';
-          // Second, if a POST is responded to with a 301, turn it into a GET.
+          // Python: 301 → GET only for POST (requests issue 1704).
           if (resp.status_code === codes.moved && method === 'POST') method = 'GET';
           prepared_request.method = method;
           decision('redirect', `Redirecting ${resp.status_code} ${req.url} -> ${url}`, {
@@ -262,19 +262,18 @@ export abstract class SessionRedirectMixin {
           const headers = prepared_request.headers;
           headers.delete('Cookie');
 
-          // Extract any cookies sent on the response to the cookiejar in the new request.
-          // Because we've mutated our copied prepared request, use the old one that we
-          // haven't yet touched.
+          // Python: cookies set by this response go into the new request's jar, read from the
+          // untouched original request (the copy's URL has changed already).
           const jar = prepared_request._cookies ?? new RequestsCookieJar();
           extract_cookies_to_jar(jar, req, resp.raw);
           jar.update(this.cookies);
           prepared_request.prepare_cookies(jar);
 
-          // Rebuild auth and proxy information.
+          // Python: rebuild_proxies + rebuild_auth for the new target.
           proxies = this.rebuild_proxies(prepared_request, proxies);
           this.rebuild_auth(prepared_request, resp);
 
-          // Override the original request.
+          // Python: req = prepared_request for the next hop.
           req = prepared_request;
           const count = i + 1;
           resp = await with_resend_count(1, () =>
@@ -295,7 +294,7 @@ export abstract class SessionRedirectMixin {
     const headers = prepared_request.headers;
     const url = prepared_request.url ?? '';
     if (headers.has('Authorization')) {
-      // If we get redirected to a new host, we should strip out any authentication headers.
+      // Python: a different hostname → del headers['Authorization'] (other headers stay).
       const original = urlsplit(response.request.url ?? '').hostname;
       const redirect = urlsplit(url).hostname;
       if (original !== redirect) {
@@ -373,7 +372,7 @@ export class Session extends SessionRedirectMixin {
   constructor(opts: { env?: NodeJS.ProcessEnv } = {}) {
     super();
     this.env = opts.env ?? process.env;
-    // Default connection adapters.
+    // Python: mount('https://', HTTPAdapter()); mount('http://', HTTPAdapter()).
     this.mount('https://', new HTTPAdapter());
     this.mount('http://', new HTTPAdapter());
   }
@@ -385,14 +384,14 @@ export class Session extends SessionRedirectMixin {
    */
   prepare_request(request: Request): PreparedRequest {
     let cookies = request.cookies ?? {};
-    // Bootstrap CookieJar.
+    // Python: a dict of cookies becomes a jar.
     if (!(cookies instanceof RequestsCookieJar)) cookies = cookiejar_from_dict(cookies);
-    // Merge with session cookies.
+    // Python: merge_cookies(merge_cookies(RequestsCookieJar(), self.cookies), cookies).
     const merged_cookies = merge_cookies(
       merge_cookies(new RequestsCookieJar(), this.cookies),
       cookies
     );
-    // Set environment's basic authentication if not explicitly set (netrc: left out).
+    // Python: get_netrc_auth(url) when no auth is set — left out here (see utils.ts).
     const auth = request.auth;
     const p = new PreparedRequest();
     p.prepare({
@@ -426,7 +425,7 @@ export class Session extends SessionRedirectMixin {
         'requests.verify': String(kwargs.verify ?? 'None'),
       },
       async () => {
-        // Create the Request.
+        // Python: Request(method.upper(), url, ..., data=data or {}, params=params or {}).
         const req = new Request({
           method: method.toUpperCase(),
           url,
@@ -450,7 +449,7 @@ export class Session extends SessionRedirectMixin {
           kwargs.cert ?? null
         );
 
-        // Send the request.
+        // Python: self.send(prep, timeout=..., allow_redirects=..., **settings).
         const send_kwargs: SendKwargs = {
           timeout: (kwargs.timeout ?? null) as TimeoutArg,
           allow_redirects: kwargs.allow_redirects ?? true,
@@ -478,8 +477,8 @@ export class Session extends SessionRedirectMixin {
         'requests.allow_redirects': kwargs.allow_redirects ?? true,
       },
       async (span) => {
-        // Set defaults that the hooks can utilize to ensure they always have the correct
-        // parameters to reproduce the previous request.
+        // Python: kwargs.setdefault(stream/verify/cert/proxies) from the session, so hooks
+        // and redirects see the full settings.
         const send: SendKwargs = {
           ...kwargs,
           stream: kwargs.stream ?? this.stream,
@@ -487,19 +486,18 @@ export class Session extends SessionRedirectMixin {
           cert: kwargs.cert ?? this.cert,
           proxies: kwargs.proxies ?? this.proxies,
         };
-        // It's possible that users might accidentally send a Request object. Guard against
-        // that specific failure case.
+        // Python: isinstance(request, Request) → ValueError (an unprepared Request).
         if ((request as unknown) instanceof Request) {
           throw new ValueError(['You can only send PreparedRequests.']);
         }
 
-        // Set up variables needed for resolve_redirects and dispatching of hooks.
+        // Python: pop allow_redirects; keep stream and the request's hooks.
         const allow_redirects = send.allow_redirects ?? true;
         delete send.allow_redirects;
         const stream = send.stream;
         const hooks = request.hooks;
 
-        // Resolve URL in redirect cache, if available.
+        // Python: follow redirect_cache entries (stopping at a loop) before sending.
         if (allow_redirects) {
           const checked_urls = new Set<string>();
           while (request.url !== null && this.redirect_cache.has(request.url)) {
@@ -513,37 +511,36 @@ export class Session extends SessionRedirectMixin {
           }
         }
 
-        // Get the appropriate adapter to use.
+        // Python: self.get_adapter(url=request.url).
         const adapter = this.get_adapter(request.url ?? '');
 
-        // Start time (approximately) of the request.
+        // Python: start = datetime.utcnow().
         const start = performance.now();
 
-        // Send the request.
+        // Python: r = adapter.send(request, **kwargs).
         let r = await adapter.send(request, send);
 
-        // Total elapsed time of the request (approximately).
+        // Python: r.elapsed = datetime.utcnow() - start (here: milliseconds).
         r.elapsed = performance.now() - start;
 
-        // Response manipulation hooks.
+        // Python: dispatch_hook('response', hooks, r, **kwargs).
         r = await dispatch_hook('response', hooks, r, send as Record<string, unknown>);
 
-        // Persist cookies.
+        // Python: extract_cookies_to_jar(self.cookies, ...) for history and the response.
         if (r.history.length > 0) {
-          // If the hooks create history then we want those cookies too.
+          // Python: responses a hook put into r.history count too.
           for (const resp of r.history)
             extract_cookies_to_jar(this.cookies, resp.request, resp.raw);
         }
         extract_cookies_to_jar(this.cookies, request, r.raw);
 
-        // Resolve redirects if allowed.
+        // Python: history = list(resolve_redirects(...)) if allow_redirects else [].
         const history = allow_redirects ? await this.resolve_redirects(r, request, send) : [];
 
-        // Shuffle things around if there's history.
+        // Python: the first response goes to the front of the history; the last one is
+        // returned, carrying the others as its history.
         if (history.length > 0) {
-          // Insert the first (original) request at the start.
           history.unshift(r);
-          // Get the last request made.
           r = history.pop() as Response;
           r.history = history;
         }
@@ -580,17 +577,17 @@ export class Session extends SessionRedirectMixin {
     cert: string | readonly [string, string] | null;
   } {
     let v: boolean | string | null = verify;
-    // Gather clues from the surrounding environment.
+    // Python: only with trust_env does the environment count.
     if (this.trust_env) {
-      // Set environment's proxies.
+      // Python: proxies.setdefault(k, v) for each environment proxy.
       const env_proxies = get_environ_proxies(url, this.env);
       for (const [k, value] of Object.entries(env_proxies)) if (!(k in proxies)) proxies[k] = value;
-      // Look for requests environment configuration and be compatible with cURL.
+      // Python: REQUESTS_CA_BUNDLE, then CURL_CA_BUNDLE, when verify is True or None.
       if (v === true || v === null) {
         v = this.env.REQUESTS_CA_BUNDLE || this.env.CURL_CA_BUNDLE || null;
       }
     }
-    // Merge all the kwargs.
+    // Python: merge_setting of each with the session's value.
     return {
       verify: merge_setting(v, this.verify) as boolean | string,
       proxies: merge_setting(proxies, this.proxies),
@@ -612,7 +609,7 @@ export class Session extends SessionRedirectMixin {
         return adapter;
       }
     }
-    // Nothing matches :-/
+    // Python: no prefix matched → InvalidSchema.
     throw new InvalidSchema(`No connection adapters were found for '${url}'`);
   }
 

@@ -88,12 +88,12 @@ export function requote_uri(uri: string): string {
   const safeWithPercent = "!#$%&'()*+,/:;=?@[]~";
   const safeWithoutPercent = "!#$&'()*+,/:;=?@[]~";
   try {
-    // Unquote only the unreserved characters, then quote only illegal characters (do not
-    // quote reserved, unreserved, or '%').
+    // Python: undo escapes of unreserved characters, then escape what is illegal, keeping
+    // reserved characters and '%'.
     return quote(unquote_unreserved(uri), safeWithPercent);
   } catch (err) {
     if (!(err instanceof InvalidURL)) throw err;
-    // We couldn't unquote the given URI, so quote it as is, `%` included.
+    // Python: on a bad escape, quote the URI as given, escaping '%' as well.
     return quote(uri, safeWithoutPercent);
   }
 }

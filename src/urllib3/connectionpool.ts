@@ -71,7 +71,7 @@ export class ConnectionPool {
 
   /** Closes all pooled connections and disables the pool. */
   async close(): Promise<void> {
-    // Base class: nothing pooled.
+    // The base class keeps no connections.
   }
 }
 
@@ -140,7 +140,7 @@ export class HTTPConnectionPool extends ConnectionPool {
     this.headers = opts.headers ?? [];
     this.proxy = opts._proxy ?? null;
     this.proxy_headers = opts._proxy_headers ?? [];
-    // Fill the queue up so that doing get() on it will block properly.
+    // Python: maxsize None slots, so a blocking get() waits only when all are taken.
     for (let i = 0; i < this.maxsize; i += 1) this.pool.put(null);
   }
 
@@ -226,10 +226,10 @@ export class HTTPConnectionPool extends ConnectionPool {
               'Pool reached maximum size and no more connections are allowed.'
             );
           }
-          // Oh well, we'll create a new connection then.
+          // Python: not blocking → fall through and make a new connection.
         }
 
-        // If this is a persistent connection, check if it got disconnected.
+        // Python: is_connection_dropped(conn) → log, conn.close(), reuse the object.
         if (conn && (await is_connection_dropped(conn))) {
           // Python: log.info("Resetting dropped connection: %s", host)
           decision('connection dropped: reset', `Resetting dropped connection: ${this.host}`);
@@ -266,14 +266,14 @@ export class HTTPConnectionPool extends ConnectionPool {
             return; // Everything is dandy, done.
           } catch (err) {
             if (!(err instanceof Full)) throw err;
-            // This should never happen if self.block == True
+            // Python: log.warning(...) — with block=True the queue cannot overflow.
             decision(
               'pool is full: discard',
               `Connection pool is full, discarding connection: ${this.host}`
             );
           }
         }
-        // Connection never got put back into the pool, close it.
+        // Python: not pooled (full or closed) → conn.close().
         conn?.close();
       }
     );
@@ -283,7 +283,7 @@ export class HTTPConnectionPool extends ConnectionPool {
   _get_timeout(timeout: Timeout | TimeoutValue | typeof _Default): Timeout {
     if (timeout === _Default) return this.timeout.clone();
     if (timeout instanceof Timeout) return timeout.clone();
-    // User passed us an int/float (or None): a new Timeout with that value for both.
+    // Python: Timeout.from_float(timeout) for a number or None.
     return Timeout.from_float(timeout);
   }
 
@@ -333,7 +333,7 @@ export class HTTPConnectionPool extends ConnectionPool {
 
   /** Closes all pooled connections and disables the pool. */
   override async close(): Promise<void> {
-    // Disable access to the pool.
+    // Python: old_pool, self.pool = self.pool, None; then close what is queued.
     const old_pool = this.pool;
     this.pool = null;
     if (!old_pool) return;
@@ -351,10 +351,10 @@ export class HTTPConnectionPool extends ConnectionPool {
   /** True when `url` (absolute or a path) points at this pool's scheme, host and port. */
   is_same_host(url: string): boolean {
     if (url.startsWith('/')) return true;
-    // TODO: Add optional support for socket.gethostbyname checking.
+    // Python compares names only (no DNS lookups).
     const [scheme, host, parsedPort] = get_host(url);
     let port = parsedPort;
-    // Use explicit default port for comparison when none is given.
+    // Python: a missing port counts as the scheme's default.
     const defaultPort = port_by_scheme[scheme];
     let ownPort = this.port;
     if (this.port !== null && port === null) port = defaultPort ?? null;
@@ -404,7 +404,7 @@ export class HTTPConnectionPool extends ConnectionPool {
         const preload_content = opts.preload_content ?? true;
         let release_conn = opts.release_conn ?? preload_content;
 
-        // Check host.
+        // Python: assert_same_host and not is_same_host(url) → HostChangedError.
         if (assert_same_host && !this.is_same_host(url)) {
           throw new HostChangedError(this, url, retries);
         }
@@ -413,28 +413,26 @@ export class HTTPConnectionPool extends ConnectionPool {
         let response: HTTPResponse | null = null;
         let err: unknown = null;
 
-        // Merge the proxy headers. Only do this in HTTP. We have to copy the headers dict so
-        // we can safely change it without those changes being reflected in anyone else's copy.
+        // Python: plain-HTTP pools add the proxy headers to a copy of the headers.
         if (this.scheme === 'http' && this.proxy_headers.length > 0) {
           headers = [...headers, ...this.proxy_headers];
         }
 
         try {
-          // Request a connection from the queue.
+          // Python: timeout_obj = _get_timeout(timeout); conn = _get_conn(pool_timeout).
           const timeout_obj = this._get_timeout(timeout);
           conn = await this._get_conn(pool_timeout);
           conn.timeout = timeout_obj.connect_timeout;
 
-          // Make the request on the httplib connection object.
+          // Python: _make_request(conn, method, url, timeout=timeout_obj, body=..., headers=...).
           const httplib_response = await this._make_request(conn, method, url, {
             timeout: timeout_obj,
             body: opts.body ?? null,
             headers,
           });
 
-          // If we're going to release the connection in the finally block, the response does
-          // not need to know about the connection. Otherwise it will put the connection back
-          // into the pool when the response is read to the end.
+          // Python: response_conn = not release_conn and conn — the response returns the
+          // connection itself only when urlopen does not (preload_content=False, as requests).
           const response_conn = release_conn ? null : conn;
           response = await HTTPResponse.from_httplib(httplib_response, {
             pool: this,
@@ -444,7 +442,7 @@ export class HTTPConnectionPool extends ConnectionPool {
           });
         } catch (caught) {
           if (caught instanceof Empty) {
-            // Timed out by queue.
+            // Python: except Empty → EmptyPoolError.
             throw new EmptyPoolError(this, 'No pool connections are available.');
           }
           if (caught instanceof SSLError) {
@@ -458,8 +456,8 @@ export class HTTPConnectionPool extends ConnectionPool {
           // socket errors already arrive as ProtocolError (connection.ts); anything else (a
           // ValueError from a bad header...) propagates after the finally clause.
           if (!(caught instanceof TimeoutError || caught instanceof ProtocolError)) throw caught;
-          // Discard the connection for these exceptions. It will be replaced during the next
-          // _get_conn() call.
+          // Python: conn = conn and conn.close() → None; release_conn = True. The freed slot
+          // gets a new connection on the next _get_conn().
           conn?.close();
           conn = null;
           release_conn = true;
@@ -470,16 +468,15 @@ export class HTTPConnectionPool extends ConnectionPool {
           // Raises MaxRetryError when exhausted, or `e` itself when its kind is disabled.
           retries = retries.increment({ method, url, error: e, _pool: this });
           await retries.sleep();
-          // Keep track of the error for the retry warning.
+          // Python: err = e, for the 'Retrying ...' log line.
           err = e;
         } finally {
-          // Put the connection back to be reused. If the connection is expired then it will be
-          // None, which frees its slot for a new connection.
+          // Python: finally: if release_conn: _put_conn(conn) — None frees the slot.
           if (release_conn) await this._put_conn(conn);
         }
 
         if (!conn) {
-          // Try again.
+          // Python: no connection left → log the retry and recurse.
           decision(
             'retry',
             `Retrying (${retries.__repr__()}) after connection broken by '${pyRepr(err)}': ${url}`
@@ -490,7 +487,7 @@ export class HTTPConnectionPool extends ConnectionPool {
         }
         const resp = response as HTTPResponse;
 
-        // Handle redirect?
+        // Python: redirect and response.get_redirect_location() (requests passes redirect=False).
         const redirect_location = redirect && resp.get_redirect_location();
         if (redirect_location) {
           let next_method = method;
@@ -512,7 +509,7 @@ export class HTTPConnectionPool extends ConnectionPool {
           );
         }
 
-        // Check if we should retry the HTTP response.
+        // Python: retries.is_forced_retry(method, status) → increment, sleep, recurse.
         if (retries.is_forced_retry(method, resp.status)) {
           retries = retries.increment({ method, url, response: resp, _pool: this });
           await retries.sleep();

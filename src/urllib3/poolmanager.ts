@@ -96,7 +96,7 @@ export class PoolManager {
       });
       return existing;
     }
-    // Make a fresh ConnectionPool of the desired type.
+    // Python: _new_pool(scheme, host, port), stored under its key.
     const pool = this._new_pool(s, host, p);
     this.pools.set(key, pool);
     decision('pool created', `New ${pool.constructor.name} for ${key}`, {

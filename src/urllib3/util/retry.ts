@@ -177,21 +177,21 @@ export class Retry {
     let redirect = this.redirect;
     let cause = 'unknown';
     if (error && this._is_connection_error(error)) {
-      // Connect retry?
+      // Python: connection errors use the connect counter (False → re-raise).
       if (connect === false) throw error;
       if (typeof connect === 'number') connect -= 1;
       observed += 1;
     } else if (error && this._is_read_error(error)) {
-      // Read retry?
+      // Python: read errors use the read counter (False → re-raise).
       if (read === false) throw error;
       if (typeof read === 'number') read -= 1;
       observed += 1;
     } else if (response && response.get_redirect_location()) {
-      // Redirect retry?
+      // Python: a redirect response uses the redirect counter.
       if (typeof redirect === 'number') redirect -= 1;
       cause = 'too many redirects';
     } else {
-      // Incrementing because of a server error like a 500 in status_forcelist.
+      // Python: a status in status_forcelist, or an unknown cause.
       observed += 1;
       cause = ResponseError.GENERIC_ERROR;
       if (response && response.status) {

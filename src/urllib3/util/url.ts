@@ -100,7 +100,7 @@ export function parse_url(input: string): Url {
     scheme = url.slice(0, sep);
     url = url.slice(sep + 3);
   }
-  // Find the earliest authority terminator (RFC 3986 section 3.2).
+  // The authority ends at the first '/', '?' or '#' (RFC 3986 §3.2).
   const [authority, rest, delim] = split_first(url, ['/', '?', '#']);
   url = authority;
   if (delim) path = delim + rest;
@@ -123,11 +123,11 @@ export function parse_url(input: string): Url {
     const portText = url.slice(colon + 1);
     if (!host) host = hostPart;
     if (portText) {
-      // If given, ports must be integers.
+      // Python: a non-digit port → LocationParseError.
       if (!/^[0-9]+$/.test(portText)) throw new LocationParseError(url);
       port = Number.parseInt(portText, 10);
     } else {
-      // Blank ports are fine (RFC 3986 section 3.2.3).
+      // Python: 'host:' means no port (RFC 3986 §3.2.3).
       port = null;
     }
   } else if (!host && url) {
