@@ -1,0 +1,289 @@
+/**
+ * @module
+ * The what-if scenarios. Each one drives the real ported code, against a fresh mock cloud,
+ * down a different branch of the seed's source: cold start, pooled reuse, lookup by name,
+ * re-authentication, dropped connections, pool exhaustion, transport and API errors,
+ * redirects, chunked upload, a bad timeout. Faults are switched on the cloud, never faked in the
+ * client.
+ */
+import { FIXTURES, type RunningCloud } from '../cloud/index.js';
+import type { ShellOptions } from '../novaclient/shell.js';
+import type { HTTPClientOptions } from '../novaclient/client.js';
+import { Client } from '../novaclient/v2/client.js';
+import { Session } from '../requests/index.js';
+import { HTTPConnectionPool } from '../urllib3/connectionpool.js';
+import type { ScenarioInfo } from './types.js';
+
+const { servers, volumes, credentials } = FIXTURES;
+
+/** What a scenario's body can use. */
+export interface ScenarioContext {
+  readonly cloud: RunningCloud;
+  /** `OS_*` variables for this cloud (Keystone v3 unless a scenario says otherwise). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Runs the ported `nova` shell in-process; its exit code and stderr become the result. */
+  shell(argv: string[], opts?: { env?: NodeJS.ProcessEnv; shell?: ShellOptions }): Promise<number>;
+  /** A library-style client (`novaclient.client.Client`) for this cloud. */
+  client(opts?: Partial<HTTPClientOptions>): Client;
+  /** Runs `fn`; a thrown error ends the run as the shell would print it (exit 1). */
+  expectError(fn: () => Promise<unknown>): Promise<void>;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Scenario extends ScenarioInfo {
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** `volume-update SERVER ATTACHED NEW` argv. */
+function volumeUpdate(server: string, attached: string, replacement: string): string[] {
+  return ['volume-update', server, attached, replacement];
+}
+
+const vm1Update = volumeUpdate(servers.vm1.id, volumes.attached.id, volumes.spare.id);
+const vm1Back = volumeUpdate(servers.vm1.id, volumes.spare.id, volumes.attached.id);
+
+export const SCENARIO_LIST: readonly Scenario[] = [
+  {
+    name: 'happy',
+    summary:
+      'Cold start: no token yet, so _cs_request authenticates first; every request opens a new connection (no session, as the seed-era shell).',
+    expectedExit: 0,
+    run: async (ctx) => {
+      await ctx.shell(vm1Update);
+    },
+  },
+  {
+    name: 'warm-pool',
+    summary:
+      'Two updates in one process with connection_pool=True: the second skips authenticate and _get_conn reuses the pooled connection (pool hit).',
+    expectedExit: 0,
+    run: async (ctx) => {
+      const cs = ctx.client({ connection_pool: true });
+      await ctx.shell(vm1Update, { shell: { cs } });
+      await ctx.shell(vm1Back, { shell: { cs } });
+    },
+  },
+  {
+    name: 'server-by-name',
+    summary:
+      "The server is given by name: find_resource lists servers?name=vm-1 (Nova's regex also matches vm-10), keeps the exact match, then GETs it.",
+    expectedExit: 0,
+    run: async (ctx) => {
+      await ctx.shell(volumeUpdate(servers.vm1.name, volumes.attached.id, volumes.spare.id));
+    },
+  },
+  {
+    name: 'server-not-found',
+    summary:
+      'No server has that name or id: find_resource tries name, human_id and integer id, then raises CommandError (exit 1).',
+    expectedExit: 1,
+    run: async (ctx) => {
+      await ctx.shell(volumeUpdate('no-such-vm', volumes.attached.id, volumes.spare.id));
+    },
+  },
+  {
+    name: 'ambiguous-name',
+    summary:
+      "Two servers are named 'dup': the name lookup finds both and raises CommandError 'Multiple server matches found' (exit 1).",
+    expectedExit: 1,
+    run: async (ctx) => {
+      await ctx.shell(volumeUpdate(servers.dupA.name, volumes.attached.id, volumes.spare.id));
+    },
+  },
+  {
+    name: 'token-expired',
+    summary:
+      'Nova rejects the token once (401): _cs_request forgets it, authenticates again and retries the same request, which succeeds.',
+    expectedExit: 0,
+    run: async (ctx) => {
+      ctx.cloud.faults.set({ fault: 'token-expired', count: 1 });
+      await ctx.shell(vm1Update);
+    },
+  },
+  {
+    name: 'token-rejected',
+    summary:
+      'Nova rejects every token: the retry after re-authentication is also 401, so _cs_request re-raises the first Unauthorized (exit 1).',
+    expectedExit: 1,
+    run: async (ctx) => {
+      ctx.cloud.faults.set({ fault: 'token-expired', count: 'all' });
+      await ctx.shell(vm1Update);
+    },
+  },
+  {
+    name: 'dropped-connection',
+    summary:
+      "The cloud closes the idle keep-alive socket between two updates: _get_conn sees it dropped, logs 'Resetting dropped connection' and reconnects.",
+    expectedExit: 0,
+    run: async (ctx) => {
+      const cs = ctx.client({ connection_pool: true });
+      ctx.cloud.faults.set({ fault: 'close-idle', afterMs: 50 });
+      await ctx.shell(vm1Update, { shell: { cs } });
+      await ctx.sleep(250);
+      await ctx.shell(vm1Back, { shell: { cs } });
+    },
+  },
+  {
+    name: 'pool-exhausted',
+    summary:
+      'A urllib3 pool of maxsize 1 with block=True: while one request holds the only connection, a second _get_conn waits out pool_timeout and raises EmptyPoolError.',
+    expectedExit: 1,
+    run: async (ctx) => {
+      ctx.cloud.faults.set({ fault: 'delay', ms: 400, path: '/v2.1/', method: 'GET', count: 1 });
+      const pool = new HTTPConnectionPool('127.0.0.1', ctx.cloud.port, { maxsize: 1, block: true });
+      try {
+        const first = pool.urlopen('GET', '/v2.1/', { preload_content: true });
+        await ctx.sleep(50);
+        await ctx.expectError(() => pool.urlopen('GET', '/v2.1/', { pool_timeout: 0.1 }));
+        await first;
+      } finally {
+        await pool.close();
+      }
+    },
+  },
+  {
+    name: 'connection-refused',
+    summary:
+      'Nothing listens at the auth URL: NewConnectionError becomes MaxRetryError in urlopen, requests ConnectionError in HTTPAdapter.send, and the shell exits 1.',
+    expectedExit: 1,
+    run: async (ctx) => {
+      const closed = await closedPort();
+      await ctx.shell(vm1Update, {
+        env: { OS_AUTH_URL: `http://127.0.0.1:${closed}/identity/v3` },
+      });
+    },
+  },
+  {
+    name: 'read-timeout',
+    summary:
+      'The cloud answers the PUT after 1.5 s but --timeout is 0.5: urllib3 raises ReadTimeoutError, requests turns it into ReadTimeout (exit 1).',
+    expectedExit: 1,
+    run: async (ctx) => {
+      ctx.cloud.faults.set({ fault: 'delay', ms: 1500, method: 'PUT', path: '/v2.1/servers/**' });
+      await ctx.shell(['--timeout', '0.5', ...vm1Update]);
+    },
+  },
+  {
+    name: 'legacy-400-connection-refused',
+    summary:
+      "The PUT gets a 400 whose body says 'Connection refused': HTTPClient.request's legacy check raises ConnectionRefused instead of BadRequest.",
+    expectedExit: 1,
+    run: async (ctx) => {
+      ctx.cloud.faults.set({
+        fault: 'legacy-400-connection-refused',
+        method: 'PUT',
+        path: '/v2.1/servers/**',
+      });
+      await ctx.shell(vm1Update);
+    },
+  },
+  {
+    name: 'api-error',
+    summary:
+      'Three API errors through exceptions.from_response: 404 (volume not attached), 409 (server locked), 500 (injected): NotFound, Conflict, ClientException.',
+    expectedExit: 1,
+    run: async (ctx) => {
+      await ctx.shell(volumeUpdate(servers.vm1.id, volumes.spare2.id, volumes.spare.id));
+      await ctx.shell(volumeUpdate(servers.locked.id, volumes.lockedData.id, volumes.spare.id));
+      ctx.cloud.faults.set({
+        fault: 'status',
+        status: 500,
+        method: 'PUT',
+        path: '/v2.1/servers/**',
+      });
+      await ctx.shell(vm1Update);
+    },
+  },
+  {
+    name: 'redirect',
+    summary:
+      'The old compute URL answers 301 (GET) and 308 (PUT): resolve_redirects follows them, and the second update finds the GET in the redirect cache.',
+    expectedExit: 0,
+    run: async (ctx) => {
+      const old = `/old/servers/${servers.vm1.id}`;
+      const now = `/v2.1/servers/${servers.vm1.id}`;
+      const att = (id: string) => `/os-volume_attachments/${id}`;
+      ctx.cloud.faults.set({ fault: 'redirect', status: 301, method: 'GET', from: old, to: now });
+      for (const id of [volumes.attached.id, volumes.spare.id]) {
+        ctx.cloud.faults.set({
+          fault: 'redirect',
+          status: 308,
+          method: 'PUT',
+          from: old + att(id),
+          to: now + att(id),
+        });
+      }
+      const cs = ctx.client({ connection_pool: true, bypass_url: `${ctx.cloud.url}/old` });
+      await ctx.shell(vm1Update, { shell: { cs } });
+      await ctx.shell(vm1Back, { shell: { cs } });
+    },
+  },
+  {
+    name: 'chunked-upload',
+    summary:
+      'The PUT body is an iterable of chunks with no Content-Length: HTTPAdapter.send takes the low-level chunked path through _get_conn.',
+    expectedExit: 0,
+    run: async (ctx) => {
+      const cs = ctx.client();
+      await cs.authenticate();
+      const token = cs.client.auth_token ?? '';
+      const body = JSON.stringify({ volumeAttachment: { volumeId: volumes.spare.id } });
+      async function* chunks(): AsyncGenerator<string> {
+        for (let i = 0; i < body.length; i += 24) yield body.slice(i, i + 24);
+      }
+      const session = new Session();
+      try {
+        const resp = await session.request(
+          'PUT',
+          `${ctx.cloud.computeUrl}/servers/${servers.vm1.id}/os-volume_attachments/${volumes.attached.id}`,
+          { data: chunks(), headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' } }
+        );
+        if (resp.status_code !== 202) throw new Error(`unexpected status ${resp.status_code}`);
+      } finally {
+        await session.close();
+      }
+    },
+  },
+  {
+    name: 'bad-timeout',
+    summary:
+      'A timeout tuple of three values: HTTPAdapter.send cannot unpack it into (connect, read) and raises ValueError before any connection is made.',
+    expectedExit: 1,
+    run: async (ctx) => {
+      const session = new Session();
+      try {
+        await ctx.expectError(() =>
+          session.request('GET', `${ctx.cloud.computeUrl}/`, { timeout: [1, 2, 3] })
+        );
+      } finally {
+        await session.close();
+      }
+    },
+  },
+];
+
+/** A loopback port with nothing listening (bound, then released). */
+async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The scenario's base `OS_*` environment for a cloud. */
+export function cloudEnv(cloud: RunningCloud): NodeJS.ProcessEnv {
+  return {
+    OS_AUTH_URL: cloud.authUrlV3,
+    OS_USERNAME: credentials.username,
+    OS_PASSWORD: credentials.password,
+    OS_PROJECT_NAME: credentials.projectName,
+    OS_USER_DOMAIN_NAME: credentials.domain,
+    OS_PROJECT_DOMAIN_NAME: credentials.domain,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * @module
+ * Runs one scenario in-process: a fresh mock cloud (unless one is given), a root span
+ * `scenario <name>` around the run, the shell's exit code and stderr collected.
+ */
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { startCloud, FIXTURES, type RunningCloud } from '../cloud/index.js';
+import { main as novaMain, type ShellOptions } from '../novaclient/shell.js';
+import { Client } from '../novaclient/v2/client.js';
+import type { HTTPClientOptions } from '../novaclient/client.js';
+import { recordError, tracerFor } from '../telemetry/layer-span.js';
+import { scrubSecrets } from '../telemetry/redact.js';
+import { ATTR } from '../telemetry/semconv.js';
+import { cloudEnv, SCENARIO_LIST, type Scenario, type ScenarioContext } from './catalog.js';
+import type { ScenarioInfo, ScenarioResult } from './types.js';
+
+/** The scenarios, name and one line each, in teaching order. */
+export const SCENARIOS: readonly ScenarioInfo[] = SCENARIO_LIST.map(
+  ({ name, summary, expectedExit }) => ({ name, summary, expectedExit })
+);
+
+/** A scenario name that does not exist. */
+export class UnknownScenarioError extends Error {
+  readonly code = 'UNKNOWN_SCENARIO';
+  constructor(name: string) {
+    super(`unknown scenario '${name}'; known: ${SCENARIO_LIST.map((s) => s.name).join(', ')}`);
+    this.name = 'UnknownScenarioError';
+  }
+}
+
+export interface RunScenarioOptions {
+  /** Run against this cloud instead of a fresh one (its state and faults are changed). */
+  cloud?: RunningCloud;
+  /** Span processors for a fresh cloud's SERVER spans (from the telemetry session). */
+  cloudSpanProcessors?: SpanProcessor[];
+}
+
+/** The `ERROR (Class): message` line the shell prints, for errors raised outside the shell. */
+function shellErrorLine(err: unknown): string {
+  const name =
+    (err as { constructor?: { pythonName?: string } })?.constructor?.pythonName?.split('.').pop() ??
+    (err instanceof Error ? err.name : 'Error');
+  const message = err instanceof Error ? err.message : String(err);
+  return scrubSecrets(`ERROR (${name}): ${message}\n`);
+}
+
+/**
+ * Runs a scenario and returns its trace id, exit code and stderr.
+ * @throws UnknownScenarioError for a name not in {@link SCENARIOS}
+ * @example
+ * const { traceId, exitCode } = await runScenario('token-expired');
+ */
+export async function runScenario(
+  name: string,
+  opts: RunScenarioOptions = {}
+): Promise<ScenarioResult> {
+  const scenario = SCENARIO_LIST.find((s) => s.name === name);
+  if (!scenario) throw new UnknownScenarioError(name);
+  const cloud =
+    opts.cloud ??
+    (await startCloud(
+      opts.cloudSpanProcessors ? { spanProcessors: opts.cloudSpanProcessors } : {}
+    ));
+  try {
+    return await runIn(scenario, cloud);
+  } finally {
+    if (!opts.cloud) await cloud.close();
+  }
+}
+
+function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult> {
+  return tracerFor('cli').startActiveSpan(
+    `scenario ${scenario.name}`,
+    { attributes: { [ATTR.scenario]: scenario.name } },
+    async (root) => {
+      let exitCode = 0;
+      let stderr = '';
+      const stderrSink = { write: (text: string) => ((stderr += text), true) };
+      const stdoutSink = { write: () => true };
+      const env = cloudEnv(cloud);
+      const ctx: ScenarioContext = {
+        cloud,
+        env,
+        async shell(argv, options = {}) {
+          const shellOpts: ShellOptions = { ...options.shell };
+          exitCode = await novaMain(
+            argv,
+            { ...env, ...options.env },
+            { stdout: stdoutSink, stderr: stderrSink },
+            shellOpts
+          );
+          return exitCode;
+        },
+        client(options: Partial<HTTPClientOptions> = {}) {
+          const c = FIXTURES.credentials;
+          return new Client({
+            user: c.username,
+            password: c.password,
+            projectid: c.projectName,
+            auth_url: cloud.authUrlV3,
+            user_domain_name: c.domain,
+            project_domain_name: c.domain,
+            ...options,
+          });
+        },
+        async expectError(fn) {
+          try {
+            await fn();
+          } catch (err) {
+            exitCode = 1;
+            stderr += shellErrorLine(err);
+            return;
+          }
+          throw new Error(`scenario ${scenario.name}: the expected error did not happen`);
+        },
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      };
+      try {
+        await scenario.run(ctx);
+        if (exitCode !== 0) root.setStatus({ code: SpanStatusCode.ERROR, message: stderr.trim() });
+      } catch (err) {
+        recordError(root, err);
+        exitCode = 1;
+        stderr += shellErrorLine(err);
+      } finally {
+        root.setAttribute('novatrace.exit_code', exitCode);
+        root.end();
+      }
+      return { scenario: scenario.name, traceId: root.spanContext().traceId, exitCode, stderr };
+    }
+  );
+}

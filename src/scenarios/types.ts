@@ -1,0 +1,24 @@
+/**
+ * @module
+ * Public types of the scenarios: what-if runs that drive the real ported code down one branch
+ * of the seed's source each.
+ */
+
+/** One line about a scenario, for `novatrace scenarios` and the viewer's picker. */
+export interface ScenarioInfo {
+  readonly name: string;
+  /** One line: what happens and which branch it takes. */
+  readonly summary: string;
+  /** The exit code the CLI run ends with (0, or 1 for the error scenarios). */
+  readonly expectedExit: 0 | 1;
+}
+
+/** What a finished scenario run reports. */
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly traceId: string;
+  /** The exit code of the (last) CLI run, as the shell returns it. */
+  readonly exitCode: number;
+  /** What the shell printed on stderr (the `ERROR (...)` lines). */
+  readonly stderr: string;
+}
