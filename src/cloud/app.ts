@@ -14,6 +14,7 @@
  * 6. the routes.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
@@ -329,7 +330,7 @@ function cloudRequest(
           rt.event('fault: close after response (FIN, unannounced)', {
             'novatrace.fault': 'close-after-response',
           });
-          outgoing?.once('finish', () => socket?.end());
+          if (outgoing && incoming && socket) finWithLastByte(outgoing, incoming, socket);
         }
       } else {
         const idle = deps.faults.peek('close-idle');
@@ -367,6 +368,34 @@ function cloudRequest(
       span.end();
     }
   };
+}
+
+/**
+ * Closes the connection right behind the last byte of the answer, without announcing it, so a
+ * pooled client finds it dropped when it next looks. The close happens in the same tick as the
+ * response's end(): when the answer already sits in the kernel (nothing queued in libuv) and
+ * the request was read in full, the socket is destroyed at once, so the FIN leaves right behind
+ * the data; otherwise it is ended after the queued bytes. (Ending it on 'finish' instead lets a
+ * fast client, Python's over loopback, send its next request on the connection first: the real
+ * keep-alive race, which is not the fault asked for.)
+ */
+function finWithLastByte(
+  outgoing: ServerResponse,
+  incoming: IncomingMessage,
+  socket: Socket
+): void {
+  const end = outgoing.end.bind(outgoing) as (...args: unknown[]) => ServerResponse;
+  outgoing.end = function endThenFin(...args: unknown[]) {
+    const result = end(...args);
+    // writeQueueSize: bytes libuv still holds for this socket (0 = all handed to the kernel).
+    const handle = (socket as unknown as { _handle?: { writeQueueSize?: number } })._handle;
+    if (handle?.writeQueueSize === 0 && incoming.complete && socket.readableLength === 0) {
+      socket.destroy();
+    } else {
+      socket.end();
+    }
+    return result;
+  } as ServerResponse['end'];
 }
 
 /** oslo's sizelimit: a declared Content-Length over the limit is refused before anything else. */

@@ -27,8 +27,11 @@ export type RedirectStatus = (typeof REDIRECT_STATUSES)[number];
  * - `token-expired`: the next `count` authenticated Nova calls (or all) get keystonemiddleware's
  *   401, and the token they carried is revoked, as if it had expired.
  * - `delay`: wait `ms` before handling matching requests (all when no `path`).
- * - `close-after-response`: after answering, close the keep-alive connection with a FIN, without
- *   announcing it (`announce: true` sends `Connection: close` instead, the polite way).
+ * - `close-after-response`: after answering, close the keep-alive connection without announcing
+ *   it; the FIN leaves right behind the answer's last byte. A client that sends its next
+ *   request within that fraction of a millisecond (Python's requests over loopback sometimes
+ *   does) gets a reset instead of noticing the drop: the real keep-alive race. `announce: true`
+ *   sends `Connection: close` instead, the polite and deterministic way.
  * - `close-idle`: close a keep-alive connection once it has been idle for `afterMs`, without the
  *   client knowing (the server's `Keep-Alive` hint stays long).
  * - `drop-request`: destroy the connection instead of answering (no status line at all).
