@@ -72,7 +72,7 @@ export interface AdapterSendKwargs {
   proxies?: Readonly<Record<string, string>> | null;
 }
 
-/** The Base Transport Adapter. */
+/** What a Session needs of a transport: `send` and `close`. */
 export abstract class BaseAdapter {
   abstract send(request: PreparedRequest, kwargs?: AdapterSendKwargs): Promise<Response>;
   abstract close(): Promise<void>;
@@ -91,7 +91,7 @@ export interface HTTPAdapterOptions {
 }
 
 /**
- * The built-in HTTP Adapter for urllib3: talks to HTTP and HTTPS URLs through pooled
+ * requests' transport over urllib3: HTTP and HTTPS URLs through pooled
  * connections. A Session mounts one for `http://` and one for `https://`.
  */
 export class HTTPAdapter extends BaseAdapter {
@@ -267,7 +267,8 @@ export class HTTPAdapter extends BaseAdapter {
   }
 
   /**
-   * Sends a PreparedRequest through urllib3 and returns a Response.
+   * Hands a PreparedRequest to urllib3 (a pool's urlopen, or a connection directly for a
+   * chunked body) and turns the answer, or the failure, into requests' terms.
    * @see requests/adapters.py HTTPAdapter.send
    */
   async send(request: PreparedRequest, kwargs: AdapterSendKwargs = {}): Promise<Response> {

@@ -23,7 +23,7 @@ export interface RequestExceptionOptions {
   cause?: unknown;
 }
 
-/** There was an ambiguous exception that occurred while handling your request. */
+/** Root of requests' errors: something went wrong sending the request or reading the answer. */
 export class RequestException extends IOError {
   static override readonly pythonName: string = 'requests.exceptions.RequestException';
   readonly request: unknown;
@@ -42,90 +42,90 @@ export class RequestException extends IOError {
   }
 }
 
-/** An HTTP error occurred (`raise_for_status`). */
+/** Raised by `raise_for_status` for a 4xx or 5xx status. */
 export class HTTPError extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.HTTPError';
 }
 
-/** A Connection error occurred. */
+/** The connection could not be made or broke (refused, reset, retries used up). */
 export class ConnectionError extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.ConnectionError';
 }
 
-/** A proxy error occurred. */
+/** The proxy could not be reached or refused the request. */
 export class ProxyError extends ConnectionError {
   static override readonly pythonName: string = 'requests.exceptions.ProxyError';
 }
 
-/** An SSL error occurred. */
+/** TLS failed (certificate not trusted, handshake error). */
 export class SSLError extends ConnectionError {
   static override readonly pythonName: string = 'requests.exceptions.SSLError';
 }
 
 /**
- * The request timed out. Catching this catches both ConnectTimeout and ReadTimeout.
+ * A timeout: the parent of both ConnectTimeout and ReadTimeout.
  */
 export class Timeout extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.Timeout';
 }
 
-/** The request timed out while trying to connect to the remote server (safe to retry). */
+/** Connecting took longer than the connect timeout; nothing was sent, so a retry is safe. */
 export class ConnectTimeout extends ConnectionError {
   static override readonly pythonName: string = 'requests.exceptions.ConnectTimeout';
   static override readonly extraBases = [Timeout];
 }
 
-/** The server did not send any data in the allotted amount of time. */
+/** The server stayed silent longer than the read timeout. */
 export class ReadTimeout extends Timeout {
   static override readonly pythonName: string = 'requests.exceptions.ReadTimeout';
 }
 
-/** A valid URL is required to make a request. */
+/** No usable URL was given. */
 export class URLRequired extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.URLRequired';
 }
 
-/** Too many redirects. */
+/** More redirects than `max_redirects` (30 by default). */
 export class TooManyRedirects extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.TooManyRedirects';
 }
 
-/** The URL schema (e.g. http or https) is missing. */
+/** The URL has no scheme (`example.com/path` instead of `http://example.com/path`). */
 export class MissingSchema extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.MissingSchema';
   static override readonly extraBases = [ValueError];
 }
 
-/** See defaults.py for valid schemas. */
+/** No adapter is mounted for the URL's scheme. */
 export class InvalidSchema extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.InvalidSchema';
   static override readonly extraBases = [ValueError];
 }
 
-/** The URL provided was somehow invalid. */
+/** The URL cannot be parsed (no host, a bad port...). */
 export class InvalidURL extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.InvalidURL';
   static override readonly extraBases = [ValueError];
 }
 
-/** The server declared chunked encoding but sent an invalid chunk. */
+/** The body broke off or its chunked framing was invalid. */
 export class ChunkedEncodingError extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.ChunkedEncodingError';
 }
 
-/** Failed to decode response content. */
+/** The gzip/deflate body could not be decoded. */
 export class ContentDecodingError extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.ContentDecodingError';
   static override readonly extraBases = [BaseHTTPError];
 }
 
-/** The content for this response was already consumed. */
+/** The body was already read by iterating it, and not kept. */
 export class StreamConsumedError extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.StreamConsumedError';
   static override readonly extraBases = [TypeError_];
 }
 
-/** Custom retries logic failed. */
+/** A Retry with a status list ran out (urllib3's ResponseError reason). */
 export class RetryError extends RequestException {
   static override readonly pythonName: string = 'requests.exceptions.RetryError';
 }

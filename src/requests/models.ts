@@ -133,7 +133,7 @@ export function _encode_params(data: unknown): string | Uint8Array | unknown {
   return data;
 }
 
-/** A user-created request, not yet prepared. */
+/** A request as the caller describes it, before preparation. */
 export class Request {
   method: string | null;
   url: string | null;
@@ -188,7 +188,7 @@ export class Request {
   }
 }
 
-/** The fully mutable request that is sent: exact bytes of method, URL, headers and body. */
+/** The request as it will be sent: final method, URL, headers and body. */
 export class PreparedRequest {
   method: string | null = null;
   url: string | null = null;
@@ -433,24 +433,24 @@ export function decodeText(content: Uint8Array, encoding: string): string {
   }
 }
 
-/** The Response to an HTTP request. */
+/** What came back: status, headers, body, and where it came from. */
 export class Response {
   /** Bytes read so far; `false` = not read yet (Python's sentinel). */
   _content: Uint8Array | false | null = false;
   _content_consumed = false;
-  /** Integer code of the responded HTTP status, e.g. 404 or 200. */
+  /** The HTTP status, e.g. 202. */
   status_code = 0;
   /** Case-insensitive response headers. */
   headers = new CaseInsensitiveDict();
   /** The urllib3 response (the file-like object of Python). */
   raw: HTTPResponse | null = null;
-  /** Final URL location of the response. */
+  /** The URL that answered (after redirects). */
   url = '';
   /** Encoding to decode with when accessing `text`. */
   encoding: string | null = null;
-  /** Responses from the history of the request (redirects), oldest first. */
+  /** Earlier responses of this request (its redirects), oldest first. */
   history: Response[] = [];
-  /** Textual reason of the status, e.g. "Not Found" or "OK". */
+  /** The status line's reason phrase, e.g. "Accepted". */
   reason = '';
   /** Cookies the server sent back. */
   cookies = new RequestsCookieJar();

@@ -410,7 +410,8 @@ export class Session extends SessionRedirectMixin {
   }
 
   /**
-   * Constructs a Request, prepares it and sends it.
+   * Builds a Request from the arguments, prepares it with the session's settings, merges the
+   * environment's, and sends it.
    * @see requests/sessions.py Session.request
    */
   async request(method: string, url: string, kwargs: RequestKwargs = {}): Promise<Response> {
@@ -639,7 +640,7 @@ function isEmptyData(data: RequestData | undefined): boolean {
   return false;
 }
 
-/** Returns a Session for context management (`requests.session()`). */
+/** `requests.session()`: a new Session. */
 export function session(): Session {
   return new Session();
 }

@@ -1,6 +1,6 @@
 /**
  * @module
- * Data structures that power requests.
+ * The case-insensitive dict requests keeps headers in.
  * @see requests/structures.py (requests 2.9.1) CaseInsensitiveDict, LookupDict
  *
  * Ported: CaseInsensitiveDict — a mapping whose keys compare case-insensitively, remembering

@@ -48,7 +48,7 @@ import { Retry, type RetryCount } from './util/retry.js';
 import { Timeout, _Default, type TimeoutValue } from './util/timeout.js';
 import { get_host } from './util/url.js';
 
-/** Base class for all connection pools. */
+/** What every pool has: a host, a port, and `close()`. */
 export class ConnectionPool {
   scheme: string | null = null;
   readonly host: string;
@@ -69,7 +69,7 @@ export class ConnectionPool {
     return this.__str__();
   }
 
-  /** Closes all pooled connections and disables the pool. */
+  /** Shuts the pool: queued connections are closed, later `_get_conn` calls fail. */
   async close(): Promise<void> {
     // The base class keeps no connections.
   }
@@ -106,7 +106,7 @@ export interface UrlopenOptions {
 }
 
 /**
- * Thread-safe (here: task-safe) pool of connections to one host. Connections go back into the
+ * The connections to one host:port, shared by concurrent requests. Connections go back into the
  * queue after use; the queue is LIFO, so the most recently used (likely still alive) one is
  * handed out next.
  */
@@ -331,7 +331,7 @@ export class HTTPConnectionPool extends ConnectionPool {
     );
   }
 
-  /** Closes all pooled connections and disables the pool. */
+  /** Shuts the pool: queued connections are closed, later `_get_conn` calls fail. */
   override async close(): Promise<void> {
     // Python: old_pool, self.pool = self.pool, None; then close what is queued.
     const old_pool = this.pool;
@@ -366,7 +366,7 @@ export class HTTPConnectionPool extends ConnectionPool {
 
   /**
    * Gets a connection from the pool and sends one request on it, with retries per `retries`.
-   * The lowest level call for a request; requests calls it with `redirect=False`,
+   * Where a request meets a connection. requests calls it with `redirect=False`,
    * `assert_same_host=False`, `preload_content=False`, `decode_content=False` and
    * `Retry(0, read=False)`.
    * @see urllib3/connectionpool.py HTTPConnectionPool.urlopen

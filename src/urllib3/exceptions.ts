@@ -17,7 +17,7 @@ import {
   type PyExceptionOptions,
 } from './builtins.js';
 
-/** Base exception used by this module (`urllib3.exceptions.HTTPError`). */
+/** Root of urllib3's errors (`urllib3.exceptions.HTTPError`, not requests' HTTPError). */
 export class HTTPError extends PyException {
   static override readonly pythonName: string = 'urllib3.exceptions.HTTPError';
 }
@@ -47,22 +47,22 @@ export class RequestError extends PoolError {
   }
 }
 
-/** Raised when SSL certificate fails in an HTTPS connection. */
+/** TLS failed on an HTTPS connection. */
 export class SSLError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.SSLError';
 }
 
-/** Raised when the connection to a proxy fails. */
+/** The proxy could not be reached. */
 export class ProxyError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.ProxyError';
 }
 
-/** Raised when automatic decoding (gzip, deflate) of a response body fails. */
+/** A gzip/deflate body could not be decoded. */
 export class DecodeError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.DecodeError';
 }
 
-/** Raised when something unexpected happens mid-request/response (urllib3's `ConnectionError`). */
+/** The connection broke during the exchange (urllib3's old name: `ConnectionError`). */
 export class ProtocolError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.ProtocolError';
 }
@@ -85,7 +85,7 @@ export class MaxRetryError extends RequestError {
   }
 }
 
-/** Raised when an existing pool gets a request for a foreign host. */
+/** A URL for another host reached this pool (with `assert_same_host`). */
 export class HostChangedError extends RequestError {
   static override readonly pythonName: string = 'urllib3.exceptions.HostChangedError';
   readonly retries: unknown;
@@ -95,17 +95,17 @@ export class HostChangedError extends RequestError {
   }
 }
 
-/** Raised when passing an invalid state to a timeout. */
+/** A Timeout used in the wrong state (its timer started twice, or never). */
 export class TimeoutStateError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.TimeoutStateError';
 }
 
-/** Raised when a socket timeout error occurs (connect or read). */
+/** Parent of the connect and read timeouts. */
 export class TimeoutError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.TimeoutError';
 }
 
-/** Raised when a socket timeout occurs while receiving data from a server. */
+/** The server sent nothing within the read timeout. */
 export class ReadTimeoutError extends TimeoutError {
   static override readonly pythonName: string = 'urllib3.exceptions.ReadTimeoutError';
   static override readonly extraBases = [RequestError];
@@ -124,12 +124,12 @@ export class ReadTimeoutError extends TimeoutError {
   }
 }
 
-/** Raised when a socket timeout occurs while connecting to a server. */
+/** The TCP connection was not established within the connect timeout. */
 export class ConnectTimeoutError extends TimeoutError {
   static override readonly pythonName: string = 'urllib3.exceptions.ConnectTimeoutError';
 }
 
-/** Raised when we fail to establish a new connection; usually ECONNREFUSED. */
+/** Opening a new connection failed at once (typically ECONNREFUSED). */
 export class NewConnectionError extends ConnectTimeoutError {
   static override readonly pythonName: string = 'urllib3.exceptions.NewConnectionError';
   static override readonly extraBases = [PoolError];
@@ -141,23 +141,23 @@ export class NewConnectionError extends ConnectTimeoutError {
   }
 }
 
-/** Raised when a pool runs out of connections and no more are allowed. */
+/** A blocking pool had no free connection within the pool timeout. */
 export class EmptyPoolError extends PoolError {
   static override readonly pythonName: string = 'urllib3.exceptions.EmptyPoolError';
 }
 
-/** Raised when a request enters a pool after the pool has been closed. */
+/** The pool was closed before the request asked it for a connection. */
 export class ClosedPoolError extends PoolError {
   static override readonly pythonName: string = 'urllib3.exceptions.ClosedPoolError';
 }
 
-/** Raised when there is something wrong with a given URL input. */
+/** The URL given cannot be used (no host...). */
 export class LocationValueError extends ValueError {
   static override readonly pythonName: string = 'urllib3.exceptions.LocationValueError';
   static override readonly extraBases = [HTTPError];
 }
 
-/** Raised when `parse_url` fails to parse a URL. */
+/** `parse_url` could not split the URL (e.g. a non-numeric port). */
 export class LocationParseError extends LocationValueError {
   static override readonly pythonName: string = 'urllib3.exceptions.LocationParseError';
   readonly location: string;
@@ -167,14 +167,14 @@ export class LocationParseError extends LocationValueError {
   }
 }
 
-/** Used as a container for an error reason supplied in a MaxRetryError. */
+/** The reason carried by a MaxRetryError when responses (not errors) used the retries up. */
 export class ResponseError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.ResponseError';
   static readonly GENERIC_ERROR = 'too many error responses';
   static readonly SPECIFIC_ERROR = 'too many {status_code} error responses';
 }
 
-/** Raised when a proxy URL has a scheme other than http/https. */
+/** The proxy URL's scheme is neither http nor https. */
 export class ProxySchemeUnknown extends AssertionError_ {
   static override readonly pythonName: string = 'urllib3.exceptions.ProxySchemeUnknown';
   static override readonly extraBases = [ValueError];
@@ -183,13 +183,13 @@ export class ProxySchemeUnknown extends AssertionError_ {
   }
 }
 
-/** Response needs to be chunked in order to read it as chunks. */
+/** Reading chunk by chunk needs a chunked response. */
 export class ResponseNotChunked extends ProtocolError {
   static override readonly pythonName: string = 'urllib3.exceptions.ResponseNotChunked';
   static override readonly extraBases = [ValueError];
 }
 
-/** Raised by assert_header_parsing, but we convert it to a log.warning statement. */
+/** Headers that could not be parsed (upstream only logs it). */
 export class HeaderParsingError extends HTTPError {
   static override readonly pythonName: string = 'urllib3.exceptions.HeaderParsingError';
 }

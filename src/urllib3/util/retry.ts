@@ -1,6 +1,6 @@
 /**
  * @module
- * Retry configuration and its bookkeeping.
+ * How many times, and for which failures, urllib3 tries again.
  * @see urllib3/util/retry.py (urllib3 1.13.1) Retry
  *
  * Ported: the counters (`total`, `connect`, `read`, `redirect`), `from_int`, `new`,
@@ -39,7 +39,7 @@ export interface RetryResponse {
   get_redirect_location(): string | null | false;
 }
 
-/** Retry configuration, immutable: `increment` returns a new Retry. */
+/** Retry counters, immutable: `increment` returns a new Retry. */
 export class Retry {
   static readonly DEFAULT_METHOD_WHITELIST: ReadonlySet<string> = new Set([
     'HEAD',

@@ -23,7 +23,7 @@ function nowSeconds(): number {
   return performance.now() / 1000;
 }
 
-/** Timeout configuration (connect, read, total), in seconds. */
+/** Connect, read and total timeouts of one request, in seconds. */
 export class Timeout {
   static readonly DEFAULT_TIMEOUT = DEFAULT_TIMEOUT;
   readonly _connect: TimeoutValue;
