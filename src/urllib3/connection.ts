@@ -32,6 +32,7 @@ import diagnostics_channel from 'node:diagnostics_channel';
 import { constants as osConstants } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
+import { join } from 'node:path';
 import {
   context,
   createContextKey,
@@ -43,6 +44,7 @@ import {
   type Attributes,
 } from '@opentelemetry/api';
 import { Client, type DiagnosticsChannel, type Dispatcher } from 'undici';
+import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
 import { recordError, safeAttributes, tracerFor } from '../telemetry/layer-span.js';
 import { UPSTREAM_VERSIONS } from '../telemetry/layers.js';
 import { isSecretHeader, sha1Redact } from '../telemetry/redact.js';
@@ -277,6 +279,33 @@ function redactUrl(url: string): string {
 
 /** The wire span's source position, for the viewer (found once, like call-sites.ts does). */
 const WIRE_CODE = { file: 'src/urllib3/connection.ts', fn: 'HTTPConnection.request' } as const;
+let wireLine: number | undefined;
+
+/** The line of the wire span's `startActiveSpan(` call, read once from this file (0 if absent). */
+function wireCodeLine(): number {
+  if (wireLine === undefined) {
+    try {
+      const lines = readFileSync(join(PACKAGE_ROOT, WIRE_CODE.file), 'utf8').split('\n');
+      wireLine = lines.findIndex((line) => line.trimStart().startsWith('return tracerFor(')) + 1;
+    } catch {
+      wireLine = 0;
+    }
+  }
+  return wireLine;
+}
+
+/** HTTP methods the semantic conventions know; others are `_OTHER` and the span is `HTTP`. */
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+]);
 
 // ---------------------------------------------------------------------------------------------
 // The read timeout, armed by us.
@@ -691,8 +720,10 @@ export class HTTPConnection {
     const scheme = opts.scheme ?? this.scheme;
     const full = /^https?:\/\//i.test(url) ? url : `${scheme}://${this.host}:${this.port}${url}`;
     const resend = current_resend_count();
+    const known = KNOWN_METHODS.has(method);
     const attributes: Attributes = {
-      [ATTR.httpRequestMethod]: method,
+      [ATTR.httpRequestMethod]: known ? method : '_OTHER',
+      ...(known ? {} : { 'http.request.method_original': method }),
       [ATTR.urlFull]: redactUrl(full),
       [ATTR.serverAddress]: this.host,
       [ATTR.serverPort]: this.port,
@@ -700,13 +731,14 @@ export class HTTPConnection {
       [ATTR.networkProtocolVersion]: '1.1',
       [ATTR.codeFunctionName]: WIRE_CODE.fn,
       [ATTR.codeFilePath]: WIRE_CODE.file,
+      [ATTR.codeLineNumber]: wireCodeLine(),
       [ATTR.layer]: 'urllib3',
       [ATTR.upstreamFile]: 'http/client.py (httplib)',
       [ATTR.upstreamVersion]: UPSTREAM_VERSIONS.urllib3,
       ...(resend > 0 ? { [ATTR.httpRequestResendCount]: resend } : {}),
     };
     return tracerFor('urllib3').startActiveSpan(
-      method,
+      known ? method : 'HTTP',
       { kind: SpanKind.CLIENT, attributes: safeAttributes(attributes) },
       async (span) => {
         try {

@@ -1,5 +1,6 @@
 // Socket tests of requests over urllib3 over undici, against test/helpers/http-test-server.ts
 // (urllib3's test/with_dummyserver split: real loopback sockets, port 0).
+import { readFileSync } from 'node:fs';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -280,7 +281,10 @@ describe('Session.request', () => {
       'network.peer.port': server.port,
       'network.protocol.version': '1.1',
       'http.response.status_code': 202,
+      'code.file.path': 'src/urllib3/connection.ts',
     });
+    const line = Number(wire.attributes['code.line.number']);
+    expect(readFileSync('src/urllib3/connection.ts', 'utf8').split('\n')[line - 1]).toContain('startActiveSpan(');
     expect(wire.attributes['error.type']).toBeUndefined();
     expect(wire.events.map((e) => e.name)).toEqual([
       'connected',
