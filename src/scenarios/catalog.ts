@@ -16,6 +16,9 @@ import type { ScenarioInfo } from './types.js';
 
 const { servers, volumes, credentials } = FIXTURES;
 
+/** A well-formed volume id the cloud does not know. */
+const UNKNOWN_VOLUME = '00000000-1111-4222-8333-444444444444';
+
 /** What a scenario's body can use. */
 export interface ScenarioContext {
   readonly cloud: RunningCloud;
@@ -180,10 +183,10 @@ export const SCENARIO_LIST: readonly Scenario[] = [
   {
     name: 'api-error',
     summary:
-      'Three API errors through exceptions.from_response: 404 (volume not attached), 409 (server locked), 500 (injected): NotFound, Conflict, ClientException.',
+      'Three API errors through exceptions.from_response: 404 (unknown volume), 409 (server locked), 500 (injected): NotFound, Conflict, ClientException.',
     expectedExit: 1,
     run: async (ctx) => {
-      await ctx.shell(volumeUpdate(servers.vm1.id, volumes.spare2.id, volumes.spare.id));
+      await ctx.shell(volumeUpdate(servers.vm1.id, UNKNOWN_VOLUME, volumes.spare.id));
       await ctx.shell(volumeUpdate(servers.locked.id, volumes.lockedData.id, volumes.spare.id));
       ctx.cloud.faults.set({
         fault: 'status',
