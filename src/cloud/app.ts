@@ -21,7 +21,7 @@ import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { parseFault, FaultSpecError, Faults, type Fault, type RequestInfo } from './faults.js';
-import { identityUrl, json } from './http-util.js';
+import { RouteTable, identityUrl, json } from './http-util.js';
 import type { CloudDeps, CloudEnv } from './internal-types.js';
 import { registerKeystone } from './keystone.js';
 import { DEFAULT_MAX_VERSION, echoVersion, negotiate, parseVersion } from './microversion.js';
@@ -69,6 +69,9 @@ export const DEFAULT_BODY_LIMIT = 114_688;
 
 const CONTROL_PREFIX = '/_novatrace';
 
+/** Retry-After (seconds) of a 429 status fault that names none. */
+export const DEFAULT_RETRY_AFTER = 30;
+
 /**
  * Builds the cloud app without binding a port, for `app.request()` tests and for embedding.
  * @example
@@ -97,6 +100,7 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
     maxVersion,
     publicUrl: opts.publicUrl,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    routes: new RouteTable(),
   };
   const lifetime = new AbortController();
   const idleTimers = new Map<Socket, NodeJS.Timeout>();
@@ -306,7 +310,6 @@ function cloudRequest(
           'novatrace.fault': 'redirect',
           'novatrace.fault.location': target.pathname,
         });
-        c.set('route', redirect.from);
         c.res = new Response('', {
           status: redirect.status,
           headers: { Location: target.toString(), 'Content-Type': 'text/plain; charset=UTF-8' },
@@ -353,7 +356,9 @@ function cloudRequest(
         }
       }
 
-      const route = c.get('route') as string | undefined;
+      const route =
+        (c.get('route') as string | undefined) ??
+        (c.get('unrouted') ? undefined : deps.routes.match(c.req.path));
       if (route) {
         span.setAttribute('http.route', route);
         span.updateName(`${c.req.method} ${route}`);
@@ -497,13 +502,16 @@ function injectedStatus(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
     const style = errorStyleOf(c.var.service);
     const status = deps.faults.take('status', info);
     if (status) {
+      // Nova's rate limiting always said when to come back; keep that unless told otherwise.
+      const retryAfter =
+        status.retryAfter ?? (status.status === 429 ? DEFAULT_RETRY_AFTER : undefined);
       c.var.rt.event(`fault: status ${status.status}`, { 'novatrace.fault': 'status' });
       throw new CloudHttpError(
         status.status,
         status.message ?? defaultFaultMessage(status.status, info.path),
         {
           style,
-          ...(status.retryAfter === undefined ? {} : { retryAfter: status.retryAfter }),
+          ...(retryAfter === undefined ? {} : { retryAfter }),
         }
       );
     }

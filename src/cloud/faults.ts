@@ -36,7 +36,7 @@ export type RedirectStatus = (typeof REDIRECT_STATUSES)[number];
  *   client knowing (the server's `Keep-Alive` hint stays long).
  * - `drop-request`: destroy the connection instead of answering (no status line at all).
  * - `status`: answer matching requests with that status, in Nova's (or Keystone's) error shape;
- *   429 and 503 carry `Retry-After` when `retryAfter` is given.
+ *   `retryAfter` sets `Retry-After` (a 429 without one says 30 s, as Nova's limits did).
  * - `legacy-400-connection-refused`: a 400 whose body says "Connection refused", which the
  *   seed-era novaclient turns into `ConnectionRefused`.
  * - `redirect`: answer requests to `from` with a redirect to `to` (a path or an absolute URL).

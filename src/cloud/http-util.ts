@@ -17,6 +17,35 @@ export function identityUrl(c: Context<CloudEnv>, deps: CloudDeps): string {
   return `${baseUrl(c, deps)}/identity`;
 }
 
+/**
+ * The route templates the cloud serves (`/v2.1/servers/{server_id}`), so a request answered
+ * before its handler ran (a fault, a 401) still gets its `http.route` and span name.
+ */
+export class RouteTable {
+  readonly #entries: { re: RegExp; template: string }[] = [];
+
+  /** Adds a template; `{project_id}` matches a hex project id, other `{name}`s one segment. */
+  add(template: string): void {
+    if (this.#entries.some((e) => e.template === template)) return;
+    const source = template
+      .split(/(\{\w+\})/)
+      .map((part) =>
+        part === '{project_id}'
+          ? '[0-9a-f-]{32,36}'
+          : /^\{\w+\}$/.test(part)
+            ? '[^/]+'
+            : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      )
+      .join('');
+    this.#entries.push({ re: new RegExp(`^${source}/?$`), template });
+  }
+
+  /** The template a path belongs to, if any. */
+  match(path: string): string | undefined {
+    return this.#entries.find((e) => e.re.test(path))?.template;
+  }
+}
+
 /** Records the route template the answering handler stands for. */
 export function setRoute(c: Context<CloudEnv>, route: string): void {
   c.set('route', route);

@@ -5,6 +5,7 @@
  */
 import type { HttpBindings } from '@hono/node-server';
 import type { Faults } from './faults.js';
+import type { RouteTable } from './http-util.js';
 import type { ApiVersion } from './microversion.js';
 import type { CloudState, TokenRecord } from './store.js';
 import type { CloudService, CloudTracing, RequestTrace } from './tracing.js';
@@ -46,4 +47,6 @@ export interface CloudDeps {
   readonly publicUrl: string | undefined;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** Every route template, for naming requests answered before their handler. */
+  readonly routes: RouteTable;
 }

@@ -227,7 +227,12 @@ export function registerNova(app: Hono<CloudEnv>, deps: CloudDeps): void {
       return handler(c);
     });
     if (!templates.includes(template)) templates.push(template);
+    deps.routes.add(`/v2.1${template}`);
+    deps.routes.add(`/v2.1/{project_id}${template}`);
   };
+
+  deps.routes.add('/');
+  deps.routes.add('/v2.1');
 
   // Version discovery: no authentication (since Ussuri).
   app.get('/', function versionList(c) {

@@ -116,6 +116,14 @@ describe('status faults', () => {
     });
   }
 
+  it('says Retry-After: 30 on a 429 that names no retryAfter', async () => {
+    const cloud = await appWithToken();
+    cloud.faults.set({ fault: 'status', status: 429, path: PUT_PATH });
+    const res = await cloud.call('PUT', PUT_PATH, { body: SWAP });
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect((await faultBody(res))[1].retryAfter).toBe('30');
+  });
+
   it('uses realistic default messages for the volume-update PUT', async () => {
     const cloud = await appWithToken();
     cloud.faults.set({ fault: 'status', status: 404, path: PUT_PATH });
@@ -460,6 +468,11 @@ describe('cloud spans', () => {
     );
     const [expired, unavailable] = servers;
     expect(expired!.attributes['http.response.status_code']).toBe(401);
+    // Answered before their handlers ran, both are still named by their route.
+    expect(expired!.name).toBe('GET /v2.1/servers/{server_id}');
+    expect(unavailable!.name).toBe(
+      'PUT /v2.1/servers/{server_id}/os-volume_attachments/{volume_id}'
+    );
     expect(expired!.status.code).toBe(SpanStatusCode.UNSET);
     expect(expired!.events.map((e) => e.name)).toEqual(['fault: token expired (401)']);
     const validate = (await mem.spans()).find(
