@@ -289,7 +289,9 @@ function cloudRequest(
           'novatrace.fault': 'drop-request',
         });
         span.setAttribute('error.type', 'connection dropped');
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection dropped by fault' });
         socket?.destroy();
+        // Nobody reads this: the socket is gone. Under app.request() (no socket) it is the answer.
         return new Response(null, { status: 500 });
       }
 
@@ -341,18 +343,7 @@ function cloudRequest(
           rt.event(`fault: close connection after ${idle.afterMs} ms idle`, {
             'novatrace.fault': 'close-idle',
           });
-          outgoing.once('finish', () => {
-            const timer = setTimeout(() => {
-              idleTimers.delete(socket);
-              socket.end();
-            }, idle.afterMs);
-            timer.unref();
-            idleTimers.set(socket, timer);
-            socket.once('close', () => {
-              clearTimeout(timer);
-              idleTimers.delete(socket);
-            });
-          });
+          outgoing.once('finish', () => armIdleClose(idleTimers, socket, idle.afterMs));
         }
       }
 
@@ -373,6 +364,31 @@ function cloudRequest(
       span.end();
     }
   };
+}
+
+const idleWatched = new WeakSet<Socket>();
+
+/**
+ * Closes a kept-alive connection once it has been idle for `ms` (a new request on it clears
+ * the timer first). The client is not told: its pool still holds a connection that is gone.
+ */
+function armIdleClose(timers: Map<Socket, NodeJS.Timeout>, socket: Socket, ms: number): void {
+  const previous = timers.get(socket);
+  if (previous) clearTimeout(previous);
+  const timer = setTimeout(() => {
+    timers.delete(socket);
+    socket.end();
+  }, ms);
+  timer.unref();
+  timers.set(socket, timer);
+  if (!idleWatched.has(socket)) {
+    idleWatched.add(socket);
+    socket.once('close', () => {
+      const pending = timers.get(socket);
+      if (pending) clearTimeout(pending);
+      timers.delete(socket);
+    });
+  }
 }
 
 /**
