@@ -4,9 +4,9 @@
  * carry meaning) match the seed-era client's sequence (section 4.1) with a Keystone v2.0 auth
  * URL, and the token, show-server and PUT requests of today's client (section 2) with a v3 one.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCloudApp, FIXTURES, type CloudApp } from '../../src/cloud/index.js';
 import { main } from '../../src/novaclient/shell.js';
@@ -29,7 +29,7 @@ const captured: Captured[] = [];
 beforeAll(async () => {
   cloud = createCloudApp();
   server = createAdaptorServer({
-    fetch: async (req: Request, env: { incoming: IncomingMessage }) => {
+    fetch: async (req: Request, env: HttpBindings) => {
       const raw = env.incoming.rawHeaders;
       const headers: Record<string, string> = {};
       const order: string[] = [];

@@ -1,0 +1,193 @@
+/**
+ * Client benchmark, measured side by side in one run and reported as ratios:
+ * - a warm volume update (pooled connection, token held) with tracing on (the full telemetry
+ *   session: redaction net, live bus, recorder) against the same with tracing off, and against a
+ *   bare undici `Client` PUT of the same request to the same mock cloud;
+ * - the wall time of `novatrace volume-update` against the real `nova volume-update` on the same
+ *   cloud, when `nova` is installed.
+ * Loops are bounded; all traffic goes to a loopback mock cloud started here.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Client as UndiciClient } from 'undici';
+import { FIXTURES, startCloud, type RunningCloud } from '../src/cloud/index.js';
+import { Client } from '../src/novaclient/v2/client.js';
+import { startTelemetry } from '../src/telemetry/session.js';
+import { median, msSince, percentile, printTable } from './stats.js';
+
+const { servers, volumes, credentials } = FIXTURES;
+const ROUNDS = 5;
+const PER_ROUND = 60;
+const CLI_RUNS = 5;
+
+function novaClient(cloud: RunningCloud): Client {
+  return new Client({
+    user: credentials.username,
+    password: credentials.password,
+    projectid: credentials.projectName,
+    auth_url: cloud.authUrlV3,
+    connection_pool: true,
+  });
+}
+
+/** `count` swaps back and forth; returns per-operation times in ms. */
+async function swaps(cs: Client, count: number, flip: { a: boolean }): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const [from, to] = flip.a
+      ? [volumes.attached.id, volumes.spare.id]
+      : [volumes.spare.id, volumes.attached.id];
+    const start = process.hrtime.bigint();
+    await cs.volumes.update_server_volume(servers.vm1.id, from, to);
+    times.push(msSince(start));
+    flip.a = !flip.a;
+  }
+  return times;
+}
+
+async function bareUndici(
+  cloud: RunningCloud,
+  token: string,
+  count: number,
+  flip: { a: boolean }
+): Promise<number[]> {
+  const client = new UndiciClient(cloud.url, { pipelining: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const [from, to] = flip.a
+        ? [volumes.attached.id, volumes.spare.id]
+        : [volumes.spare.id, volumes.attached.id];
+      const start = process.hrtime.bigint();
+      const res = await client.request({
+        method: 'PUT',
+        path: `/v2.1/servers/${servers.vm1.id}/os-volume_attachments/${from}`,
+        headers: {
+          'x-auth-token': token,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify({ volumeAttachment: { volumeId: to } }),
+      });
+      await res.body.dump();
+      if (res.statusCode !== 202) throw new Error(`bare PUT answered ${res.statusCode}`);
+      times.push(msSince(start));
+      flip.a = !flip.a;
+    }
+  } finally {
+    await client.close();
+  }
+  return times;
+}
+
+function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${stderr.trim()}`));
+      else resolve(msSince(start));
+    });
+  });
+}
+
+async function hasNova(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('nova', ['--version'], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+}
+
+export async function benchClient(): Promise<Record<string, number | string>> {
+  const cloud = await startCloud();
+  const results: Record<string, number | string> = {};
+  try {
+    const off: number[] = [];
+    const on: number[] = [];
+    const bare: number[] = [];
+    const flip = { a: true };
+    // tracing off: no SDK registered, the API is a no-op
+    const csOff = novaClient(cloud);
+    await swaps(csOff, 20, flip); // warm: authenticate, open the pooled connection, JIT
+    const token = csOff.client.auth_token ?? '';
+    await bareUndici(cloud, token, 20, flip);
+    for (let round = 0; round < ROUNDS; round++) {
+      // interleaved rounds, so drift on the machine hits all three alike
+      off.push(...(await swaps(csOff, PER_ROUND, flip)));
+      bare.push(...(await bareUndici(cloud, token, PER_ROUND, flip)));
+      const session = startTelemetry({ env: { OTEL_TRACES_EXPORTER: 'none' } });
+      try {
+        const csOn = novaClient(cloud);
+        await swaps(csOn, 10, flip);
+        on.push(...(await swaps(csOn, PER_ROUND, flip)));
+        await csOn.client.close();
+      } finally {
+        await session.shutdown();
+      }
+    }
+    await csOff.client.close();
+    Object.assign(results, {
+      'warm update, tracing off: median ms': median(off),
+      'warm update, tracing on: median ms': median(on),
+      'bare undici PUT: median ms': median(bare),
+      'warm update, tracing off: p95 ms': percentile(off, 95),
+      'warm update, tracing on: p95 ms': percentile(on, 95),
+      'ratio tracing on / off': median(on) / median(off),
+      'ratio tracing off / bare undici': median(off) / median(bare),
+      'ratio tracing on / bare undici': median(on) / median(bare),
+      samples: off.length,
+    });
+
+    if (await hasNova()) {
+      const env = {
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        OS_AUTH_URL: cloud.authUrlV3,
+        OS_USERNAME: credentials.username,
+        OS_PASSWORD: credentials.password,
+        OS_PROJECT_NAME: credentials.projectName,
+        OS_USER_DOMAIN_NAME: credentials.domain,
+        OS_PROJECT_DOMAIN_NAME: credentials.domain,
+        NOVACLIENT_ISHOULDNTBEDOINGTHIS: '1',
+      };
+      const bin = fileURLToPath(new URL('../bin/novatrace.js', import.meta.url));
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let i = 0; i < CLI_RUNS; i++) {
+        const onAttached =
+          cloud.state.getAttachment(servers.vm1.id, volumes.attached.id) !== undefined;
+        const [from, to] = onAttached
+          ? [volumes.attached.id, volumes.spare.id]
+          : [volumes.spare.id, volumes.attached.id];
+        ours.push(
+          await timeCommand(process.execPath, [bin, 'volume-update', servers.vm1.id, from, to], env)
+        );
+        theirs.push(await timeCommand('nova', ['volume-update', servers.vm1.id, to, from], env));
+      }
+      Object.assign(results, {
+        'novatrace volume-update wall: median ms': median(ours),
+        'nova volume-update wall: median ms': median(theirs),
+        'ratio novatrace / nova (wall)': median(ours) / median(theirs),
+        'cli runs each': CLI_RUNS,
+      });
+    } else {
+      results['nova CLI'] = 'SKIPPED: nova not installed (apt-get install python3-novaclient)';
+    }
+  } finally {
+    await cloud.close();
+  }
+  return results;
+}
+
+if (
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1]?.endsWith('bench/client.ts')
+) {
+  printTable('client', await benchClient());
+}
