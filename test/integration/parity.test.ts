@@ -6,7 +6,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { createAdaptorServer, type HttpBindings, type Http2Bindings } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCloudApp, FIXTURES, type CloudApp } from '../../src/cloud/index.js';
 import { main } from '../../src/novaclient/shell.js';
@@ -29,7 +29,7 @@ const captured: Captured[] = [];
 beforeAll(async () => {
   cloud = createCloudApp();
   server = createAdaptorServer({
-    fetch: async (req: Request, env: HttpBindings) => {
+    fetch: async (req: Request, env: HttpBindings | Http2Bindings) => {
       const raw = env.incoming.rawHeaders;
       const headers: Record<string, string> = {};
       const order: string[] = [];
