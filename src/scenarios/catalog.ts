@@ -96,11 +96,11 @@ export const SCENARIO_LIST: readonly Scenario[] = [
   {
     name: 'token-expired',
     summary:
-      'Nova rejects the token once (401): _cs_request forgets it, authenticates again and retries the same request, which succeeds.',
+      'Seed-era Keystone v2.0; Nova rejects the token once (401): _cs_request forgets it, authenticates again (now by tenantId) and retries, which succeeds.',
     expectedExit: 0,
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'token-expired', count: 1 });
-      await ctx.shell(vm1Update);
+      await ctx.shell(vm1Update, { env: { OS_AUTH_URL: ctx.cloud.authUrlV2 } });
     },
   },
   {
