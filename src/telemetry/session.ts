@@ -3,6 +3,7 @@
  * A telemetry session: what a CLI command (or one viewer run, or a test) opens around the
  * traced program. It starts `@opentelemetry/sdk-node` with the processors in this order:
  *
+ * 0. precise start times ({@link PreciseStartProcessor}: the SDK cuts starts to the millisecond);
  * 1. redaction safety net (scrubs remembered secrets before anyone sees the span);
  * 2. the live bus ({@link LiveSpanProcessor}: span start and end events for the viewer);
  * 3. the recorder behind {@link TelemetrySession.records} and the trace files;
@@ -28,6 +29,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { LiveSpanProcessor } from './live-processor.js';
+import { PreciseStartProcessor } from './precise-clock.js';
 import {
   createOtlpExporter,
   ForwardingSpanProcessor,
@@ -113,6 +115,7 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
 
   const recorder = new RecordingSpanProcessor();
   const processors: SpanProcessor[] = [
+    new PreciseStartProcessor(),
     new RedactionSpanProcessor(),
     new LiveSpanProcessor(),
     recorder,

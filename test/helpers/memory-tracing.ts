@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { LiveSpanProcessor } from '../../src/telemetry/live-processor.js';
+import { PreciseStartProcessor } from '../../src/telemetry/precise-clock.js';
 
 export interface MemoryTracing {
   readonly exporter: InMemorySpanExporter;
@@ -26,7 +27,11 @@ export function useMemoryTracing(serviceName = 'novaclient'): MemoryTracing {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new LiveSpanProcessor(), new SimpleSpanProcessor({ exporter })],
+    spanProcessors: [
+      new PreciseStartProcessor(),
+      new LiveSpanProcessor(),
+      new SimpleSpanProcessor({ exporter }),
+    ],
   });
   beforeAll(() => {
     trace.disable();

@@ -1,0 +1,56 @@
+/**
+ * @module
+ * Sub-millisecond span start times.
+ *
+ * The trace SDK (sdk-trace 2.12, `Span` constructor) takes a span's start from `Date.now()`,
+ * so every start is cut to the millisecond, while end times and event times are start plus a
+ * `performance.now()` duration. Our layers nest in fractions of a millisecond: siblings such as
+ * `HTTPAdapter.get_connection` and `HTTPConnectionPool.urlopen` would start "at the same time",
+ * their order in a file would be lost, and an event could look older than a sibling's start.
+ *
+ * This processor, first in every chain, moves the start of a span that was given no explicit
+ * start time to the precise moment on one clock for the whole process (`performance.now()` plus a
+ * fixed offset to the wall clock, taken once). It runs synchronously in `onStart`, right after
+ * the constructor, so the SDK's own end and event times (start + monotonic duration) stay
+ * consistent with it.
+ */
+import type { Context, HrTime } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+
+/** Wall-clock milliseconds at `performance.now() === 0`, fixed once per process. */
+const WALL_AT_PERF_ZERO = Date.now() - performance.now();
+
+/** Now, as epoch `[seconds, nanoseconds]` with sub-millisecond precision. */
+export function preciseNow(): HrTime {
+  const ms = WALL_AT_PERF_ZERO + performance.now();
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
+}
+
+/** The one SDK field this processor rewrites; see the module note. */
+interface WritableStart {
+  startTime: HrTime;
+  _startTimeProvided?: boolean;
+}
+
+export class PreciseStartProcessor implements SpanProcessor {
+  onStart(span: Span, _parentContext: Context): void {
+    const target = span as unknown as WritableStart;
+    // A caller that gave an explicit start time keeps it.
+    if (target._startTimeProvided) return;
+    // Every span through this processor reads the same clock, so starts order correctly; the
+    // SDK's cut start is up to 1 ms off that clock either way, and is simply replaced.
+    target.startTime = preciseNow();
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
