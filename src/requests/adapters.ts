@@ -219,7 +219,7 @@ export class HTTPAdapter extends BaseAdapter {
       let conn: HTTPConnectionPool;
       if (selected) {
         const proxy = prepend_scheme_if_needed(selected, 'http');
-        decision('proxy selected', `Using proxy ${redactProxy(proxy)} for ${url}`, {
+        decision('proxy selected', undefined, {
           'requests.proxy': redactProxy(proxy),
         });
         const proxy_manager = this.proxy_manager_for(proxy);
@@ -337,10 +337,7 @@ export class HTTPAdapter extends BaseAdapter {
             });
           } else {
             // Send the request through the connection itself, chunk by chunk.
-            decision(
-              'chunked: low-level path',
-              'Body has no Content-Length: send it chunked on a connection taken from the pool'
-            );
+            decision('chunked: low-level path');
             const pool: HTTPConnectionPool = conn;
             const low_conn = await pool._get_conn(DEFAULT_POOL_TIMEOUT);
             try {
@@ -413,14 +410,10 @@ function translate(err: unknown, request: PreparedRequest): unknown {
   if (out !== err) {
     const from = (err as Error).constructor as { pythonName?: string };
     const to = (out as Error).constructor as { pythonName?: string };
-    decision(
-      'exception translated',
-      `${from.pythonName ?? 'Error'} -> ${to.pythonName ?? 'Error'}`,
-      {
-        'requests.exception.from': from.pythonName ?? 'Error',
-        'requests.exception.to': to.pythonName ?? 'Error',
-      }
-    );
+    decision('exception translated', undefined, {
+      'requests.exception.from': from.pythonName ?? 'Error',
+      'requests.exception.to': to.pythonName ?? 'Error',
+    });
   }
   return out;
 }

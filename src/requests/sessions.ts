@@ -240,15 +240,14 @@ export abstract class SessionRedirectMixin {
           // Python: 301 → GET only for POST (requests issue 1704).
           if (resp.status_code === codes.moved && method === 'POST') method = 'GET';
           prepared_request.method = method;
-          decision('redirect', `Redirecting ${resp.status_code} ${req.url} -> ${url}`, {
+          decision('redirect', undefined, {
             [ATTR.httpResponseStatusCode]: resp.status_code,
             'requests.redirect.location': url,
           });
           if (method !== original) {
-            decision(
-              'redirect: method becomes GET',
-              `${resp.status_code}: ${original} becomes ${method}`
-            );
+            decision('redirect: method becomes GET', undefined, {
+              'requests.redirect.method_before': original,
+            });
           }
 
           // https://github.com/kennethreitz/requests/issues/1084
@@ -299,10 +298,10 @@ export abstract class SessionRedirectMixin {
       const redirect = urlsplit(url).hostname;
       if (original !== redirect) {
         headers.delete('Authorization');
-        decision(
-          'redirect: Authorization dropped',
-          `Authorization dropped: ${original} -> ${redirect}`
-        );
+        decision('redirect: Authorization dropped', undefined, {
+          'requests.redirect.host_before': original ?? '',
+          'requests.redirect.host_after': redirect ?? '',
+        });
       }
     }
   }
@@ -505,7 +504,8 @@ export class Session extends SessionRedirectMixin {
             checked_urls.add(request.url);
             const new_url = this.redirect_cache.get(request.url) as string;
             if (checked_urls.has(new_url)) break;
-            decision('redirect cache hit', `Redirect cache: ${request.url} -> ${new_url}`, {
+            decision('redirect cache hit', undefined, {
+              'requests.redirect.from': request.url,
               'requests.redirect.location': new_url,
             });
             request.url = new_url;
@@ -549,7 +549,7 @@ export class Session extends SessionRedirectMixin {
         if (!stream) {
           // Python: `r.content` — reading it returns the connection to the pool.
           await r.load_content();
-          decision('content read', `Content read: ${r.content.length} bytes`, {
+          decision('content read', undefined, {
             'requests.content.length': r.content.length,
           });
         }
@@ -604,7 +604,7 @@ export class Session extends SessionRedirectMixin {
   get_adapter(url: string): BaseAdapter {
     for (const [prefix, adapter] of this.adapters) {
       if (url.toLowerCase().startsWith(prefix)) {
-        decision('adapter chosen', `Adapter for prefix ${prefix}`, {
+        decision('adapter chosen', undefined, {
           'requests.adapter.prefix': prefix,
         });
         return adapter;

@@ -209,13 +209,9 @@ export class HTTPConnectionPool extends ConnectionPool {
         if (pool === null) throw new ClosedPoolError(this, 'Pool is closed.');
         try {
           if (this.block && pool.qsize() === 0) {
-            decision(
-              'pool empty: block',
-              'Pool is empty: waiting for a connection to be put back',
-              {
-                'urllib3.pool_timeout': timeout ?? 'None',
-              }
-            );
+            decision('pool empty: block', undefined, {
+              'urllib3.pool_timeout': timeout ?? 'None',
+            });
           }
           conn = await pool.get(this.block, timeout);
         } catch (err) {
@@ -235,7 +231,7 @@ export class HTTPConnectionPool extends ConnectionPool {
           decision('connection dropped: reset', `Resetting dropped connection: ${this.host}`);
           conn.close();
         } else if (conn) {
-          decision('pool hit', `Reusing pooled connection: ${this.host}`, {
+          decision('pool hit', undefined, {
             'urllib3.connection': conn.__repr__(),
           });
         }
@@ -260,7 +256,7 @@ export class HTTPConnectionPool extends ConnectionPool {
         if (pool !== null) {
           try {
             pool.put(conn, false);
-            decision('connection released', 'Connection put back into the pool', {
+            decision('connection released', undefined, {
               'urllib3.pool.queued': pool.qsize(),
             });
             return; // Everything is dandy, done.

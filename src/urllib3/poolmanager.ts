@@ -90,7 +90,7 @@ export class PoolManager {
     const key = PoolManager.pool_key(s, host, p);
     const existing = this.pools.get(key);
     if (existing) {
-      decision('pool reused', `Pool for ${key} reused`, {
+      decision('pool reused', undefined, {
         'urllib3.pool_key': key,
         'urllib3.pool.num_connections': existing.num_connections,
       });
@@ -99,7 +99,8 @@ export class PoolManager {
     // Python: _new_pool(scheme, host, port), stored under its key.
     const pool = this._new_pool(s, host, p);
     this.pools.set(key, pool);
-    decision('pool created', `New ${pool.constructor.name} for ${key}`, {
+    decision('pool created', undefined, {
+      'urllib3.pool': pool.__str__(),
       'urllib3.pool_key': key,
       'urllib3.pool.maxsize': pool.maxsize,
       'urllib3.pool.block': pool.block,
