@@ -16,6 +16,7 @@ import {
 import {
   MaxRetryError,
   NewConnectionError,
+  ProtocolError,
   ReadTimeoutError,
 } from '../../../src/urllib3/exceptions.js';
 import { sendJson, startTestServer, type TestServer } from '../../helpers/http-test-server.js';
@@ -142,6 +143,23 @@ describe('Session.request', () => {
     expect(eventKeys(send)).toContain('exception translated');
     const urlopen = named(spans, 'HTTPConnectionPool.urlopen')[0];
     expect(urlopen?.attributes['error.type']).toBe('urllib3.exceptions.MaxRetryError');
+  });
+
+  it('raises ConnectionError("Connection aborted.") when the server drops the socket mid-request', async () => {
+    server.route('GET', '/crash', (_req, res) => {
+      res.socket?.destroy();
+    });
+    const err = await session.request('GET', `${server.url}/crash`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    // Retry(0, read=False): a read-side ProtocolError is re-raised as itself, not MaxRetryError.
+    expect((err as Error).cause).toBeInstanceOf(ProtocolError);
+    expect((err as Error).message).toBe(
+      "('Connection aborted.', SocketError('other side closed'))"
+    );
+    // The broken connection's slot was freed; the next request opens a new connection.
+    const r = await session.request('GET', `${server.url}/ok`);
+    expect(r.status_code).toBe(200);
+    expect(server.connectionsAccepted()).toBe(2);
   });
 
   it('raises ReadTimeout when the server is slower than the read timeout', async () => {
@@ -284,7 +302,9 @@ describe('Session.request', () => {
       'code.file.path': 'src/urllib3/connection.ts',
     });
     const line = Number(wire.attributes['code.line.number']);
-    expect(readFileSync('src/urllib3/connection.ts', 'utf8').split('\n')[line - 1]).toContain('startActiveSpan(');
+    expect(readFileSync('src/urllib3/connection.ts', 'utf8').split('\n')[line - 1]).toContain(
+      'startActiveSpan('
+    );
     expect(wire.attributes['error.type']).toBeUndefined();
     expect(wire.events.map((e) => e.name)).toEqual([
       'connected',
