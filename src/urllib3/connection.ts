@@ -20,6 +20,15 @@
  *   set far negative and the idle timer to 10 minutes: only the server ends a socket early.
  *   Idle undici sockets are unref'd, so they never keep the process alive.
  *
+ * Headers on the wire (checked against a loopback server): undici writes `host` and its own
+ * `connection: keep-alive` first, then the caller's headers in the caller's order (requests'
+ * User-Agent, Accept-Encoding, Accept, then novaclient's), then `traceparent`, and
+ * `content-length` last. undici refuses `Transfer-Encoding`, `Keep-Alive` and `Upgrade` from
+ * the caller (it frames an iterable body as chunked itself), and consumes `Connection`
+ * (`keep-alive` is what it sends anyway; `close` makes it close after the response). So
+ * requests' `Connection: keep-alive` and the chunked path's `Transfer-Encoding: chunked` are
+ * not forwarded as headers, but the bytes on the wire say the same.
+ *
  * The ONE place where undici errors become urllib3 exceptions is {@link translate_undici_error}.
  *
  * The wire span (kind CLIENT, named by the method) covers one attempt: it starts before the
