@@ -39,6 +39,62 @@ const MARK: Record<CompareRow['kind'], string> = {
 };
 const WORD = { same: 'same', changed: 'changed', 'only-a': 'onlyA', 'only-b': 'onlyB' } as const;
 
+/** Decision events too frequent to be worth a line in the story of a difference. */
+const ROUTINE = new Set([
+  'REQ',
+  'RESP',
+  'content read',
+  'adapter chosen',
+  'connection released',
+  'body: resource object',
+  'session reused',
+]);
+
+interface DiffLine {
+  readonly row: CompareRow;
+  /** Rows folded into this one (the rest of an only-A / only-B subtree). */
+  readonly below: number;
+  readonly keys: readonly (readonly ['A' | 'B', string])[];
+}
+
+/**
+ * The differences worth telling, top down: a changed span with its differing decisions, or
+ * the top of a subtree only one side has, with the notable decisions taken inside it.
+ */
+export function diffStory(rows: readonly CompareRow[]): DiffLine[] {
+  const out: DiffLine[] = [];
+  const notable = (k: string) => eventNarration(k) !== undefined && !ROUTINE.has(k);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as CompareRow;
+    if (row.kind === 'same') continue;
+    if (row.kind === 'changed') {
+      const keys = [
+        ...row.eventsOnlyA.filter(notable).map((k) => ['A', k] as const),
+        ...row.eventsOnlyB.filter(notable).map((k) => ['B', k] as const),
+      ];
+      out.push({ row, below: 0, keys });
+      continue;
+    }
+    const side = row.kind === 'only-a' ? 'A' : 'B';
+    const keys = new Set<string>();
+    const take = (r: CompareRow) =>
+      (side === 'A' ? r.eventsOnlyA : r.eventsOnlyB).filter(notable).forEach((k) => keys.add(k));
+    take(row);
+    let j = i + 1;
+    while (
+      j < rows.length &&
+      (rows[j] as CompareRow).depth > row.depth &&
+      (rows[j] as CompareRow).kind === row.kind
+    ) {
+      take(rows[j] as CompareRow);
+      j++;
+    }
+    out.push({ row, below: j - i - 1, keys: [...keys].map((k) => [side, k] as const) });
+    i = j - 1;
+  }
+  return out;
+}
+
 export function traceLabel(s: TraceSummary): string {
   const name = s.label ? `${s.label} · ${s.rootName}` : s.rootName;
   return `${clockTime(s.startTimeUnixNano)} ${name} (${s.traceId.slice(0, 8)})`;
@@ -84,42 +140,39 @@ export class CompareView {
     }
     const result = compareTrees(a.side, b.side);
     const L = lang();
-    const diffs = result.rows.filter((r) => r.kind !== 'same');
-    const story = diffs.slice(0, 8).map((r) => {
-      const name = (r.a ?? r.b)?.span.name ?? '';
-      const parts: string[] = [];
-      if (r.kind === 'only-a') parts.push(`${t('onlyA')}`);
-      if (r.kind === 'only-b') parts.push(`${t('onlyB')}`);
-      const keys = [
-        ...r.eventsOnlyA.map((k) => ['A', k] as const),
-        ...r.eventsOnlyB.map((k) => ['B', k] as const),
-      ];
-      return h(
-        'li',
-        null,
-        h('span', { class: `mark mark-${r.kind}` }, MARK[r.kind]),
-        ' ',
-        h('code', null, name),
-        parts.length ? ` (${parts.join(', ')})` : '',
-        keys.length
-          ? h(
-              'ul',
-              null,
-              ...keys.map(([side, k]) => {
-                const n = eventNarration(k);
-                return h(
-                  'li',
-                  null,
-                  h('span', { class: 'side-tag' }, side),
-                  ' ',
-                  h('strong', null, k),
-                  n ? ` — ${n[L]}` : ''
-                );
-              })
-            )
-          : null
-      );
-    });
+    const story = diffStory(result.rows)
+      .slice(0, 8)
+      .map((d) => {
+        const name = (d.row.a ?? d.row.b)?.span.name ?? '';
+        const where =
+          d.row.kind === 'only-a' ? t('onlyA') : d.row.kind === 'only-b' ? t('onlyB') : '';
+        const below = d.below > 0 ? ` +${d.below}` : '';
+        return h(
+          'li',
+          null,
+          h('span', { class: `mark mark-${d.row.kind}` }, MARK[d.row.kind]),
+          ' ',
+          h('code', null, name),
+          where ? ` (${where}${below})` : '',
+          d.keys.length
+            ? h(
+                'ul',
+                null,
+                ...d.keys.map(([side, k]) => {
+                  const n = eventNarration(k);
+                  return h(
+                    'li',
+                    null,
+                    h('span', { class: 'side-tag' }, side),
+                    ' ',
+                    h('strong', null, k),
+                    n ? ` — ${n[L]}` : ''
+                  );
+                })
+              )
+            : null
+        );
+      });
     const rows = result.rows.map((r, i) => this.#row(r, i, selected));
     replace(
       this.el,

@@ -79,7 +79,7 @@ export class DetailView {
             : err
               ? h('span', { class: 'badge is-error' }, `✖ ${t('error')}`)
               : h('span', { class: 'badge is-ok' }, `✔ ${t('ok')}`),
-          h('span', { class: 'badge' }, running ? '…' : formatMs((node.endMs ?? 0) - node.startMs))
+          running ? null : h('span', { class: 'badge' }, formatMs((node.endMs ?? 0) - node.startMs))
         )
       ),
       h(

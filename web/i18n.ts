@@ -63,14 +63,14 @@ const STRINGS = {
   service: { en: 'service', ja: 'サービス' },
   status: { en: 'status', ja: '状態' },
   started: { en: 'started at', ja: '開始' },
-  pausedAt: { en: 'Paused before {0}', ja: '{0} の手前で一時停止中' },
+  pausedAt: { en: 'Paused at the entry of {0}', ja: '{0} の入口で一時停止中' },
   pausedWire: {
     en: 'Paused before the {0} request goes on the wire: no byte has been sent yet.',
     ja: '{0} リクエストを送信する直前で一時停止中です。まだ 1 バイトも送っていません。',
   },
   pausedHint: {
-    en: 'The real program is waiting here (sockets and all). Press Next (n) to enter this layer, or Continue (c) to run to the end.',
-    ja: '実際のプログラムがここで（ソケットも含めて）待っています。「次へ」(n) でこの層に入り、「続行」(c) で最後まで実行します。',
+    en: 'The span has started, its body has not run yet: the real program waits here, sockets and all. Next (n) runs on to the next layer; Continue (c) runs to the end.',
+    ja: 'スパンは始まりましたが、本体はまだ実行されていません。実際のプログラムがソケットも含めてここで待っています。「次へ」(n) で次の層まで進み、「続行」(c) で最後まで実行します。',
   },
   runningRun: { en: 'Running “{0}”…', ja: '「{0}」を実行中…' },
   runDone: {
@@ -101,8 +101,8 @@ const STRINGS = {
     ja: '一行が実際のプログラムの一つの層です。python-novaclient、requests、urllib3、そしてソケットへと続きます。TypeScript に移植し、OpenTelemetry でトレースしています。',
   },
   welcome2: {
-    en: 'The trace loaded at start runs the same command twice on one client. The first run authenticates and opens a new connection (pool miss); the second skips both and reuses the socket (pool hit). Press Compare to put the two runs side by side, or Run to watch it live.',
-    ja: '起動時に読み込んだトレースでは、同じクライアントで同じコマンドを二回実行しています。一回目は認証して新しい接続を開き（プールのミス）、二回目はどちらも省いてソケットを再利用します（プールのヒット）。「比較」で二つの実行を並べて、「実行」でライブの様子を見られます。',
+    en: 'The trace loaded at start runs the same command twice on one client. The first run authenticates and opens the only TCP connection (pool miss); every request after that, the whole second run included, skips Keystone and reuses that socket (pool hit). Press Compare to put the two runs side by side, or Run to watch it live.',
+    ja: '起動時に読み込んだトレースでは、同じクライアントで同じコマンドを二回実行しています。一回目は認証し、ただ一つの TCP 接続を開きます（プールのミス）。それ以降のリクエストは、二回目の実行も含めて、Keystone を省きそのソケットを再利用します（プールのヒット）。「比較」で二つの実行を並べて、「実行」でライブの様子を見られます。',
   },
   welcome3: {
     en: 'Click a row (or use j/k) to read what the layer does, its attributes and events, and its source.',

@@ -93,6 +93,8 @@ class App {
   connected = false;
   hadHello = false;
   rows: Row[] = [];
+  /** A span to scroll into view once the next render has its row. */
+  revealPending: string | undefined;
 
   // --- views and elements -----------------------------------------------------------------
   readonly tree: TreeView;
@@ -467,6 +469,8 @@ class App {
 
   onRun(run: RunState): void {
     const before = this.runs.get(run.runId);
+    // An HTTP answer can arrive after newer states came over the event stream: keep the newest.
+    if (before && before.seq > run.seq) return;
     this.runs.set(run.runId, run);
     const mine = run.runId === this.myRunId;
     const newest = run.traceIds[run.traceIds.length - 1];
@@ -482,13 +486,7 @@ class App {
       const p = run.pausedAt;
       if (this.current?.traceId !== p.traceId && (mine || this.follow))
         void this.showTrace(p.traceId, p.spanId);
-      else if (this.current?.traceId === p.traceId) {
-        this.selected = p.spanId;
-        this.ensureVisible(p.spanId);
-        this.schedule('tree', 'detail', 'source');
-        this.tree.reveal(p.spanId);
-        this.syncHash();
-      }
+      else if (this.current?.traceId === p.traceId) this.select(p.spanId);
       const question = PREDICTIONS[p.name];
       if (this.predict && question && this.prediction?.spanId !== p.spanId) {
         this.prediction = { traceId: p.traceId, spanId: p.spanId, layer: p.name };
@@ -609,7 +607,7 @@ class App {
     if (spanId) {
       this.selected = spanId;
       this.ensureVisible(spanId);
-      this.tree.reveal(spanId);
+      this.revealPending = spanId;
     } else if (opts.select !== false && !this.selected) {
       this.selected = this.current.tree().roots[0]?.id;
     }
@@ -685,6 +683,7 @@ class App {
       }
     }
     this.el.treePane.hidden = view !== 'tree';
+    document.body.classList.toggle('comparing', view === 'compare');
     this.el.comparePane.hidden = view !== 'compare';
     this.el.compareBtn.setAttribute('aria-pressed', String(view === 'compare'));
     this.relabel();
@@ -734,8 +733,8 @@ class App {
   select(spanId: string): void {
     this.selected = spanId;
     this.ensureVisible(spanId);
+    this.revealPending = spanId;
     this.schedule('tree', 'detail', 'source');
-    this.tree.reveal(spanId);
     this.syncHash();
   }
 
@@ -1186,6 +1185,10 @@ class App {
     this.rows = tree ? flatten(tree, this.collapsed) : [];
     const now = tree ? nowEpochMs() - Number(tree.t0 / 1_000_000n) : 0;
     this.tree.update(tree, this.rows, this.selected, Math.max(now, tree?.endMs ?? 0));
+    if (this.revealPending && this.rows.some((r) => r.node.id === this.revealPending)) {
+      this.tree.reveal(this.revealPending);
+      this.revealPending = undefined;
+    }
     const s = model ? this.traces.get(model.traceId) : undefined;
     replace(
       this.el.traceTitle,

@@ -130,9 +130,9 @@ export class TreeView {
     if (index < 0) return;
     const top = index * ROW_HEIGHT;
     const view = this.#scroller;
-    if (top < view.scrollTop) view.scrollTop = top;
-    else if (top + ROW_HEIGHT > view.scrollTop + view.clientHeight) {
-      view.scrollTop = top + ROW_HEIGHT - view.clientHeight;
+    if (top < view.scrollTop || top + ROW_HEIGHT > view.scrollTop + view.clientHeight) {
+      // Out of view: bring it to the upper third, so what it calls next is visible below it.
+      view.scrollTop = Math.max(0, top - Math.floor(view.clientHeight / 3));
     }
     this.#render();
   }
@@ -216,7 +216,7 @@ export class TreeView {
     r.setAttribute('aria-setsize', String(count));
     if (row.hasChildren) r.setAttribute('aria-expanded', row.open ? 'true' : 'false');
     else r.removeAttribute('aria-expanded');
-    els.indent.style.width = `${row.depth * 14}px`;
+    els.indent.style.width = `${row.depth * 12}px`;
     els.twisty.textContent = row.hasChildren ? (row.open ? '▾' : '▸') : '';
     els.twisty.classList.toggle('leaf', !row.hasChildren);
     if (els.label.textContent !== span.name) els.label.textContent = span.name;

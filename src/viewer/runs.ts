@@ -65,6 +65,7 @@ class Run {
   phase: RunPhase = 'starting';
   readonly traceIds: string[] = [];
   steps = 0;
+  seq = 0;
   aborted = false;
   exitCode?: number;
   message?: string;
@@ -86,6 +87,7 @@ class Run {
     const pausedAt = this.waiters[0]?.entry;
     return {
       runId: this.runId,
+      seq: this.seq,
       scenario: this.scenario,
       step: this.step,
       phase: this.phase,
@@ -296,6 +298,7 @@ export class RunManager {
   }
 
   #emit(run: Run): void {
+    run.seq += 1;
     this.#opts.onState(run.state());
   }
 

@@ -91,6 +91,10 @@ export class TraceStore {
     if (!entry) {
       entry = { traceId: span.traceId, spans: new Map(), source, seq: this.#seq++ };
       this.#traces.set(span.traceId, entry);
+    } else if (!span.parentSpanId && entry.source === 'live' && source !== 'live') {
+      // A CLI run sends its spans over OTLP while the embedded cloud's server spans for the
+      // same trace come in live, often first: the trace is where its root came from.
+      entry.source = source;
     }
     entry.spans.set(span.spanId, span);
     this.#spanCount += 1;

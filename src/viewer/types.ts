@@ -39,6 +39,8 @@ export type RunPhase = 'starting' | 'running' | 'paused' | 'done' | 'failed' | '
 /** The state of one in-process run, as the page shows it. */
 export interface RunState {
   readonly runId: string;
+  /** Grows with every change; the page keeps the state with the highest `seq`. */
+  readonly seq: number;
   readonly scenario: string;
   readonly step: boolean;
   readonly phase: RunPhase;

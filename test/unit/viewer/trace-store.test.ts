@@ -86,3 +86,15 @@ describe('TraceStore', () => {
     expect(() => new TraceStore({ maxSpans: 1.5 })).toThrow(RangeError);
   });
 });
+
+describe('TraceStore source', () => {
+  it('takes the source of the root span when children came first from elsewhere', () => {
+    const store = new TraceStore();
+    const t = traceId();
+    const [root, cs] = seedTrace(t);
+    store.put(cs!, 'live');
+    expect(store.summary(t)?.source).toBe('live');
+    store.put(root!, 'otlp');
+    expect(store.summary(t)?.source).toBe('otlp');
+  });
+});

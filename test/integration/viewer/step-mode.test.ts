@@ -1,0 +1,114 @@
+// Step mode against the real ported code and the real mock cloud: the program stops at every
+// layer, and while it waits before the wire nothing reaches the cloud, not even a TCP
+// connection (a counting proxy sits in front of Keystone).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCloud, type RunningCloud } from '../../../src/cloud/index.js';
+import { runScenario } from '../../../src/scenarios/index.js';
+import { LiveSpanProcessor } from '../../../src/telemetry/live-processor.js';
+import { spanBus } from '../../../src/telemetry/span-bus.js';
+import { createViewerApp, type ViewerApp } from '../../../src/viewer/app.js';
+import { useMemoryTracing } from '../../helpers/memory-tracing.js';
+import { countingProxy, type CountingProxy } from './counting-proxy.js';
+
+useMemoryTracing();
+
+let cloud: RunningCloud;
+let proxy: CountingProxy;
+let viewer: ViewerApp;
+
+beforeAll(async () => {
+  cloud = await startCloud({ spanProcessors: [new LiveSpanProcessor()] });
+  proxy = await countingProxy(cloud.port);
+  const viaProxy: RunningCloud = {
+    ...cloud,
+    url: proxy.url,
+    authUrlV3: `${proxy.url}/identity/v3`,
+    authUrlV2: `${proxy.url}/identity/v2.0`,
+    computeUrl: `${proxy.url}/v2.1`,
+    close: () => cloud.close(),
+  };
+  viewer = createViewerApp({
+    bus: spanBus,
+    scenarios: () => [
+      { name: 'happy', summary: '' },
+      { name: 'warm-pool', summary: '' },
+    ],
+    runScenario: (name) => runScenario(name, { cloud: viaProxy }),
+  });
+});
+
+afterAll(async () => {
+  await viewer.close();
+  await proxy.close();
+  await cloud.close();
+});
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check(), what).toBe(true);
+}
+
+describe('step mode with the real client and cloud', () => {
+  it('pauses at each layer in call order and sends nothing while paused before the wire', async () => {
+    cloud.state.reset();
+    const tokensBefore = cloud.state.tokens.size;
+    const { runId, traceId } = await viewer.runs.start('happy', true);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    const visited: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      await until(() => viewer.runs.get(runId)?.phase === 'paused', 'the run pauses');
+      const at = viewer.runs.get(runId)?.pausedAt;
+      visited.push(at?.name ?? '?');
+      if (at?.name === 'wire') break;
+      viewer.runs.next(runId);
+      await until(
+        () => viewer.runs.get(runId)?.pausedAt?.spanId !== at?.spanId,
+        'the run moves on after next'
+      );
+    }
+    expect(visited.slice(0, 3)).toEqual(['nova volume-update', 'do_volume_update', '_find_server']);
+    expect(visited).toContain('HTTPClient._cs_request');
+    expect(visited).toContain('HTTPConnectionPool._get_conn');
+    expect(visited.indexOf('HTTPClient._cs_request')).toBeLessThan(
+      visited.indexOf('HTTPConnectionPool.urlopen')
+    );
+    expect(visited[visited.length - 1]).toBe('wire');
+
+    // Held before the first byte: no connection, no byte, no token, no server span.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(proxy.connections).toBe(0);
+    expect(proxy.bytes).toBe(0);
+    expect(cloud.state.tokens.size).toBe(tokensBefore);
+    expect(viewer.store.get(traceId as string)?.some((s) => s.kind === 'server')).toBe(false);
+    // The span the program waits in is open: the page shows it running.
+    const open = viewer.store
+      .get(traceId as string)
+      ?.filter((s) => s.endTimeUnixNano === undefined);
+    expect(open?.map((s) => s.name)).toContain('HTTPConnectionPool._make_request');
+
+    viewer.runs.resume(runId);
+    const final = await viewer.runs.settled(runId);
+    expect(final).toMatchObject({ phase: 'done', exitCode: 0 });
+    expect(proxy.connections).toBeGreaterThan(0);
+    expect(cloud.state.tokens.size).toBe(tokensBefore + 1);
+    const spans = viewer.store.get(traceId as string) ?? [];
+    expect(spans.every((s) => s.endTimeUnixNano !== undefined)).toBe(true);
+    // The cloud's SERVER spans continue the client's trace under the wire span.
+    const server = spans.find((s) => s.kind === 'server');
+    const parent = spans.find((s) => s.spanId === server?.parentSpanId);
+    expect(parent?.kind).toBe('client');
+  });
+
+  it('records the warm-pool scenario as one trace with a cold and a warm run', async () => {
+    cloud.state.reset();
+    const { runId, traceId } = await viewer.runs.start('warm-pool', false);
+    const final = await viewer.runs.settled(runId);
+    expect(final.phase).toBe('done');
+    const spans = viewer.store.get(traceId as string) ?? [];
+    expect(spans.filter((s) => s.name === 'nova volume-update')).toHaveLength(2);
+    const keys = spans.flatMap((s) => s.events.map((e) => e.attributes['novatrace.event']));
+    expect(keys).toContain('pool hit');
+    expect(keys).toContain('pool miss: new connection');
+    expect(viewer.store.summary(traceId as string)).toMatchObject({ label: 'warm-pool', runId });
+  });
+});
