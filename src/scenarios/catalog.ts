@@ -9,7 +9,7 @@
 import { FIXTURES, type RunningCloud } from '../cloud/index.js';
 import type { ShellOptions } from '../novaclient/shell.js';
 import type { HTTPClientOptions } from '../novaclient/client.js';
-import { Client } from '../novaclient/v2/client.js';
+import type { Client } from '../novaclient/v2/client.js';
 import { Session } from '../requests/index.js';
 import { HTTPConnectionPool } from '../urllib3/connectionpool.js';
 import type { ScenarioInfo } from './types.js';

@@ -15,7 +15,14 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { callSiteOf } from './call-sites.js';
-import { EVENTS, LAYERS, UPSTREAM_VERSIONS, type EventKey, type LayerKind, type LayerName } from './layers.js';
+import {
+  EVENTS,
+  LAYERS,
+  UPSTREAM_VERSIONS,
+  type EventKey,
+  type LayerKind,
+  type LayerName,
+} from './layers.js';
 import { scrubSecrets } from './redact.js';
 import { currentRunScope } from './run-scope.js';
 import { ATTR } from './semconv.js';

@@ -24,7 +24,9 @@ function plainAttributes(attrs: ReadableSpan['attributes']): Record<string, Attr
   const out: Record<string, AttrValue> = {};
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null) continue;
-    out[key] = Array.isArray(value) ? (value.filter((v) => v !== null && v !== undefined) as AttrValue) : (value as AttrValue);
+    out[key] = Array.isArray(value)
+      ? (value.filter((v) => v !== null && v !== undefined) as AttrValue)
+      : (value as AttrValue);
   }
   return out;
 }
@@ -52,6 +54,9 @@ export function toSpanRecord(span: ReadableSpan, ended: boolean): SpanRecord {
       timeUnixNano: hrTimeToNanoString(e.time),
       attributes: plainAttributes(e.attributes ?? {}),
     })),
-    status: { code: span.status.code as 0 | 1 | 2, ...(span.status.message ? { message: span.status.message } : {}) },
+    status: {
+      code: span.status.code as 0 | 1 | 2,
+      ...(span.status.message ? { message: span.status.message } : {}),
+    },
   };
 }

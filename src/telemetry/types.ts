@@ -5,7 +5,8 @@
  */
 
 /** An attribute value as OpenTelemetry allows it. */
-export type AttrValue = string | number | boolean | readonly string[] | readonly number[] | readonly boolean[];
+export type AttrValue =
+  string | number | boolean | readonly string[] | readonly number[] | readonly boolean[];
 
 /** One span event (a decision, a socket moment, an exception). */
 export interface SpanEventRecord {
