@@ -756,16 +756,8 @@ class App {
   collapseAll(): void {
     if (!this.current) return;
     this.collapsed = new Set(parentsOf(this.current.tree()));
-    const root = this.current.tree().roots[0];
-    if (
-      this.selected &&
-      root &&
-      !this.rows.slice(0).some((r) => r.node.id === this.selected && r.depth === 0)
-    ) {
-      this.selected = this.current.tree().byId.get(this.selected)
-        ? this.topAncestor(this.selected)
-        : root.id;
-    }
+    // The selection moves up to the top-level span that still shows.
+    if (this.selected) this.selected = this.topAncestor(this.selected);
     this.schedule('tree', 'detail', 'source');
     this.syncHash();
   }
@@ -782,12 +774,12 @@ class App {
   }
 
   levelUp(): void {
-    collapseOneLevel(this.rows, this.collapsed);
+    collapseOneLevel(this.freshRows(), this.collapsed);
     this.schedule('tree');
   }
 
   levelDown(): void {
-    expandOneLevel(this.rows, this.collapsed);
+    expandOneLevel(this.freshRows(), this.collapsed);
     this.schedule('tree');
   }
 
@@ -918,10 +910,11 @@ class App {
         this.move(-1);
         break;
       case 'Home':
+        this.freshRows();
         this.moveTo(0);
         break;
       case 'End':
-        this.moveTo(this.rows.length - 1);
+        this.moveTo(this.freshRows().length - 1);
         break;
       case 'ArrowRight':
       case 'l':
@@ -967,8 +960,15 @@ class App {
     if (handled) ev.preventDefault();
   }
 
+  /** The visible rows as of now (a key press may come before the next render). */
+  freshRows(): Row[] {
+    const tree = this.current?.tree();
+    this.rows = tree ? flatten(tree, this.collapsed) : [];
+    return this.rows;
+  }
+
   move(delta: number): void {
-    if (this.view !== 'tree' || this.rows.length === 0) return;
+    if (this.view !== 'tree' || this.freshRows().length === 0) return;
     const index = this.rows.findIndex((r) => r.node.id === this.selected);
     this.moveTo(index < 0 ? 0 : Math.max(0, Math.min(this.rows.length - 1, index + delta)));
   }
@@ -979,14 +979,14 @@ class App {
   }
 
   right(): void {
-    const row = this.rows.find((r) => r.node.id === this.selected);
+    const row = this.freshRows().find((r) => r.node.id === this.selected);
     if (!row || !row.hasChildren) return;
     if (!row.open) this.toggle(row.node.id);
     else if (row.node.children[0]) this.select(row.node.children[0].id);
   }
 
   left(): void {
-    const row = this.rows.find((r) => r.node.id === this.selected);
+    const row = this.freshRows().find((r) => r.node.id === this.selected);
     if (!row) return;
     if (row.open) this.toggle(row.node.id);
     else if (row.node.parent) this.select(row.node.parent.id);

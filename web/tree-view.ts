@@ -5,6 +5,7 @@
  * ticks. Rows are keyed by span id and updated in place; past a few hundred rows only the rows
  * in view are in the DOM, so a 5,000-span trace stays responsive.
  */
+import type { SpanRecord } from '../src/telemetry/types.js';
 import { h, replace } from './dom.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
@@ -32,6 +33,9 @@ interface RowEls {
   readonly ticks: HTMLDivElement;
   pillKey: string;
   tickKey: string;
+  span: SpanRecord | undefined;
+  structKey: string;
+  geoKey: string;
 }
 
 /** A nice step for axis ticks: 1, 2 or 5 times a power of ten. */
@@ -41,6 +45,12 @@ export function niceStep(total: number, count = 5): number {
   const power = 10 ** Math.floor(Math.log10(raw));
   const unit = raw / power;
   return (unit < 1.5 ? 1 : unit < 3.5 ? 2 : unit < 7.5 ? 5 : 10) * power;
+}
+
+/** Rounds up to the next tick of a nice step, for an axis that grows in visible steps. */
+export function axisCeil(ms: number): number {
+  const step = niceStep(ms, 4);
+  return Math.ceil((ms * 1.0001) / step) * step;
 }
 
 export class TreeView {
@@ -88,7 +98,7 @@ export class TreeView {
     new ResizeObserver(() => {
       this.#renderAxis();
       this.#schedule();
-    }).observe(this.#scroller);
+    }).observe(this.#axis);
     this.#scroller.addEventListener('click', (e) => {
       const target = e.target as HTMLElement;
       const row = target.closest<HTMLElement>('.row');
@@ -119,8 +129,14 @@ export class TreeView {
     this.#rows = rows;
     this.#selected = selected;
     this.#nowMs = nowMs;
-    this.#totalMs = Math.max(tree ? tree.endMs : 0, tree && tree.running > 0 ? nowMs : 0, 0.001);
-    this.#renderAxis();
+    const raw = Math.max(tree ? tree.endMs : 0, tree && tree.running > 0 ? nowMs : 0, 0.001);
+    // While a trace grows, the axis extends in steps (to the next tick), so the bars of finished
+    // spans stay put between steps instead of being redrawn every frame.
+    const total = tree && tree.running > 0 ? axisCeil(raw) : raw;
+    if (total !== this.#totalMs || this.#axis.childElementCount === 0) {
+      this.#totalMs = total;
+      this.#renderAxis();
+    }
     this.#render();
   }
 
@@ -192,7 +208,10 @@ export class TreeView {
       list.push(els.row);
     }
     for (const id of [...this.#els.keys()]) if (!keep.has(id)) this.#els.delete(id);
-    this.#inner.replaceChildren(...list);
+    const current = this.#inner.children;
+    if (current.length !== list.length || list.some((el, i) => current[i] !== el)) {
+      this.#inner.replaceChildren(...list);
+    }
     const sel = this.#selected ? this.#els.get(this.#selected) : undefined;
     if (sel) this.#scroller.setAttribute('aria-activedescendant', sel.row.id);
     else this.#scroller.removeAttribute('aria-activedescendant');
@@ -202,8 +221,52 @@ export class TreeView {
     const { node } = row;
     const span = node.span;
     const running = node.endMs === undefined;
-    const err = errorOf(span);
     const selected = node.id === this.#selected;
+    // Live runs re-render often: touch the DOM only where something changed.
+    const structKey = `${row.depth}|${row.hasChildren}|${row.open}|${selected}|${index}|${count}|${node.orphan}|${t('running')}`;
+    if (span !== els.span || structKey !== els.structKey) {
+      els.span = span;
+      els.structKey = structKey;
+      this.#fillStructure(els, row, index, count, selected, running);
+    }
+    const end = node.endMs ?? Math.max(this.#nowMs, node.startMs);
+    const total = this.#totalMs;
+    const geoKey = `${total}|${end}|${node.startMs}`;
+    if (geoKey === els.geoKey) return;
+    els.geoKey = geoKey;
+    els.dur.textContent = formatMs(end - node.startMs);
+    const left = Math.min((node.startMs / total) * 100, 99.85);
+    const width = Math.max(((end - node.startMs) / total) * 100, 0.15);
+    els.bar.style.left = `${left}%`;
+    els.bar.style.width = `${Math.min(width, 100 - left)}%`;
+    els.bar.title = `${span.name}: ${formatMs(end - node.startMs)}`;
+    const tickKey = `${span.events.length}:${total}`;
+    if (tickKey !== els.tickKey) {
+      els.tickKey = tickKey;
+      const ticks = span.events.map((e) => {
+        const at = Number(BigInt(e.timeUnixNano) - (this.#tree?.t0 ?? 0n)) / 1e6;
+        const key = eventKey(e.attributes) ?? e.name;
+        return h('i', {
+          class: `tick${e.name === 'exception' ? ' tick-error' : ''}`,
+          style: { left: `${Math.max(0, Math.min(100, (at / total) * 100))}%` },
+          title: key,
+        });
+      });
+      replace(els.ticks, ...ticks);
+    }
+  }
+
+  #fillStructure(
+    els: RowEls,
+    row: Row,
+    index: number,
+    count: number,
+    selected: boolean,
+    running: boolean
+  ): void {
+    const { node } = row;
+    const span = node.span;
+    const err = errorOf(span);
     const r = els.row;
     r.id = `row-${node.id}`;
     r.dataset.spanId = node.id;
@@ -220,7 +283,6 @@ export class TreeView {
     els.twisty.textContent = row.hasChildren ? (row.open ? '▾' : '▸') : '';
     els.twisty.classList.toggle('leaf', !row.hasChildren);
     if (els.label.textContent !== span.name) els.label.textContent = span.name;
-
     const keys = span.events.map((e) => eventKey(e.attributes)).filter((k): k is string => !!k);
     const pillKey = keys.join('\u0000');
     if (pillKey !== els.pillKey) {
@@ -243,29 +305,6 @@ export class TreeView {
           : '';
     if (els.status.textContent !== statusText) els.status.textContent = statusText;
     els.status.className = `status${running ? ' is-running' : err ? ' is-error' : node.orphan ? ' is-orphan' : ''}`;
-
-    const end = node.endMs ?? Math.max(this.#nowMs, node.startMs);
-    els.dur.textContent = formatMs(end - node.startMs);
-    const total = this.#totalMs;
-    const left = (node.startMs / total) * 100;
-    const width = Math.max(((end - node.startMs) / total) * 100, 0.15);
-    els.bar.style.left = `${Math.min(left, 99.85)}%`;
-    els.bar.style.width = `${Math.min(width, 100 - Math.min(left, 99.85))}%`;
-    els.bar.title = `${span.name}: ${formatMs(end - node.startMs)}`;
-    const tickKey = `${span.events.length}:${total}`;
-    if (tickKey !== els.tickKey) {
-      els.tickKey = tickKey;
-      const ticks = span.events.map((e) => {
-        const at = Number(BigInt(e.timeUnixNano) - (this.#tree?.t0 ?? 0n)) / 1e6;
-        const key = eventKey(e.attributes) ?? e.name;
-        return h('i', {
-          class: `tick${e.name === 'exception' ? ' tick-error' : ''}`,
-          style: { left: `${Math.max(0, Math.min(100, (at / total) * 100))}%` },
-          title: key,
-        });
-      });
-      replace(els.ticks, ...ticks);
-    }
   }
 }
 
@@ -306,5 +345,8 @@ function makeRow(): RowEls {
     ticks,
     pillKey: '\u0001',
     tickKey: '',
+    span: undefined,
+    structKey: '',
+    geoKey: '',
   };
 }
