@@ -1037,7 +1037,11 @@ class App {
     if (dirty.has('compare') && this.view === 'compare') this.renderCompare();
     if (dirty.has('banner')) this.renderBanner();
     if (dirty.has('detail')) this.renderDetail();
-    if (dirty.has('source')) this.renderSource();
+    if (dirty.has('source')) {
+      this.renderSource();
+      // The source pane may have grown under the tree: keep the selected row in view.
+      if (this.selected && this.view === 'tree') this.tree.reveal(this.selected);
+    }
   }
 
   tick(): void {
@@ -1097,6 +1101,7 @@ class App {
                 'aria-selected': String(sel),
                 tabindex: '0',
                 dataset: { scenario: s.name },
+                title: s.summary,
                 onclick: () => {
                   this.selectedScenario = s.name;
                   this.schedule('sidebar', 'controls');

@@ -169,7 +169,11 @@ export class TreeView {
       ticks.push(
         h(
           'span',
-          { class: 'axis-tick', style: { left: `${(x / this.#totalMs) * 100}%` } },
+          {
+            // Near the right edge the label hangs to the left of its mark, inside the column.
+            class: x / this.#totalMs > 0.85 ? 'axis-tick end' : 'axis-tick',
+            style: { left: `${(x / this.#totalMs) * 100}%` },
+          },
           x === 0 ? '0' : formatMs(x)
         )
       );
