@@ -200,7 +200,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
   {
     name: 'redirect',
     summary:
-      'The old compute URL answers 301 (GET) and 308 (PUT): resolve_redirects follows them, and the second update finds the GET in the redirect cache.',
+      'A bypass URL on the old compute path (the first GET goes tokenless, gets 401, authenticates): 301 (GET) and 308 (PUT) are followed, and the second update finds the GET in the redirect cache.',
     expectedExit: 0,
     run: async (ctx) => {
       const old = `/old/servers/${servers.vm1.id}`;

@@ -78,7 +78,9 @@ export async function runCommand(args: string[], io: Io = defaultIo()): Promise<
       renderTree(records, { color: useColor(io, color), width: io.stdout.columns ?? 100 })
     );
     io.stdout.write(`\nscenario ${name}: ${info.summary}\n`);
-    if (result.stderr) io.stdout.write(terminalSafe(result.stderr.trimEnd()) + '\n');
+    for (const line of result.stderr.trimEnd().split('\n')) {
+      if (line) io.stdout.write(`${terminalSafe(line)}\n`);
+    }
     ok = result.exitCode === info.expectedExit;
     io.stdout.write(
       ok

@@ -22,7 +22,16 @@ const WALL_AT_PERF_ZERO = Date.now() - performance.now();
 
 /** Now, as epoch `[seconds, nanoseconds]` with sub-millisecond precision. */
 export function preciseNow(): HrTime {
-  const ms = WALL_AT_PERF_ZERO + performance.now();
+  return perfToHrTime(performance.now());
+}
+
+/**
+ * A `performance.now()` reading taken earlier, as an epoch time on the same clock as span
+ * starts. Pass this (not the raw number) as an event time: the SDK would convert a raw
+ * number with the span's own millisecond-cut offset, up to 1 ms off.
+ */
+export function perfToHrTime(perfMs: number): HrTime {
+  const ms = WALL_AT_PERF_ZERO + perfMs;
   const seconds = Math.floor(ms / 1000);
   const nanos = Math.round((ms - seconds * 1000) * 1e6);
   return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];

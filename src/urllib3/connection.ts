@@ -57,6 +57,7 @@ import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
 import { recordError, safeAttributes, tracerFor } from '../telemetry/layer-span.js';
 import { UPSTREAM_VERSIONS } from '../telemetry/layers.js';
 import { isSecretHeader, sha1Redact } from '../telemetry/redact.js';
+import { perfToHrTime } from '../telemetry/precise-clock.js';
 import { currentRunScope } from '../telemetry/run-scope.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { ValueError, pyRepr } from './builtins.js';
@@ -179,7 +180,7 @@ function subscribeChannels(): void {
           [ATTR.networkPeerPort]: socket.remotePort ?? 0,
           'network.local.port': socket.localPort ?? 0,
         },
-        connected
+        perfToHrTime(connected)
       );
     }
     wire.span.setAttributes({

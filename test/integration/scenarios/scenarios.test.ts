@@ -35,7 +35,34 @@ async function run(name: string) {
   const result = await runScenario(name, { cloud });
   const tree = new SpanTree(session.records().filter((r) => r.traceId === result.traceId));
   for (const r of tree.records) seenNames.add(r.name);
+  expectConsistentTimes(tree);
   return { result, tree, cloud };
+}
+
+/**
+ * One clock for the whole trace: every event lies within its span, a child starts no earlier
+ * than its parent, and a wire span's socket moments come in the order they happen.
+ */
+function expectConsistentTimes(tree: SpanTree): void {
+  const byId = new Map(tree.records.map((r) => [r.spanId, r]));
+  for (const span of tree.records) {
+    const start = BigInt(span.startTimeUnixNano);
+    const end = BigInt(span.endTimeUnixNano ?? span.startTimeUnixNano);
+    const parent = span.parentSpanId ? byId.get(span.parentSpanId) : undefined;
+    if (parent) expect(start >= BigInt(parent.startTimeUnixNano), span.name).toBe(true);
+    for (const e of span.events) {
+      const t = BigInt(e.timeUnixNano);
+      expect(t >= start && t <= end, `${span.name}: ${e.name}`).toBe(true);
+    }
+    if (span.kind === 'client') {
+      const order = ['connected', 'headers sent', 'body sent', 'response headers'];
+      const moments = span.events.filter((e) => order.includes(e.name));
+      const names = moments.map((e) => e.name);
+      expect(names, span.name).toEqual(order.filter((n) => names.includes(n)));
+      const times = moments.map((e) => BigInt(e.timeUnixNano));
+      for (let i = 1; i < times.length; i++) expect(times[i]! >= times[i - 1]!).toBe(true);
+    }
+  }
 }
 
 /** The seed note's call path for the PUT, top to bottom. */
