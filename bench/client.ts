@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client as UndiciClient } from 'undici';
 import { FIXTURES, startCloud, type RunningCloud } from '../src/cloud/index.js';
 import { Client } from '../src/novaclient/v2/client.js';
+import { cloudEnv } from '../src/scenarios/catalog.js';
 import { startTelemetry } from '../src/telemetry/session.js';
 import { median, msSince, percentile, printTable } from './stats.js';
 
@@ -148,12 +149,7 @@ export async function benchClient(): Promise<Record<string, number | string>> {
       const env = {
         PATH: process.env['PATH'],
         HOME: process.env['HOME'],
-        OS_AUTH_URL: cloud.authUrlV3,
-        OS_USERNAME: credentials.username,
-        OS_PASSWORD: credentials.password,
-        OS_PROJECT_NAME: credentials.projectName,
-        OS_USER_DOMAIN_NAME: credentials.domain,
-        OS_PROJECT_DOMAIN_NAME: credentials.domain,
+        ...cloudEnv(cloud),
         NOVACLIENT_ISHOULDNTBEDOINGTHIS: '1',
       };
       const bin = fileURLToPath(new URL('../bin/novatrace.js', import.meta.url));
