@@ -228,6 +228,16 @@ export async function serveCommand(args: string[]): Promise<number> {
     await shutdown();
     return 1;
   }
+  // Listen for the signals before printing the URL: whoever reads the URL may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${urlHost(opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host)}:${port}`;
   process.stdout.write(
@@ -237,15 +247,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       `  stop with Ctrl-C\n`
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
   process.stdout.write('novatrace viewer: stopping\n');
   viewer.hub.closeAll();
   server.closeAllConnections?.();

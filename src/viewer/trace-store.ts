@@ -98,9 +98,7 @@ export class TraceStore {
     }
     entry.spans.set(span.spanId, span);
     this.#spanCount += 1;
-    this.#evict(span.traceId);
-    if (!this.#traces.has(span.traceId)) return 'ignored';
-    return 'added';
+    return this.#evict(entry, span.spanId) ? 'added' : 'ignored';
   }
 
   /** Adds many spans (an OTLP batch, an opened file). Returns the trace ids touched, in order. */
@@ -149,25 +147,28 @@ export class TraceStore {
     this.#spanCount = 0;
   }
 
-  #evict(keep: string): void {
+  /**
+   * Evicts whole traces, oldest first, until the bounds hold; never the trace just written to.
+   * @returns false when the new span itself had to be refused (one trace over the span budget)
+   */
+  #evict(keep: TraceEntry, newSpanId: string): boolean {
     while (this.#traces.size > this.maxTraces || this.#spanCount > this.maxSpans) {
       const oldest = this.#traces.values().next().value;
-      if (!oldest) return;
-      if (oldest.traceId === keep && this.#traces.size === 1) {
+      if (!oldest) return true;
+      const victim = oldest === keep ? this.#secondOldest() : oldest;
+      if (!victim) {
         // One trace bigger than the whole budget: refuse the newest span rather than lose it all.
-        const last = [...oldest.spans.keys()].pop();
-        if (last !== undefined) oldest.spans.delete(last);
+        keep.spans.delete(newSpanId);
         this.#spanCount -= 1;
         this.#dropped += 1;
-        continue;
+        return false;
       }
-      const victim = oldest.traceId === keep ? this.#secondOldest() : oldest;
-      if (!victim) return;
       this.#traces.delete(victim.traceId);
       this.#spanCount -= victim.spans.size;
       this.#evicted += 1;
       for (const listener of this.#evictListeners) listener(victim.traceId);
     }
+    return true;
   }
 
   #secondOldest(): TraceEntry | undefined {
