@@ -26,6 +26,8 @@ interface TraceEntry {
   readonly seq: number;
   label?: string;
   runId?: string;
+  /** Cached summary, dropped on every change to the trace. */
+  summary?: TraceSummary;
 }
 
 /** What {@link TraceStore.put} did with one span. */
@@ -85,7 +87,10 @@ export class TraceStore {
       if (existing.endTimeUnixNano !== undefined && span.endTimeUnixNano === undefined) {
         return 'ignored';
       }
-      entry?.spans.set(span.spanId, span);
+      if (entry) {
+        entry.spans.set(span.spanId, span);
+        entry.summary = undefined;
+      }
       return 'updated';
     }
     if (!entry) {
@@ -97,6 +102,7 @@ export class TraceStore {
       entry.source = source;
     }
     entry.spans.set(span.spanId, span);
+    entry.summary = undefined;
     this.#spanCount += 1;
     return this.#evict(entry, span.spanId) ? 'added' : 'ignored';
   }
@@ -117,6 +123,7 @@ export class TraceStore {
     if (note.label !== undefined) entry.label = note.label;
     if (note.runId !== undefined) entry.runId = note.runId;
     if (note.source !== undefined) entry.source = note.source;
+    entry.summary = undefined;
   }
 
   has(traceId: string): boolean {
@@ -132,13 +139,13 @@ export class TraceStore {
 
   /** One summary per trace, newest first. */
   list(): TraceSummary[] {
-    return [...this.#traces.values()].reverse().map(summarize);
+    return [...this.#traces.values()].reverse().map(cachedSummary);
   }
 
   /** The summary of one trace. */
   summary(traceId: string): TraceSummary | undefined {
     const entry = this.#traces.get(traceId);
-    return entry ? summarize(entry) : undefined;
+    return entry ? cachedSummary(entry) : undefined;
   }
 
   /** Removes every trace. */
@@ -188,6 +195,11 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
 function byStart(a: SpanRecord, b: SpanRecord): number {
   const d = BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
+}
+
+function cachedSummary(entry: TraceEntry): TraceSummary {
+  entry.summary ??= summarize(entry);
+  return entry.summary;
 }
 
 function summarize(entry: TraceEntry): TraceSummary {
