@@ -52,6 +52,9 @@ function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
 export function lcsPairs(a: readonly string[], b: readonly string[]): [number, number][] {
   const n = a.length;
   const m = b.length;
+  // A table this big would cost more memory than the page should take; the callers' by-name
+  // matching pairs such lists instead.
+  if (n * m > 4_000_000) return [];
   const table: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
     const row = table[i] as number[];
@@ -131,32 +134,50 @@ function alignLists(
           as.map((n) => n.span.name),
           bs.map((n) => n.span.name)
         );
-  let i = 0;
-  let j = 0;
-  const flushUntil = (ii: number, jj: number) => {
-    // Unmatched spans, in start order across both sides.
-    while (i < ii || j < jj) {
-      const a = i < ii ? as[i] : undefined;
-      const b = j < jj ? bs[j] : undefined;
-      if (a && (!b || a.startMs <= b.startMs)) {
-        oneSide(a, 'a', depth, out);
-        i++;
-      } else if (b) {
-        oneSide(b, 'b', depth, out);
-        j++;
-      }
-    }
-  };
-  for (const [pi, pj] of pairs) {
-    flushUntil(pi, pj);
-    const a = as[pi] as SpanNode;
-    const b = bs[pj] as SpanNode;
-    out.push(pairRow(a, b, depth));
-    alignLists(a.children, b.children, depth + 1, out);
-    i = pi + 1;
-    j = pj + 1;
+  // Siblings that ran concurrently (the cloud's middleware, say) may start in either order:
+  // pair what the subsequence left over by name too.
+  const aUsed = new Set(pairs.map(([i]) => i));
+  const bUsed = new Set(pairs.map(([, j]) => j));
+  const freeB = new Map<string, number[]>();
+  bs.forEach((b, j) => {
+    if (!bUsed.has(j)) freeB.set(b.span.name, [...(freeB.get(b.span.name) ?? []), j]);
+  });
+  for (let i = 0; i < as.length; i++) {
+    if (aUsed.has(i)) continue;
+    const j = freeB.get(as[i]?.span.name ?? '')?.shift();
+    if (j === undefined) continue;
+    pairs.push([i, j]);
+    aUsed.add(i);
+    bUsed.add(j);
   }
-  flushUntil(as.length, bs.length);
+  const pairOfA = new Map(pairs.map(([i, j]) => [i, j] as const));
+  // Order: A's order for A's spans; a B-only span right after the last matched span before it.
+  const aOfB = new Map(pairs.map(([i, j]) => [j, i] as const));
+  type Item = { rank: number; seq: number; a?: number; b?: number };
+  const items: Item[] = [];
+  let seq = 0;
+  for (let i = 0; i < as.length; i++) {
+    const j = pairOfA.get(i);
+    items.push(
+      j !== undefined ? { rank: i, seq: seq++, a: i, b: j } : { rank: i, seq: seq++, a: i }
+    );
+  }
+  let anchor = -0.5;
+  for (let j = 0; j < bs.length; j++) {
+    const i = aOfB.get(j);
+    if (i !== undefined) anchor = Math.max(anchor, i);
+    else items.push({ rank: anchor + 0.5, seq: seq++, b: j });
+  }
+  items.sort((x, y) => x.rank - y.rank || x.seq - y.seq);
+  for (const item of items) {
+    const a = item.a !== undefined ? as[item.a] : undefined;
+    const b = item.b !== undefined ? bs[item.b] : undefined;
+    if (a && b) {
+      out.push(pairRow(a, b, depth));
+      alignLists(a.children, b.children, depth + 1, out);
+    } else if (a) oneSide(a, 'a', depth, out);
+    else if (b) oneSide(b, 'b', depth, out);
+  }
 }
 
 /** What is compared on each side: a whole trace's roots, or one subtree (`{ roots: [node] }`). */

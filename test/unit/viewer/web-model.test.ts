@@ -196,3 +196,31 @@ describe('format', () => {
     expect(niceStep(0.9, 4)).toBe(0.2);
   });
 });
+
+describe('compareTrees with concurrent siblings', () => {
+  it('pairs siblings that started in the other order, and keeps B-only spans in place', () => {
+    const ta = 'a'.repeat(32);
+    const tb = 'b'.repeat(32);
+    const a = buildTree([
+      span(ta, { id: 'r', name: 'GET', start: 0, end: 5 }),
+      span(ta, { id: 1, parent: 'r', name: 'validate token', start: 1, end: 2 }),
+      span(ta, { id: 2, parent: 'r', name: 'validate body', start: 2, end: 3 }),
+      span(ta, { id: 3, parent: 'r', name: 'lookup', start: 3, end: 4 }),
+    ]);
+    const b = buildTree([
+      span(tb, { id: 'r', name: 'GET', start: 0, end: 5 }),
+      span(tb, { id: 2, parent: 'r', name: 'validate body', start: 1, end: 2 }),
+      span(tb, { id: 1, parent: 'r', name: 'validate token', start: 2, end: 3 }),
+      span(tb, { id: 4, parent: 'r', name: 'retry', start: 3, end: 3.5 }),
+      span(tb, { id: 3, parent: 'r', name: 'lookup', start: 4, end: 5 }),
+    ]);
+    const result = compareTrees(a, b);
+    expect(result.rows.map((r) => [r.kind, (r.a ?? r.b)?.span.name])).toEqual([
+      ['same', 'GET'],
+      ['same', 'validate token'],
+      ['same', 'validate body'],
+      ['only-b', 'retry'],
+      ['same', 'lookup'],
+    ]);
+  });
+});
