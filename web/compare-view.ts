@@ -215,7 +215,8 @@ export class CompareView {
         {
           class: `c-name lane-${node.lane}${isSel ? ' selected' : ''}`,
           role: 'cell',
-          style: { paddingLeft: `${6 + r.depth * 14}px` },
+          style: { paddingLeft: `${6 + r.depth * 10}px` },
+          title: node.span.name,
           onclick: () => this.#cb.select(side, node),
           dataset: { spanId: node.id },
         },
