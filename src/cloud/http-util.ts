@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { CloudDeps, CloudEnv } from './internal-types.js';
 import { CloudHttpError, type ErrorStyle } from './nova-errors.js';
+import { readLimited } from '../util/read-limited.js';
 
 /** The URL clients reach the cloud at: the fixed public URL, else the request's origin. */
 export function baseUrl(c: Context<CloudEnv>, deps: CloudDeps): string {
@@ -65,24 +66,8 @@ export async function readBodyText(
   limit: number,
   style: ErrorStyle
 ): Promise<string> {
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(style);
-  const body = c.req.raw.body;
-  if (!body) return '';
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(style);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readLimited(c.req.raw, limit, () => tooLarge(style));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**

@@ -7,6 +7,7 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { SpanRecord } from '../telemetry/types.js';
+import { readLimited as readLimitedBody } from '../util/read-limited.js';
 import { decodeTraceRequest, ProtoDecodeError } from './otlp-proto.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -35,38 +36,14 @@ export function otlpEncoding(contentType: string | undefined): OtlpEncoding | un
 }
 
 /**
- * Reads a request body, refusing it as soon as it passes `limit` bytes (the announced
- * Content-Length is checked first, so a big upload is refused before it is read).
+ * Reads a request body, refusing it (413) as soon as it passes `limit` bytes.
  */
-export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
-  const announced = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(announced) && announced > limit) {
-    throw new ReceiveError(
-      413,
-      `request body of ${announced} bytes is over the ${limit}-byte limit`
-    );
-  }
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new ReceiveError(413, `request body is over the ${limit}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+export function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  return readLimitedBody(req, limit, (announced) =>
+    announced === undefined
+      ? new ReceiveError(413, `request body is over the ${limit}-byte limit`)
+      : new ReceiveError(413, `request body of ${announced} bytes is over the ${limit}-byte limit`)
+  );
 }
 
 /** Undoes `Content-Encoding` (identity or gzip), never inflating past `limit` bytes. */

@@ -81,13 +81,15 @@ export async function launchBrowser(viewport = { width: 1600, height: 1000 }): P
   };
 }
 
-/** Where screenshots go: docs/images (committed, reused by the docs) and test-artifacts/. */
+/**
+ * Where screenshots go: always test-artifacts/; also docs/images (committed, shown by the docs)
+ * when NOVATRACE_DOCS_IMAGES=1, as `npm run docs:images` sets it. A plain `npm test` leaves the
+ * work tree clean.
+ */
 export function screenshotPaths(name: string): string[] {
   const root = join(import.meta.dirname, '..', '..');
-  const dirs = [join(root, 'docs', 'images'), join(root, 'test-artifacts')];
+  const dirs = [join(root, 'test-artifacts')];
+  if (process.env.NOVATRACE_DOCS_IMAGES === '1') dirs.push(join(root, 'docs', 'images'));
   for (const dir of dirs) mkdirSync(dir, { recursive: true });
-  return [
-    join(dirs[0] as string, `viewer-${name}.png`),
-    join(dirs[1] as string, `viewer-${name}.png`),
-  ];
+  return dirs.map((dir) => join(dir, `viewer-${name}.png`));
 }

@@ -1,7 +1,8 @@
 // The page in real headless Chromium, against the real viewer, the real ported client and the
 // real mock cloud: the start page, a live run, step mode from the keyboard, a CLI run from
 // another process over OTLP, markup in span strings, compare, permalinks, files, languages.
-// Screenshots go to docs/images/viewer-*.png (reused by the docs) and test-artifacts/.
+// Screenshots go to test-artifacts/, and to docs/images/viewer-*.png (shown by the docs) when
+// NOVATRACE_DOCS_IMAGES=1 (`npm run docs:images`).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
