@@ -1101,7 +1101,7 @@ class App {
                 'aria-selected': String(sel),
                 tabindex: '0',
                 dataset: { scenario: s.name },
-                title: s.summary,
+                title: scenarioSummary(s),
                 onclick: () => {
                   this.selectedScenario = s.name;
                   this.schedule('sidebar', 'controls');
@@ -1116,7 +1116,7 @@ class App {
                 },
               },
               h('span', { class: 'sc-name' }, s.name),
-              h('span', { class: 'sc-summary' }, s.summary)
+              h('span', { class: 'sc-summary' }, scenarioSummary(s))
             );
           }))
     );
@@ -1418,3 +1418,8 @@ class App {
 const app = new App();
 void app.start();
 (window as unknown as { novatrace: App }).novatrace = app;
+
+/** A scenario's one line in the page's language (English when no Japanese line exists). */
+function scenarioSummary(s: { summary: string; summaryJa?: string }): string {
+  return lang() === 'ja' && s.summaryJa ? s.summaryJa : s.summary;
+}

@@ -50,6 +50,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'happy',
     summary:
       'Cold start: no token yet, so _cs_request authenticates first; every request opens a new connection (no session, as the seed-era shell).',
+    summaryJa:
+      'コールドスタート: トークンがまだ無いので _cs_request がまず認証し、リクエストごとに新しい接続を開きます(セッション無し。seed 時代のシェルと同じ)。',
     expectedExit: 0,
     run: async (ctx) => {
       await ctx.shell(vm1Update);
@@ -59,6 +61,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'warm-pool',
     summary:
       'Two updates in one process with connection_pool=True: the second skips authenticate and _get_conn reuses the pooled connection (pool hit).',
+    summaryJa:
+      'connection_pool=True の 1 つのプロセスで 2 回更新: 2 回目は authenticate を飛ばし、_get_conn がプールの接続を再利用します(pool hit)。',
     expectedExit: 0,
     run: async (ctx) => {
       const cs = ctx.client({ connection_pool: true });
@@ -70,6 +74,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'server-by-name',
     summary:
       "The server is given by name: find_resource lists servers?name=vm-1 (Nova's regex also matches vm-10), keeps the exact match, then GETs it.",
+    summaryJa:
+      'サーバーを名前で指定: find_resource が servers?name=vm-1 を一覧し(Nova の正規表現は vm-10 にも一致)、完全一致だけを残して GET します。',
     expectedExit: 0,
     run: async (ctx) => {
       await ctx.shell(volumeUpdate(servers.vm1.name, volumes.attached.id, volumes.spare.id));
@@ -79,6 +85,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'server-not-found',
     summary:
       'No server has that name or id: find_resource tries name, human_id and integer id, then raises CommandError (exit 1).',
+    summaryJa:
+      'その名前・ID のサーバーは無い: find_resource は名前、human_id、整数 ID と順に試し、CommandError を出します(終了コード 1)。',
     expectedExit: 1,
     run: async (ctx) => {
       await ctx.shell(volumeUpdate('no-such-vm', volumes.attached.id, volumes.spare.id));
@@ -88,6 +96,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'ambiguous-name',
     summary:
       "Two servers are named 'dup': the name lookup finds both and raises CommandError 'Multiple server matches found' (exit 1).",
+    summaryJa:
+      "'dup' という名前のサーバーが 2 台: 名前検索で両方が見つかり、CommandError 'Multiple server matches found' になります(終了コード 1)。",
     expectedExit: 1,
     run: async (ctx) => {
       await ctx.shell(volumeUpdate(servers.dupA.name, volumes.attached.id, volumes.spare.id));
@@ -97,6 +107,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'token-expired',
     summary:
       'Seed-era Keystone v2.0; Nova rejects the token once (401): _cs_request forgets it, authenticates again (now by tenantId) and retries, which succeeds.',
+    summaryJa:
+      'seed 時代の Keystone v2.0。Nova がトークンを一度だけ拒否(401): _cs_request はトークンを捨てて再認証し(今度は tenantId で)、同じリクエストを再送して成功します。',
     expectedExit: 0,
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'token-expired', count: 1 });
@@ -107,6 +119,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'token-rejected',
     summary:
       'Nova rejects every token: the retry after re-authentication is also 401, so _cs_request re-raises the first Unauthorized (exit 1).',
+    summaryJa:
+      'Nova がすべてのトークンを拒否: 再認証後の再送も 401 なので、_cs_request は最初の Unauthorized を投げ直します(終了コード 1)。',
     expectedExit: 1,
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'token-expired', count: 'all' });
@@ -117,6 +131,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'dropped-connection',
     summary:
       "The cloud closes the idle keep-alive socket between two updates: _get_conn sees it dropped, logs 'Resetting dropped connection' and reconnects.",
+    summaryJa:
+      "2 回の更新の間にクラウドがアイドルの keep-alive ソケットを閉じる: _get_conn が切断に気づき 'Resetting dropped connection' を記録して接続し直します。",
     expectedExit: 0,
     run: async (ctx) => {
       const cs = ctx.client({ connection_pool: true });
@@ -130,6 +146,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'pool-exhausted',
     summary:
       'A urllib3 pool of maxsize 1 with block=True: while one request holds the only connection, a second _get_conn waits out pool_timeout and raises EmptyPoolError.',
+    summaryJa:
+      'maxsize 1、block=True の urllib3 プール: 1 つ目のリクエストが唯一の接続を持っている間、2 つ目の _get_conn は pool_timeout まで待って EmptyPoolError を出します。',
     expectedExit: 1,
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'delay', ms: 400, path: '/v2.1/', method: 'GET', count: 1 });
@@ -148,6 +166,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'connection-refused',
     summary:
       'Nothing listens at the auth URL: NewConnectionError becomes MaxRetryError in urlopen, requests ConnectionError in HTTPAdapter.send, and the shell exits 1.',
+    summaryJa:
+      '認証 URL で誰も待ち受けていない: NewConnectionError が urlopen で MaxRetryError に、HTTPAdapter.send で requests の ConnectionError になり、シェルは 1 で終了します。',
     expectedExit: 1,
     run: async (ctx) => {
       const closed = await closedPort();
@@ -160,6 +180,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'read-timeout',
     summary:
       'The cloud answers the PUT after 1.5 s but --timeout is 0.5: urllib3 raises ReadTimeoutError, requests turns it into ReadTimeout (exit 1).',
+    summaryJa:
+      'クラウドは PUT に 1.5 秒後に応答、--timeout は 0.5: urllib3 が ReadTimeoutError を出し、requests がそれを ReadTimeout に変えます(終了コード 1)。',
     expectedExit: 1,
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'delay', ms: 1500, method: 'PUT', path: '/v2.1/servers/**' });
@@ -170,6 +192,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'legacy-400-connection-refused',
     summary:
       "The PUT gets a 400 whose body says 'Connection refused': HTTPClient.request's legacy check raises ConnectionRefused instead of BadRequest.",
+    summaryJa:
+      "PUT に本文が 'Connection refused' の 400 が返る: HTTPClient.request の古いチェックが BadRequest ではなく ConnectionRefused を出します。",
     expectedExit: 1,
     run: async (ctx) => {
       ctx.cloud.faults.set({
@@ -184,6 +208,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'api-error',
     summary:
       'Three API errors through exceptions.from_response: 404 (unknown volume), 409 (server locked), 500 (injected): NotFound, Conflict, ClientException.',
+    summaryJa:
+      'exceptions.from_response を通る 3 つの API エラー: 404(未知のボリューム)、409(ロック中のサーバー)、500(注入): NotFound、Conflict、ClientException。',
     expectedExit: 1,
     run: async (ctx) => {
       await ctx.shell(volumeUpdate(servers.vm1.id, UNKNOWN_VOLUME, volumes.spare.id));
@@ -201,6 +227,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'redirect',
     summary:
       'A bypass URL on the old compute path (the first GET goes tokenless, gets 401, authenticates): 301 (GET) and 308 (PUT) are followed, and the second update finds the GET in the redirect cache.',
+    summaryJa:
+      '古い compute パスを bypass URL に指定(最初の GET はトークン無しで 401、そこで認証): 301(GET)と 308(PUT)をたどり、2 回目の更新では GET がリダイレクトキャッシュに当たります。',
     expectedExit: 0,
     run: async (ctx) => {
       const old = `/old/servers/${servers.vm1.id}`;
@@ -225,6 +253,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'chunked-upload',
     summary:
       'The PUT body is an iterable of chunks with no Content-Length: HTTPAdapter.send takes the low-level chunked path through _get_conn.',
+    summaryJa:
+      'PUT の本文が Content-Length 無しのチャンクの列: HTTPAdapter.send は _get_conn を通る低レベルの chunked 経路を通ります。',
     expectedExit: 0,
     run: async (ctx) => {
       const cs = ctx.client();
@@ -251,6 +281,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     name: 'bad-timeout',
     summary:
       'A timeout tuple of three values: HTTPAdapter.send cannot unpack it into (connect, read) and raises ValueError before any connection is made.',
+    summaryJa:
+      '3 つの値のタイムアウトタプル: HTTPAdapter.send は (connect, read) に分解できず、接続を作る前に ValueError を出します。',
     expectedExit: 1,
     run: async (ctx) => {
       const session = new Session();

@@ -17,7 +17,7 @@ import type { ScenarioInfo, ScenarioResult } from './types.js';
 
 /** The scenarios, name and one line each, in teaching order. */
 export const SCENARIOS: readonly ScenarioInfo[] = SCENARIO_LIST.map(
-  ({ name, summary, expectedExit }) => ({ name, summary, expectedExit })
+  ({ name, summary, summaryJa, expectedExit }) => ({ name, summary, summaryJa, expectedExit })
 );
 
 /** A scenario name that does not exist. */

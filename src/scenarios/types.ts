@@ -9,6 +9,8 @@ export interface ScenarioInfo {
   readonly name: string;
   /** One line: what happens and which branch it takes. */
   readonly summary: string;
+  /** The same line in Japanese (the viewer shows it when the page is in Japanese). */
+  readonly summaryJa: string;
   /** The exit code the CLI run ends with (0, or 1 for the error scenarios). */
   readonly expectedExit: 0 | 1;
 }

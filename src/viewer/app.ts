@@ -215,7 +215,13 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
 
   // --- scenarios and runs ---------------------------------------------------------------
   app.get('/api/scenarios', (c) =>
-    c.json(scenarios().map(({ name, summary }) => ({ name, summary })))
+    c.json(
+      scenarios().map(({ name, summary, summaryJa }) => ({
+        name,
+        summary,
+        ...(summaryJa ? { summaryJa } : {}),
+      }))
+    )
   );
   app.get('/api/runs', (c) => c.json(runs.list()));
   app.get('/api/runs/:id', (c) => {

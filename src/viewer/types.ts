@@ -58,6 +58,8 @@ export interface RunState {
 export interface ScenarioLine {
   readonly name: string;
   readonly summary: string;
+  /** The same line in Japanese, when the scenario has one. */
+  readonly summaryJa?: string;
 }
 
 /** One recorded trace file in `traces/`. */

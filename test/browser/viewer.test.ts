@@ -475,6 +475,11 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
       .waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('ja');
     expect(await page.locator('#run').textContent()).toContain('実行');
+    // the scenario picker speaks Japanese too
+    await page
+      .locator('.scenario[data-scenario="warm-pool"] .sc-summary')
+      .filter({ hasText: 'プールの接続を再利用します' })
+      .waitFor();
     await shot(page, 'ja');
     await page.click('#lang-en');
     await page.click('#theme');

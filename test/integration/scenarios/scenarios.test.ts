@@ -106,7 +106,12 @@ describe('scenarios', () => {
       'chunked-upload',
       'bad-timeout',
     ]);
-    for (const s of SCENARIOS) expect(s.summary).not.toMatch(/\n/);
+    for (const s of SCENARIOS) {
+      expect(s.summary).not.toMatch(/\n/);
+      // Japanese readers get the same line: non-empty, one line, in Japanese
+      expect(s.summaryJa, s.name).toMatch(/[\u3040-\u30ff]/);
+      expect(s.summaryJa).not.toMatch(/\n/);
+    }
   });
 
   it('happy: walks every seed layer, authenticates first, opens a new connection per request', async () => {

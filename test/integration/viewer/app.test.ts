@@ -43,7 +43,7 @@ function viewer(opts: ViewerOptions = {}): ViewerApp & { bus: SpanBus } {
   const bus = opts.bus ?? new SpanBus();
   const v = createViewerApp({
     scenarios: () => [
-      { name: 'happy', summary: 'the plain run' },
+      { name: 'happy', summary: 'the plain run', summaryJa: '素直な実行' },
       { name: 'warm-pool', summary: 'twice, pooled' },
     ],
     runScenario: fakeScenario,
@@ -87,6 +87,17 @@ function officialProtobuf(): Uint8Array {
   if (!bytes) throw new Error('no bytes');
   return bytes;
 }
+
+describe('GET /api/scenarios', () => {
+  it('lists each scenario with its line, and the Japanese line where there is one', async () => {
+    const res = await viewer().app.request('/api/scenarios');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([
+      { name: 'happy', summary: 'the plain run', summaryJa: '素直な実行' },
+      { name: 'warm-pool', summary: 'twice, pooled' },
+    ]);
+  });
+});
 
 describe('createViewerApp: page and health', () => {
   it('serves the page, its script and style, with a strict CSP and no CORS', async () => {
