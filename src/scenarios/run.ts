@@ -30,7 +30,10 @@ export class UnknownScenarioError extends Error {
 }
 
 export interface RunScenarioOptions {
-  /** Run against this cloud instead of a fresh one (its state and faults are changed). */
+  /**
+   * Run against this cloud instead of a fresh one: its state is reset to the seed and its faults
+   * cleared before the run (and the faults again after it).
+   */
   cloud?: RunningCloud;
   /** Span processors for a fresh cloud's SERVER spans (from the telemetry session). */
   cloudSpanProcessors?: SpanProcessor[];
@@ -62,10 +65,17 @@ export async function runScenario(
     (await startCloud(
       opts.cloudSpanProcessors ? { spanProcessors: opts.cloudSpanProcessors } : {}
     ));
+  // A shared cloud (the viewer's) starts every run as seeded: no swap or fault of an earlier
+  // run may decide this one's branch.
+  if (opts.cloud) {
+    cloud.state.reset();
+    cloud.faults.clear();
+  }
   try {
     return await runIn(scenario, cloud);
   } finally {
-    if (!opts.cloud) await cloud.close();
+    if (opts.cloud) cloud.faults.clear();
+    else await cloud.close();
   }
 }
 

@@ -358,4 +358,16 @@ describe('scenarios', () => {
     const missing = Object.keys(LAYERS).filter((n) => !seenNames.has(n) && !(n in NOT_ON_THE_FLOW));
     expect(missing).toEqual([]);
   });
+
+  it('runs again on a shared cloud as on a fresh one: state reset, no fault left over', async () => {
+    session = startTelemetry({ env: { OTEL_TRACES_EXPORTER: 'none' } });
+    cloud = await startCloud({ spanProcessors: session.cloudSpanProcessors() });
+    expect((await runScenario('happy', { cloud })).exitCode).toBe(0);
+    expect((await runScenario('token-rejected', { cloud })).exitCode).toBe(1);
+    expect(cloud.faults.list()).toEqual([]);
+    // the same swap again: it only works if the seed was restored
+    const again = await runScenario('happy', { cloud });
+    expect(again.stderr).toBe('');
+    expect(again.exitCode).toBe(0);
+  });
 });
