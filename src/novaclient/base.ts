@@ -11,6 +11,7 @@
 import { decision, layerSpan } from '../telemetry/layer-span.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { AttributeError, NoUniqueMatch, NotFound } from './exceptions.js';
+import { KeyError, TypeError_ } from '../urllib3/builtins.js';
 import { pyRepr } from './pyfmt.js';
 import { to_slug } from './utils.js';
 
@@ -172,6 +173,11 @@ export class ListWithMeta<T> extends RequestIdMixin implements Iterable<T> {
   }
 }
 
+/** Python's `str()` of a parsed JSON value (`{}` for an empty dict, not `[object Object]`). */
+function pyStrOf(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value);
+}
+
 /**
  * What `_update` returns for an empty body: Python's `str(body)` (so `None` becomes `'None'`)
  * carrying the response's request ids.
@@ -181,7 +187,7 @@ export class StrWithMeta extends RequestIdMixin {
   readonly value: string;
   constructor(value: unknown, resp: ResponseLike | null) {
     super();
-    this.value = value === null || value === undefined ? 'None' : String(value);
+    this.value = value === null || value === undefined ? 'None' : pyStrOf(value);
     this.append_request_ids(resp);
   }
   override toString(): string {
@@ -251,7 +257,7 @@ export class Manager {
           ? await this.api.client.post(url, { body })
           : await this.api.client.get(url);
         const cls = obj_class ?? this.resource_class;
-        let data = (respBody as Record<string, unknown> | null)?.[response_key];
+        let data = subscript(respBody, response_key);
         // Python: keystone wraps lists as {"values": [...]}
         if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
           const values = (data as Record<string, unknown>)['values'];
@@ -276,8 +282,7 @@ export class Manager {
       { [ATTR.urlPath]: url, 'novaclient.response_key': response_key },
       async () => {
         const [resp, body] = await this.api.client.get(url);
-        const info = (body as Record<string, unknown> | null)?.[response_key];
-        return new this.resource_class(this, info, true, resp);
+        return new this.resource_class(this, subscript(body, response_key), true, resp);
       }
     );
   }
@@ -301,9 +306,7 @@ export class Manager {
         const [resp, respBody] = await this.api.client.put(url, { body });
         if (truthy(respBody)) {
           decision('body: resource object', `body: ${this.resource_class.name} object`);
-          const info = response_key
-            ? (respBody as Record<string, unknown>)[response_key]
-            : respBody;
+          const info = response_key ? subscript(respBody, response_key) : respBody;
           return new this.resource_class(this, info, false, resp);
         }
         decision(
@@ -314,6 +317,26 @@ export class Manager {
       }
     );
   }
+}
+
+/**
+ * Python's `body[key]` on a parsed JSON body, with Python's errors: `None` or a string or list
+ * body is a `TypeError`, a missing key a `KeyError`. (A 200 with an empty or unexpected body
+ * must stop the run as it does in Python, not carry on with an empty resource.)
+ */
+export function subscript(body: unknown, key: string): unknown {
+  if (body === null || body === undefined) {
+    throw new TypeError_(["'NoneType' object is not subscriptable"]);
+  }
+  if (typeof body === 'string') throw new TypeError_(['string indices must be integers']);
+  if (Array.isArray(body))
+    throw new TypeError_(['list indices must be integers or slices, not str']);
+  if (typeof body !== 'object') {
+    const type = typeof body === 'boolean' ? 'bool' : Number.isInteger(body) ? 'int' : 'float';
+    throw new TypeError_([`'${type}' object is not subscriptable`]);
+  }
+  if (!Object.prototype.hasOwnProperty.call(body, key)) throw new KeyError(key);
+  return (body as Record<string, unknown>)[key];
 }
 
 /** Keyword arguments of `find`/`findall` (`name=...`, `human_id=...`). */

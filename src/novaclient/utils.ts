@@ -9,6 +9,7 @@
  */
 import { decision, layerSpan } from '../telemetry/layer-span.js';
 import type { ManagerWithFind, Resource } from './base.js';
+import { TypeError_, ValueError } from '../urllib3/builtins.js';
 import { CommandError, NoUniqueMatch, NotFound } from './exceptions.js';
 
 /**
@@ -75,7 +76,8 @@ export function find_resource(
         try {
           return await manager.get(name_or_id);
         } catch (err) {
-          if (!(err instanceof NotFound)) throw err;
+          // Python: except (TypeError, ValueError, exceptions.NotFound): pass
+          if (!movesOn(err)) throw err;
           decision('find_resource: not found, next', 'find_resource: id not found, next');
         }
       }
@@ -116,12 +118,17 @@ export function find_resource(
         try {
           return await manager.get(asInt);
         } catch (err) {
-          if (!(err instanceof NotFound)) throw err;
+          if (!movesOn(err)) throw err;
         }
       }
       throw new CommandError(`No ${className} with a name or ID of '${name_or_id}' exists.`);
     }
   );
+}
+
+/** The errors after which find_resource's id steps (2) and (5) move on to the next way. */
+function movesOn(err: unknown): boolean {
+  return err instanceof NotFound || err instanceof TypeError_ || err instanceof ValueError;
 }
 
 /** One `(label, start, end)` entry of `--timings` (seconds since the epoch). */

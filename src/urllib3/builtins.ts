@@ -132,6 +132,15 @@ export class TypeError_ extends PyException {
   static override readonly pythonName: string = 'TypeError';
 }
 
+/** Python's `KeyError`: its text is the repr of the missing key (`'server'`). */
+export class KeyError extends PyException {
+  static override readonly pythonName: string = 'KeyError';
+  constructor(key: unknown) {
+    super([key]);
+    this.message = pyRepr(key);
+  }
+}
+
 /** Python's `RuntimeError`. */
 export class RuntimeError extends PyException {
   static override readonly pythonName: string = 'RuntimeError';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Resource } from '../../../src/novaclient/base.js';
+import type { Resource, ResponseLike } from '../../../src/novaclient/base.js';
 import { Manager, StrWithMeta } from '../../../src/novaclient/base.js';
 import { APIVersion } from '../../../src/novaclient/api_versions.js';
 import { NotFound } from '../../../src/novaclient/exceptions.js';
@@ -120,5 +120,46 @@ describe('ServerManager.list', () => {
       'GET /servers?all_tenants=1&name=a+b%26c',
       'GET /servers/detail',
     ]);
+  });
+});
+
+describe('Manager._get with an unexpected body', () => {
+  // Python indexes the body (`body[response_key]`): a 200 without the resource stops the run.
+  class OddBodyClient extends FakeApiClient {
+    body: unknown = null;
+    override async get(url: string): Promise<[ResponseLike, unknown]> {
+      this.calls.push(`GET ${url}`);
+      return [fakeResponse(200), this.body];
+    }
+  }
+
+  it('raises TypeError for an empty body and KeyError for a body without the key', async () => {
+    const client = new OddBodyClient([]);
+    const manager = new ServerManager({ client });
+    await expect(manager._get('/servers/x', 'server')).rejects.toThrow(
+      "'NoneType' object is not subscriptable"
+    );
+    client.body = {};
+    const err = await manager._get('/servers/x', 'server').catch((e: unknown) => e);
+    expect((err as Error).constructor).toHaveProperty('pythonName', 'KeyError');
+    expect((err as Error).message).toBe("'server'");
+  });
+
+  it('makes find_resource move past the id step and never reach a PUT with no id', async () => {
+    const client = new OddBodyClient([]);
+    const manager = new ServerManager({ client });
+    const { find_resource } = await import('../../../src/novaclient/utils.js');
+    // the id step's TypeError moves on; the name listing then fails the same way and stops
+    await expect(find_resource(manager, '6b3a7f12-4c5d-4e8f-9a01-23456789abcd')).rejects.toThrow(
+      /not subscriptable/
+    );
+    expect(client.calls[0]).toBe('GET /servers/6b3a7f12-4c5d-4e8f-9a01-23456789abcd');
+    expect(client.calls[1]).toMatch(/^GET \/servers\?name=/);
+  });
+});
+
+describe('StrWithMeta', () => {
+  it("prints a dict the way Python's str() does", () => {
+    expect(String(new StrWithMeta({}, null))).toBe('{}');
   });
 });
