@@ -26,11 +26,13 @@ function oneLoopTurn(): Promise<void> {
 const TURNS = 3;
 
 /**
- * True when the connection's socket was dropped by the other side. A closed connection
- * (`sock` null) is not "dropped": it simply reconnects on its next request.
+ * True when the connection's socket was dropped by the other side, or is already closed
+ * (`sock` null: after a `Connection: close` answer, or never opened). As in urllib3, the pool
+ * then logs "Resetting dropped connection" and closes it; the same object reconnects on its next
+ * request.
  */
 export async function is_connection_dropped(conn: HTTPConnection): Promise<boolean> {
-  if (conn.sock === null) return false; // Connection already closed (such as by httplib).
+  if (conn.sock === null) return true; // Connection already closed (such as by httplib).
   for (let turn = 0; turn < TURNS; turn += 1) {
     if (conn.saw_disconnect()) return true;
     await oneLoopTurn();

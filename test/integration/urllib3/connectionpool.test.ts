@@ -99,7 +99,7 @@ describe('HTTPConnectionPool.urlopen', () => {
     expect(Buffer.from(raw.data ?? [])).toEqual(encoded['/gzip']?.[1]);
   });
 
-  it('closes the connection after a Connection: close response without calling it dropped', async () => {
+  it('after a Connection: close answer, resets the closed connection as urllib3 does, on a new socket', async () => {
     server.route('GET', '/close', (_req, res) => {
       res.setHeader('Connection', 'close');
       sendJson(res, 200, { bye: true });
@@ -110,7 +110,8 @@ describe('HTTPConnectionPool.urlopen', () => {
     expect(server.requests[1]?.remotePort).not.toBe(server.requests[0]?.remotePort);
     const spans = await tracing.spans();
     const events = spans.flatMap((s) => s.events.map((e) => e.attributes?.['novatrace.event']));
-    expect(events).not.toContain('connection dropped: reset');
+    // urllib3 1.13: is_connection_dropped is True for a closed socket (sock is None)
+    expect(events.filter((e) => e === 'connection dropped: reset')).toHaveLength(1);
     expect(named(spans, 'HTTPConnectionPool._new_conn')).toHaveLength(1);
   });
 
