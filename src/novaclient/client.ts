@@ -24,7 +24,7 @@ import {
   type Response,
 } from '../requests/index.js';
 import { decision, layerSpan } from '../telemetry/layer-span.js';
-import { rememberSecret, sha1Redact } from '../telemetry/redact.js';
+import { rememberSecret, scrubSecrets, sha1Redact } from '../telemetry/redact.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { APIVersion, update_headers } from './api_versions.js';
 import {
@@ -240,7 +240,9 @@ export class HTTPClient {
     this.user_domain_id = opts.user_domain_id ?? null;
     this.project_domain_name = opts.project_domain_name ?? null;
     this.project_domain_id = opts.project_domain_id ?? null;
-    this.#log = opts.logger ?? (() => {});
+    const logger = opts.logger;
+    // Every debug line is scrubbed on its way out (tokens, passwords, URL credentials).
+    this.#log = logger ? (line) => logger(scrubSecrets(line)) : () => {};
     this.#print = opts.print ?? (() => {});
   }
 

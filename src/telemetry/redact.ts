@@ -71,19 +71,35 @@ export function redactBodyText(text: string, secrets: readonly string[] = []): s
 
 const knownSecrets = new Set<string>();
 
+/** How many remembered secrets are kept (oldest forgotten first): a long-running viewer sees a
+ * new token per run, and every scrub walks the whole set. */
+const MAX_KNOWN_SECRETS = 256;
+
 /**
  * Remembers a secret seen at run time (a token from Keystone, a password from the CLI), so
  * {@link scrubSecrets} can replace it wherever it might still show up. Short values are
  * ignored: they would match ordinary text.
  */
 export function rememberSecret(value: string | null | undefined): void {
-  if (value && value.length >= 4) knownSecrets.add(value);
+  if (!value || value.length < 4) return;
+  knownSecrets.delete(value);
+  knownSecrets.add(value);
+  if (knownSecrets.size > MAX_KNOWN_SECRETS) {
+    const oldest = knownSecrets.values().next().value;
+    if (oldest !== undefined) knownSecrets.delete(oldest);
+  }
 }
 
-/** Replaces every remembered secret inside `text` with its `{SHA1}` form. */
+/** `scheme://user:password@` in any text: the credentials part of a URL. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#'"]+@/gi;
+
+/**
+ * Replaces every remembered secret inside `text` with its `{SHA1}` form, and the credentials of
+ * any URL in it with `REDACTED:REDACTED` (the HTTP semantic conventions' form for `url.full`).
+ */
 export function scrubSecrets(text: string): string {
-  if (knownSecrets.size === 0) return text;
-  let out = text;
+  let out = text.includes('@') ? text.replace(URL_USERINFO, '$1REDACTED:REDACTED@') : text;
+  if (knownSecrets.size === 0) return out;
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join(sha1Redact(secret));
   }

@@ -85,6 +85,47 @@ describe('volumeUpdateCommand', () => {
     expect(text).not.toContain('password\\": \\"secret');
   });
 
+  it('keeps credentials in the auth URL out of the trace files and the --debug log', async () => {
+    cloud.state.reset();
+    const { servers, volumes, credentials } = FIXTURES;
+    const traceFile = join(dir, 'userinfo.json');
+    const jaegerFile = join(dir, 'userinfo.jaeger.json');
+    let stderr = '';
+    const code = await volumeUpdateCommand(
+      [
+        '--trace-file',
+        traceFile,
+        '--jaeger-file',
+        jaegerFile,
+        '--debug',
+        servers.vm1.id,
+        volumes.attached.id,
+        volumes.spare.id,
+      ],
+      {
+        stdout: { write: () => true },
+        stderr: { write: (t: string) => (stderr += t) },
+        env: {
+          OS_AUTH_URL: cloud.authUrlV3.replace('http://', 'http://demo:hunter22@'),
+          OS_USERNAME: credentials.username,
+          OS_PASSWORD: credentials.password,
+          OS_PROJECT_NAME: credentials.projectName,
+          OTEL_TRACES_EXPORTER: 'none',
+        },
+      }
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('REQ: curl');
+    expect(stderr).toContain('REDACTED:REDACTED@');
+    for (const text of [
+      stderr,
+      await readFile(traceFile, 'utf8'),
+      await readFile(jaegerFile, 'utf8'),
+    ]) {
+      expect(text).not.toContain('hunter22');
+    }
+  });
+
   it('exits 2 with a usage line for a common flag without value', async () => {
     let stderr = '';
     const code = await volumeUpdateCommand(['--jaeger-file'], {

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import {
+  redactJson,
+  rememberSecret,
+  scrubSecrets,
+  sha1Redact,
+} from '../../../src/telemetry/redact.js';
+
+describe('sha1Redact', () => {
+  it("gives novaclient's {SHA1} form", () => {
+    expect(sha1Redact('secret')).toBe('{SHA1}e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4');
+  });
+});
+
+describe('redactJson', () => {
+  it('hashes passwords and token ids anywhere in a body', () => {
+    const body = {
+      auth: { passwordCredentials: { username: 'demo', password: 'secret' } },
+      access: { token: { id: 'tok-123' } },
+    };
+    expect(redactJson(body)).toEqual({
+      auth: { passwordCredentials: { username: 'demo', password: sha1Redact('secret') } },
+      access: { token: { id: sha1Redact('tok-123') } },
+    });
+  });
+});
+
+describe('rememberSecret', () => {
+  it('keeps only the newest secrets, so a long-running process does not grow without end', () => {
+    rememberSecret('first-secret-value');
+    for (let i = 0; i < 300; i++) rememberSecret(`later-secret-${i}`);
+    expect(scrubSecrets('first-secret-value')).toBe('first-secret-value');
+    expect(scrubSecrets('later-secret-299')).toBe(sha1Redact('later-secret-299'));
+  });
+});
+
+describe('scrubSecrets: URL credentials', () => {
+  it('replaces the user and password of any URL in a text', () => {
+    expect(scrubSecrets('GET http://demo:hunter22@127.0.0.1:5000/identity/v3 now')).toBe(
+      'GET http://REDACTED:REDACTED@127.0.0.1:5000/identity/v3 now'
+    );
+    expect(scrubSecrets("curl -g -i 'https://u:p%40ss@cloud.example/v2.1' -X GET")).toBe(
+      "curl -g -i 'https://REDACTED:REDACTED@cloud.example/v2.1' -X GET"
+    );
+  });
+
+  it('leaves URLs without credentials and plain e-mail addresses alone', () => {
+    const text = 'see http://127.0.0.1:8787/api/traces and mail ops@example.org';
+    expect(scrubSecrets(text)).toBe(text);
+  });
+});
