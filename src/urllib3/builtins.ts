@@ -141,6 +141,11 @@ export class KeyError extends PyException {
   }
 }
 
+/** Python's `OverflowError` (a socket address with a port out of range raises it). */
+export class OverflowError extends PyException {
+  static override readonly pythonName: string = 'OverflowError';
+}
+
 /** Python's `RuntimeError`. */
 export class RuntimeError extends PyException {
   static override readonly pythonName: string = 'RuntimeError';

@@ -60,7 +60,7 @@ import { isSecretHeader, sha1Redact } from '../telemetry/redact.js';
 import { perfToHrTime } from '../telemetry/precise-clock.js';
 import { currentRunScope } from '../telemetry/run-scope.js';
 import { ATTR } from '../telemetry/semconv.js';
-import { ValueError, pyRepr } from './builtins.js';
+import { OverflowError, ValueError, pyRepr } from './builtins.js';
 import {
   ConnectTimeoutError,
   NewConnectionError,
@@ -671,6 +671,11 @@ export class HTTPConnection {
   /** Opens the socket: a new undici Client (it connects on its first request). */
   connect(): Client {
     this.close();
+    // Python: socket.create_connection refuses the address before any packet leaves.
+    const port = this.port ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new OverflowError(['getsockaddr(): port must be 0-65535.']);
+    }
     const client = new Client(`${this.scheme}://${this.host}:${this.port}`, {
       ...this._connect_options(),
       pipelining: 1,

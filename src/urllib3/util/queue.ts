@@ -76,7 +76,8 @@ export class LifoQueue<T> {
       throw new RangeError("'timeout' must be a non-negative number");
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter<T> = { resolve, timer: undefined };
-      if (timeout !== null) {
+      // A wait longer than a Node timer can hold (~24.8 days) is a wait forever.
+      if (timeout !== null && timeout * 1000 <= 2_147_483_647) {
         waiter.timer = setTimeout(() => {
           const at = this.#waiters.indexOf(waiter);
           if (at >= 0) this.#waiters.splice(at, 1);

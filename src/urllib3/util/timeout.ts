@@ -120,9 +120,18 @@ export function showValue(value: unknown): string {
   return pyRepr(value);
 }
 
+/**
+ * The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); a longer one fires after
+ * 1 ms with a TimeoutOverflowWarning. Python waits as long as it is told, so a longer timeout
+ * means no timer at all.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Seconds (or None/default = forever) as undici milliseconds, where 0 disables the timer. */
 export function toUndiciMs(value: TimeoutValue): number {
   if (value === null || value === DEFAULT_TIMEOUT) return 0;
+  const ms = Math.round(value * 1000);
+  if (!Number.isFinite(ms) || ms > MAX_TIMER_MS) return 0;
   // undici treats 0 as "no timer"; a Python timeout of 0 means "fail at once", so use 1 ms.
-  return Math.max(1, Math.round(value * 1000));
+  return Math.max(1, ms);
 }

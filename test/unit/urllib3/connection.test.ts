@@ -156,3 +156,19 @@ describe('HTTPConnection', () => {
     expect(client.destroyed).toBe(true);
   });
 });
+
+describe('HTTPConnection.connect', () => {
+  it('refuses a port outside 0-65535 with OverflowError, as the socket layer does', () => {
+    const conn = new HTTPConnection({ host: '127.0.0.1', port: 99999 });
+    const err = (() => {
+      try {
+        conn.connect();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect((err as Error).constructor).toHaveProperty('pythonName', 'OverflowError');
+    expect((err as Error).message).toBe('getsockaddr(): port must be 0-65535.');
+  });
+});

@@ -45,3 +45,13 @@ describe('toUndiciMs', () => {
     expect(toUndiciMs(0)).toBe(1);
   });
 });
+
+describe('toUndiciMs with very long timeouts', () => {
+  it('turns a timeout longer than a Node timer can hold into no timer, not a 1 ms one', () => {
+    expect(toUndiciMs(3_000_000)).toBe(0);
+    expect(toUndiciMs(Infinity)).toBe(0);
+    expect(toUndiciMs(2_147_483)).toBe(2_147_483_000);
+    expect(toUndiciMs(0)).toBe(1);
+    expect(toUndiciMs(null)).toBe(0);
+  });
+});
