@@ -89,6 +89,8 @@ function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult>
       const stderrSink = { write: (text: string) => ((stderr += text), true) };
       const stdoutSink = { write: () => true };
       const env = cloudEnv(cloud);
+      // Clients a scenario builds hold pooled sockets: closed when the run ends.
+      const clients: Client[] = [];
       const ctx: ScenarioContext = {
         cloud,
         env,
@@ -104,7 +106,7 @@ function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult>
         },
         client(options: Partial<HTTPClientOptions> = {}) {
           const c = FIXTURES.credentials;
-          return new Client({
+          const cs = new Client({
             user: c.username,
             password: c.password,
             projectid: c.projectName,
@@ -113,6 +115,8 @@ function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult>
             project_domain_name: c.domain,
             ...options,
           });
+          clients.push(cs);
+          return cs;
         },
         async expectError(fn) {
           try {
@@ -134,6 +138,7 @@ function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult>
         exitCode = 1;
         stderr += shellErrorLine(err);
       } finally {
+        await Promise.all(clients.map((cs) => cs.client.close()));
         root.setAttribute('novatrace.exit_code', exitCode);
         root.end();
       }
