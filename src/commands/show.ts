@@ -4,7 +4,8 @@
  * JSON) as the terminal call tree. Colour when stdout is a terminal and `NO_COLOR` is unset
  * (https://no-color.org); `--color` / `--no-color` decide explicitly.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { TraceFormatError } from '../telemetry/error.js';
 import { readTraceFile } from '../telemetry/trace-file.js';
 import { renderTree, terminalSafe } from '../telemetry/tree-render.js';
@@ -18,6 +19,24 @@ options:
   --color      colours even when stdout is not a terminal
   -h, --help   this text
 `;
+
+/** The largest trace file `show` reads (the viewer's upload limit is the same). */
+export const MAX_TRACE_FILE_BYTES = 32 * 1024 * 1024;
+
+class FileTooLarge extends Error {}
+
+/** Reads a file (or a device or pipe) as UTF-8, giving up past `limit` bytes. */
+async function readLimitedFile(path: string, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of createReadStream(path)) {
+    const buf = chunk as Buffer;
+    total += buf.length;
+    if (total > limit) throw new FileTooLarge();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
 
 /** Where the command writes; the real process streams by default (tests pass their own). */
 export interface ShowIo {
@@ -75,8 +94,21 @@ export async function showCommand(args: string[], io: ShowIo = defaultIo()): Pro
   const shown = terminalSafe(file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const info = await stat(file);
+    if (info.isFile() && info.size > MAX_TRACE_FILE_BYTES) {
+      io.stderr.write(
+        `novatrace show: ${shown} is ${info.size} bytes, over the ${MAX_TRACE_FILE_BYTES}-byte limit for a trace file\n`
+      );
+      return 1;
+    }
+    text = await readLimitedFile(file, MAX_TRACE_FILE_BYTES);
   } catch (err) {
+    if (err instanceof FileTooLarge) {
+      io.stderr.write(
+        `novatrace show: ${shown} is over the ${MAX_TRACE_FILE_BYTES}-byte limit for a trace file\n`
+      );
+      return 1;
+    }
     const reason =
       (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
     io.stderr.write(`novatrace show: cannot read ${shown}: ${terminalSafe(String(reason))}\n`);

@@ -20,7 +20,13 @@ import {
   optionalArray,
   optionalString,
 } from './otlp-json.js';
-import type { AttrValue, SpanEventRecord, SpanKindName, SpanRecord } from './types.js';
+import {
+  setOwn,
+  type AttrValue,
+  type SpanEventRecord,
+  type SpanKindName,
+  type SpanRecord,
+} from './types.js';
 
 export type JaegerTagType = 'string' | 'bool' | 'int64' | 'float64' | 'binary';
 
@@ -262,7 +268,7 @@ function parseLog(value: unknown, path: string): SpanEventRecord {
     const key = (item as { key: string }).key;
     // The first `event` field is the name; anything else is an attribute.
     if (key === 'event' && name === undefined) name = String(v);
-    else attributes[key] = v;
+    else setOwn(attributes, key, v);
   });
   return { name: name ?? 'log', timeUnixNano: (time * 1000n).toString(), attributes };
 }
@@ -333,7 +339,7 @@ function parseSpan(
   const description = tags.get(TAG.statusDescription);
   const running = tags.get(TAG.running) === true;
   const attributes: Record<string, AttrValue> = {};
-  for (const [key, v] of tags) if (!SPECIAL_TAGS.has(key)) attributes[key] = v;
+  for (const [key, v] of tags) if (!SPECIAL_TAGS.has(key)) setOwn(attributes, key, v);
 
   return {
     traceId: spanTrace,

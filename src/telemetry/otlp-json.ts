@@ -12,7 +12,13 @@
  * data: they are kept as they are, whatever they contain (renderers escape them).
  */
 import { formatError } from './error.js';
-import type { AttrValue, SpanEventRecord, SpanKindName, SpanRecord } from './types.js';
+import {
+  setOwn,
+  type AttrValue,
+  type SpanEventRecord,
+  type SpanKindName,
+  type SpanRecord,
+} from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // The JSON shapes (the subset novatrace writes; reading accepts more).
@@ -324,7 +330,7 @@ function anyValueToJs(value: unknown, path: string, depth: number): JsValue {
       values.forEach((item, i) => {
         const kv = expectObject(item, `${at}.values[${i}]`);
         const k = optionalString(kv.key, `${at}.values[${i}].key`);
-        out[k] = anyValueToJs(kv.value, `${at}.values[${i}].value`, depth + 1);
+        setOwn(out, k, anyValueToJs(kv.value, `${at}.values[${i}].value`, depth + 1));
       });
       return out;
     }
@@ -379,7 +385,7 @@ function attributes(value: unknown, path: string): Record<string, AttrValue> {
       formatError(`${path}[${i}].key`, `expected a string, got ${describeValue(kv.key)}`);
     }
     const attr = jsToAttr(anyValueToJs(kv.value, `${path}[${i}].value`, 0));
-    if (attr !== undefined) out[kv.key] = attr;
+    if (attr !== undefined) setOwn(out, kv.key, attr);
   });
   return out;
 }

@@ -5,7 +5,7 @@
  * OTLP/JSON or Jaeger JSON atomically, so a failed write never leaves half a file behind.
  */
 import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { TraceFormatError } from './error.js';
 import { fromJaegerJson, toJaegerJson } from './jaeger.js';
 import { fromOtlpJson, isObject, toOtlpJson } from './otlp-json.js';
@@ -107,9 +107,11 @@ export function formatTraceFile(records: readonly SpanRecord[], format: TraceFil
 }
 
 /**
- * Writes `records` to `path` as OTLP/JSON or Jaeger JSON. The text goes to a temporary file in
- * the same folder first and is renamed over `path` only once complete, so a failed write leaves
- * the previous file (or no file) untouched.
+ * Writes `records` to `path` as OTLP/JSON or Jaeger JSON. A regular file (or a new one) is
+ * written through a temporary file in the same folder that is renamed over it once complete, so
+ * a failed write leaves the previous file (or no file) untouched. A symbolic link is followed to
+ * its target, and anything that is not a regular file (a device such as /dev/stdout, a FIFO) is
+ * written to directly: renaming over it would replace it.
  * @throws the file system's error (after removing the temporary file)
  * @example
  * await writeTraceFile('run.jaeger.json', session.records(), 'jaeger');
@@ -120,10 +122,22 @@ export async function writeTraceFile(
   format: TraceFileFormat
 ): Promise<void> {
   const text = formatTraceFile(records, format);
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let target = path;
+  try {
+    target = await realpath(path);
+    if (!(await stat(target)).isFile()) {
+      await writeFile(target, text, { encoding: 'utf8' });
+      return;
+    }
+  } catch (err) {
+    // Not there yet (or a dangling link): a new regular file, written atomically below.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    target = path;
+  }
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, text, { encoding: 'utf8', flush: true });
-    await rename(tmp, path);
+    await rename(tmp, target);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;

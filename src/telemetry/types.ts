@@ -43,3 +43,20 @@ export interface SpanRecord {
 export type BusEvent =
   | { readonly type: 'span-start'; readonly span: SpanRecord }
   | { readonly type: 'span-end'; readonly span: SpanRecord };
+
+/**
+ * Sets `key` on a plain object as an own, enumerable property, even for `__proto__` (which a
+ * plain assignment would turn into a prototype change and lose). Span data comes from anywhere.
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
+}

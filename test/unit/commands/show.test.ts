@@ -124,3 +124,13 @@ describe('showCommand', () => {
     expect(c.err).toMatch(/cannot read --no-such-file: ENOENT/);
   });
 });
+
+describe('showCommand on endless input', () => {
+  it('stops reading past the trace-file limit with one clear line (exit 1)', async () => {
+    const c = io();
+    expect(await showCommand(['/dev/zero'], c)).toBe(1);
+    expect(c.err).toBe(
+      'novatrace show: /dev/zero is over the 33554432-byte limit for a trace file\n'
+    );
+  });
+});

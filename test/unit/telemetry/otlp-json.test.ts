@@ -278,3 +278,39 @@ describe('fromOtlpJson', () => {
     expect(err.message).toContain('\\u001b[31mred\\u009b');
   });
 });
+
+describe('fromOtlpJson: attribute keys that are JavaScript built-ins', () => {
+  it('keeps an attribute named __proto__ as data, next to its neighbours', () => {
+    const body = {
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [
+            {
+              scope: { name: 's' },
+              spans: [
+                {
+                  traceId: '0af7651916cd43dd8448eb211c80319c',
+                  spanId: 'b7ad6b7169203331',
+                  name: 'x',
+                  kind: 1,
+                  startTimeUnixNano: '1',
+                  endTimeUnixNano: '2',
+                  attributes: [
+                    { key: '__proto__', value: { stringValue: 'data' } },
+                    { key: 'ok', value: { stringValue: 'v' } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const [record] = fromOtlpJson(body);
+    expect(Object.keys(record!.attributes)).toEqual(['__proto__', 'ok']);
+    expect(Object.getOwnPropertyDescriptor(record!.attributes, '__proto__')?.value).toBe('data');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(JSON.stringify(toOtlpJson([record!]))).toContain('"__proto__"');
+  });
+});

@@ -1,4 +1,14 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -132,5 +142,36 @@ describe('writeTraceFile', () => {
       writeTraceFile(join(dir, 'missing', 't.json'), sampleTrace(), 'otlp')
     ).rejects.toThrow(/ENOENT/);
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('writeTraceFile and what is already at the path', () => {
+  it('follows a symbolic link and updates its target, leaving the link a link', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'novatrace-link-'));
+    try {
+      await writeFile(join(dir, 'target.json'), 'old');
+      await symlink(join(dir, 'target.json'), join(dir, 'link.json'));
+      await writeTraceFile(join(dir, 'link.json'), [], 'otlp');
+      expect((await lstat(join(dir, 'link.json'))).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(await readFile(join(dir, 'target.json'), 'utf8'))).toEqual({
+        resourceSpans: [],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes into a device instead of renaming a file over it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'novatrace-dev-'));
+    try {
+      // a link to /dev/null: the old behaviour replaced the link, never /dev/null itself
+      await symlink('/dev/null', join(dir, 'sink.json'));
+      await writeTraceFile(join(dir, 'sink.json'), [], 'jaeger');
+      expect((await lstat(join(dir, 'sink.json'))).isSymbolicLink()).toBe(true);
+      expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+      expect(await readdir(dir)).toEqual(['sink.json']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
