@@ -14,7 +14,7 @@ import { buildWebAssets, type WebAssets } from './assets.js';
 import { DEFAULT_CODEC, type TraceCodec } from './codec.js';
 import { EventHub } from './event-hub.js';
 import { TraceLibrary } from './library.js';
-import { encodeRpcStatus } from './otlp-proto.js';
+import { encodeExportResponse, encodeRpcStatus } from './otlp-proto.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   decodeContent,
@@ -26,6 +26,7 @@ import {
 import { RunError, RunManager, type ScenarioRunner } from './runs.js';
 import { hostGuard, SECURITY_HEADERS, sameOriginJson } from './security.js';
 import { SourceFiles } from './source-files.js';
+import { trimOtlpRequest } from './span-limits.js';
 import { TraceStore, type TraceStoreOptions } from './trace-store.js';
 import type { ScenarioLine, TraceSource, TracesOpened, ViewerEvent } from './types.js';
 
@@ -114,21 +115,26 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   });
 
   const offBus = bus.subscribe((event) => {
-    if (store.put(event.span, 'live') === 'ignored') return;
-    hub.publish(event);
+    const { result, record } = store.putRecord(event.span, 'live');
+    if (result !== 'added' && result !== 'updated') return;
+    hub.publish(record === event.span ? event : { type: event.type, span: record });
   });
 
-  function ingest(records: readonly SpanRecord[], source: TraceSource, label?: string): string[] {
-    const ids = store.putAll(records, source);
-    if (label) for (const id of ids) store.annotate(id, { label });
+  /** Stores a batch and tells browsers; returns the store's account of it. */
+  function ingestBatch(records: readonly SpanRecord[], source: TraceSource, label?: string) {
+    const put = store.putMany(records, source);
+    if (label) for (const id of put.traceIds) store.annotate(id, { label });
     if (records.length > LIVE_BATCH_LIMIT || source === 'file' || source === 'startup') {
       hub.resyncAll();
     } else {
-      for (const span of records) {
-        if (store.has(span.traceId)) hub.publish({ type: 'span-end', span });
-      }
+      // The stored copies, not the received ones: those may be far over the span limits.
+      for (const span of put.stored) hub.publish({ type: 'span-end', span });
     }
-    return ids;
+    return put;
+  }
+
+  function ingest(records: readonly SpanRecord[], source: TraceSource, label?: string): string[] {
+    return ingestBatch(records, source, label).traceIds;
   }
 
   const app = new Hono();
@@ -178,7 +184,15 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
       ok: true,
       traces: store.traceCount,
       spans: store.spanCount,
-      limits: { maxTraces: store.maxTraces, maxSpans: store.maxSpans },
+      bytes: store.bytes,
+      limits: {
+        maxTraces: store.maxTraces,
+        maxSpans: store.maxSpans,
+        maxSpansPerTrace: store.maxSpansPerTrace,
+        maxBytes: store.maxBytes,
+        maxTraceBytes: store.maxTraceBytes,
+        span: store.spanLimits,
+      },
       ...store.stats,
       clients: hub.size,
       activeRun: runs.active()?.runId ?? null,
@@ -281,8 +295,12 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     if (records.length === 0) return c.json({ error: 'the file holds no spans' }, 400);
     const name = c.req.header('x-file-name');
     const label = name && /^[\w .()-]{1,120}$/.test(name) ? name : undefined;
-    const traceIds = ingest(records, 'file', label);
-    const answer: TracesOpened = { traceIds, spans: records.length };
+    const { traceIds, refused } = ingestBatch(records, 'file', label);
+    const answer: TracesOpened = {
+      traceIds,
+      spans: records.length - refused,
+      ...(refused > 0 ? { refusedSpans: refused } : {}),
+    };
     return c.json(answer, 201);
   });
 
@@ -314,15 +332,40 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     try {
       const raw = await readLimited(c.req.raw, maxBody);
       const bytes = await decodeContent(raw, c.req.header('content-encoding'), maxBody);
-      records = parseTraceRequest(bytes, encoding, (body) => codec.fromOtlpJson(body));
+      records = parseTraceRequest(bytes, encoding, (body) => {
+        trimOtlpRequest(body, store.spanLimits);
+        return codec.fromOtlpJson(body);
+      });
     } catch (err) {
       if (err instanceof ReceiveError) return fail(err.status, err.message);
       throw err;
     }
-    ingest(records, 'otlp');
+    const { refused } = ingestBatch(records, 'otlp');
+    // OTLP/HTTP: a request taken in part is still a 200, with the count in partialSuccess.
+    const partial =
+      refused > 0
+        ? {
+            rejectedSpans: refused,
+            errorMessage:
+              `${refused} span(s) refused: a trace may hold at most ` +
+              `${store.maxSpansPerTrace} spans and about ${store.maxTraceBytes} bytes here`,
+          }
+        : undefined;
     return encoding === 'protobuf'
-      ? c.body(new Uint8Array(0), 200, { 'content-type': 'application/x-protobuf' })
-      : c.json({}, 200);
+      ? c.body(encodeExportResponse(partial) as Uint8Array<ArrayBuffer>, 200, {
+          'content-type': 'application/x-protobuf',
+        })
+      : c.json(
+          partial
+            ? {
+                partialSuccess: {
+                  rejectedSpans: String(partial.rejectedSpans),
+                  errorMessage: partial.errorMessage,
+                },
+              }
+            : {},
+          200
+        );
   });
 
   // --- source pane and library ----------------------------------------------------------

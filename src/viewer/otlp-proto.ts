@@ -407,3 +407,33 @@ export function encodeRpcStatus(code: number, text: string): Uint8Array {
   out.set(msg, head.length);
   return out;
 }
+
+/**
+ * Encodes an `ExportTraceServiceResponse`: empty when everything was taken, else with its
+ * `partial_success` (field 1: `rejected_spans` int64 = 1, `error_message` string = 2).
+ */
+export function encodeExportResponse(partial?: {
+  readonly rejectedSpans: number;
+  readonly errorMessage: string;
+}): Uint8Array {
+  if (!partial) return new Uint8Array(0);
+  const varint = (v: number): number[] => {
+    const out: number[] = [];
+    let n = BigInt(v);
+    while (n > 0x7fn) {
+      out.push(Number(n & 0x7fn) | 0x80);
+      n >>= 7n;
+    }
+    out.push(Number(n));
+    return out;
+  };
+  const msg = new TextEncoder().encode(partial.errorMessage);
+  const inner = [
+    (1 << 3) | WIRE_VARINT,
+    ...varint(partial.rejectedSpans),
+    (2 << 3) | WIRE_LEN,
+    ...varint(msg.length),
+    ...msg,
+  ];
+  return Uint8Array.from([(1 << 3) | WIRE_LEN, ...varint(inner.length), ...inner]);
+}

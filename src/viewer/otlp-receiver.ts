@@ -36,13 +36,37 @@ export function otlpEncoding(contentType: string | undefined): OtlpEncoding | un
 }
 
 /**
- * Reads a request body, refusing it (413) as soon as it passes `limit` bytes.
+ * Reads a request body, refusing it (413) as soon as it passes `limit` bytes. A body the client
+ * stopped sending part-way (closed the connection, aborted the upload) is a 400, not a crash.
  */
-export function readLimited(req: Request, limit: number): Promise<Uint8Array> {
-  return readLimitedBody(req, limit, (announced) =>
-    announced === undefined
-      ? new ReceiveError(413, `request body is over the ${limit}-byte limit`)
-      : new ReceiveError(413, `request body of ${announced} bytes is over the ${limit}-byte limit`)
+export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  try {
+    return await readLimitedBody(req, limit, (announced) =>
+      announced === undefined
+        ? new ReceiveError(413, `request body is over the ${limit}-byte limit`)
+        : new ReceiveError(
+            413,
+            `request body of ${announced} bytes is over the ${limit}-byte limit`
+          )
+    );
+  } catch (err) {
+    if (err instanceof ReceiveError || !isCutOff(err, req)) throw err;
+    throw new ReceiveError(400, 'the request body ended before it was complete (upload aborted)');
+  }
+}
+
+/** Whether a body read failed because the client went away (Node's `Error: aborted` and kin). */
+function isCutOff(err: unknown, req: Request): boolean {
+  if (req.signal.aborted) return true;
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  return (
+    e.code === 'ECONNRESET' ||
+    e.code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    e.code === 'UND_ERR_ABORTED' ||
+    e.name === 'AbortError' ||
+    e.message === 'aborted' ||
+    e.message === 'terminated'
   );
 }
 

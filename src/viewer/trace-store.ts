@@ -2,10 +2,15 @@
  * @module
  * The viewer's bounded store of recent traces. Spans arrive from the live bus (start, then end),
  * from the OTLP receiver and from opened files; the store keeps the newest version of each span
- * and evicts whole traces, oldest first, once it holds more than `maxTraces` traces or
- * `maxSpans` spans.
+ * and evicts whole traces, oldest first, once it holds more than `maxTraces` traces, `maxSpans`
+ * spans or `maxBytes` (approximate) bytes.
+ *
+ * One trace may hold at most `maxSpansPerTrace` spans and `maxTraceBytes` bytes (a tenth of the
+ * store by default): spans past that are refused, not stored at the cost of other traces, so a
+ * single huge trace can never empty the store. Every span is cut to {@link SpanLimits} first.
  */
 import type { SpanRecord } from '../telemetry/types.js';
+import { approximateBytes, limitSpan, spanLimits, type SpanLimits } from './span-limits.js';
 import type { TraceSource, TraceSummary } from './types.js';
 
 export interface TraceStoreOptions {
@@ -13,14 +18,25 @@ export interface TraceStoreOptions {
   readonly maxTraces?: number;
   /** Most spans kept across all traces (default 100,000). */
   readonly maxSpans?: number;
+  /** Most spans one trace may hold; later ones are refused (default a tenth of `maxSpans`). */
+  readonly maxSpansPerTrace?: number;
+  /** Approximate bytes kept across all traces (default 256 MiB). */
+  readonly maxBytes?: number;
+  /** Approximate bytes one trace may hold; later spans are refused (default `maxBytes` / 10). */
+  readonly maxTraceBytes?: number;
+  /** What one span may carry (default OpenTelemetry's: 128 attributes, 128 events, …). */
+  readonly spanLimits?: Partial<SpanLimits>;
 }
 
 export const DEFAULT_MAX_TRACES = 200;
 export const DEFAULT_MAX_SPANS = 100_000;
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
 interface TraceEntry {
   readonly traceId: string;
   readonly spans: Map<string, SpanRecord>;
+  /** Approximate bytes of the spans, kept up to date on every change. */
+  bytes: number;
   source: TraceSource;
   /** Monotonic insertion stamp: the smallest is evicted first. */
   readonly seq: number;
@@ -30,8 +46,21 @@ interface TraceEntry {
   summary?: TraceSummary;
 }
 
-/** What {@link TraceStore.put} did with one span. */
-export type PutResult = 'added' | 'updated' | 'ignored';
+/**
+ * What {@link TraceStore.put} did with one span: `ignored` for a stale copy, `refused` when its
+ * trace is full (or bigger than the whole store).
+ */
+export type PutResult = 'added' | 'updated' | 'ignored' | 'refused';
+
+/** What {@link TraceStore.putMany} did with a batch. */
+export interface PutManyResult {
+  /** Trace ids touched and still held, in order of first appearance. */
+  readonly traceIds: string[];
+  /** The spans as stored (cut to the span limits), in batch order. */
+  readonly stored: SpanRecord[];
+  /** Spans refused because their trace was full. */
+  readonly refused: number;
+}
 
 /**
  * A bounded map of traces, each a map of spans by id.
@@ -43,8 +72,13 @@ export type PutResult = 'added' | 'updated' | 'ignored';
 export class TraceStore {
   readonly maxTraces: number;
   readonly maxSpans: number;
+  readonly maxSpansPerTrace: number;
+  readonly maxBytes: number;
+  readonly maxTraceBytes: number;
+  readonly spanLimits: SpanLimits;
   #traces = new Map<string, TraceEntry>();
   #spanCount = 0;
+  #bytes = 0;
   #seq = 0;
   #evicted = 0;
   #dropped = 0;
@@ -53,6 +87,23 @@ export class TraceStore {
   constructor(opts: TraceStoreOptions = {}) {
     this.maxTraces = positiveInt(opts.maxTraces, DEFAULT_MAX_TRACES, 'maxTraces');
     this.maxSpans = positiveInt(opts.maxSpans, DEFAULT_MAX_SPANS, 'maxSpans');
+    this.maxSpansPerTrace = positiveInt(
+      opts.maxSpansPerTrace,
+      Math.max(1, Math.floor(this.maxSpans / 10)),
+      'maxSpansPerTrace'
+    );
+    this.maxBytes = positiveInt(opts.maxBytes, DEFAULT_MAX_BYTES, 'maxBytes');
+    this.maxTraceBytes = positiveInt(
+      opts.maxTraceBytes,
+      Math.max(1, Math.floor(this.maxBytes / 10)),
+      'maxTraceBytes'
+    );
+    this.spanLimits = spanLimits(opts.spanLimits);
+  }
+
+  /** Approximate bytes held across all traces. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Number of spans held across all traces. */
@@ -81,20 +132,61 @@ export class TraceStore {
    * (a start event that arrives after the end event is ignored).
    */
   put(span: SpanRecord, source: TraceSource): PutResult {
+    return this.#put(span, source).result;
+  }
+
+  /** As {@link put}, and also the span as stored (cut to the span limits). */
+  putRecord(span: SpanRecord, source: TraceSource): { result: PutResult; record: SpanRecord } {
+    return this.#put(span, source);
+  }
+
+  /** Adds many spans (an OTLP batch, an opened file). Returns the trace ids touched, in order. */
+  putAll(spans: readonly SpanRecord[], source: TraceSource): string[] {
+    return this.putMany(spans, source).traceIds;
+  }
+
+  /** Adds many spans and tells what became of them. */
+  putMany(spans: readonly SpanRecord[], source: TraceSource): PutManyResult {
+    const touched = new Set<string>();
+    const stored: SpanRecord[] = [];
+    let refused = 0;
+    for (const span of spans) {
+      const { result, record } = this.#put(span, source);
+      if (result === 'refused') refused += 1;
+      if (result === 'added' || result === 'updated') {
+        touched.add(span.traceId);
+        stored.push(record);
+      }
+    }
+    return {
+      traceIds: [...touched].filter((id) => this.#traces.has(id)),
+      stored: stored.filter((r) => this.#traces.get(r.traceId)?.spans.get(r.spanId) === r),
+      refused,
+    };
+  }
+
+  #put(incoming: SpanRecord, source: TraceSource): { result: PutResult; record: SpanRecord } {
+    const span = limitSpan(incoming, this.spanLimits);
+    const bytes = approximateBytes(span);
     let entry = this.#traces.get(span.traceId);
     const existing = entry?.spans.get(span.spanId);
-    if (existing) {
+    if (entry && existing) {
       if (existing.endTimeUnixNano !== undefined && span.endTimeUnixNano === undefined) {
-        return 'ignored';
+        return { result: 'ignored', record: existing };
       }
-      if (entry) {
-        entry.spans.set(span.spanId, span);
-        entry.summary = undefined;
-      }
-      return 'updated';
+      const delta = bytes - approximateBytes(existing);
+      if (delta > 0 && entry.bytes + delta > this.maxTraceBytes) return this.#refuse(existing);
+      entry.spans.set(span.spanId, span);
+      entry.bytes += delta;
+      this.#bytes += delta;
+      entry.summary = undefined;
+      this.#evict(entry);
+      return { result: 'updated', record: span };
     }
+    if (entry && entry.spans.size >= this.maxSpansPerTrace) return this.#refuse(span);
+    if ((entry?.bytes ?? 0) + bytes > this.maxTraceBytes) return this.#refuse(span);
     if (!entry) {
-      entry = { traceId: span.traceId, spans: new Map(), source, seq: this.#seq++ };
+      entry = { traceId: span.traceId, spans: new Map(), bytes: 0, source, seq: this.#seq++ };
       this.#traces.set(span.traceId, entry);
     } else if (!span.parentSpanId && entry.source === 'live' && source !== 'live') {
       // A CLI run sends its spans over OTLP while the embedded cloud's server spans for the
@@ -102,18 +194,23 @@ export class TraceStore {
       entry.source = source;
     }
     entry.spans.set(span.spanId, span);
+    entry.bytes += bytes;
     entry.summary = undefined;
     this.#spanCount += 1;
-    return this.#evict(entry, span.spanId) ? 'added' : 'ignored';
+    this.#bytes += bytes;
+    if (this.#evict(entry)) return { result: 'added', record: span };
+    // One trace bigger than the whole store: refuse the newest span rather than lose it all.
+    entry.spans.delete(span.spanId);
+    entry.bytes -= bytes;
+    this.#spanCount -= 1;
+    this.#bytes -= bytes;
+    if (entry.spans.size === 0) this.#traces.delete(entry.traceId);
+    return this.#refuse(span);
   }
 
-  /** Adds many spans (an OTLP batch, an opened file). Returns the trace ids touched, in order. */
-  putAll(spans: readonly SpanRecord[], source: TraceSource): string[] {
-    const touched = new Set<string>();
-    for (const span of spans) {
-      if (this.put(span, source) !== 'ignored') touched.add(span.traceId);
-    }
-    return [...touched].filter((id) => this.#traces.has(id));
+  #refuse(record: SpanRecord): { result: PutResult; record: SpanRecord } {
+    this.#dropped += 1;
+    return { result: 'refused', record };
   }
 
   /** Labels a trace (scenario name, run id, where it came from) for the trace list. */
@@ -152,26 +249,26 @@ export class TraceStore {
   clear(): void {
     this.#traces.clear();
     this.#spanCount = 0;
+    this.#bytes = 0;
   }
 
   /**
    * Evicts whole traces, oldest first, until the bounds hold; never the trace just written to.
-   * @returns false when the new span itself had to be refused (one trace over the span budget)
+   * @returns false when only that trace is left and it is still over a bound
    */
-  #evict(keep: TraceEntry, newSpanId: string): boolean {
-    while (this.#traces.size > this.maxTraces || this.#spanCount > this.maxSpans) {
+  #evict(keep: TraceEntry): boolean {
+    while (
+      this.#traces.size > this.maxTraces ||
+      this.#spanCount > this.maxSpans ||
+      this.#bytes > this.maxBytes
+    ) {
       const oldest = this.#traces.values().next().value;
       if (!oldest) return true;
       const victim = oldest === keep ? this.#secondOldest() : oldest;
-      if (!victim) {
-        // One trace bigger than the whole budget: refuse the newest span rather than lose it all.
-        keep.spans.delete(newSpanId);
-        this.#spanCount -= 1;
-        this.#dropped += 1;
-        return false;
-      }
+      if (!victim) return false;
       this.#traces.delete(victim.traceId);
       this.#spanCount -= victim.spans.size;
+      this.#bytes -= victim.bytes;
       this.#evicted += 1;
       for (const listener of this.#evictListeners) listener(victim.traceId);
     }

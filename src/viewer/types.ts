@@ -93,5 +93,8 @@ export interface RunStarted {
 /** `POST /api/traces` answer. */
 export interface TracesOpened {
   readonly traceIds: readonly string[];
+  /** Spans stored. */
   readonly spans: number;
+  /** Spans refused because their trace was full (absent when none were). */
+  readonly refusedSpans?: number;
 }

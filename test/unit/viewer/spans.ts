@@ -6,10 +6,10 @@ import type { AttrValue, SpanEventRecord, SpanRecord } from '../../../src/teleme
 
 let counter = 0;
 
-/** A fresh 32-hex trace id. */
+/** A fresh 32-hex trace id (padding with a hex digit would make 0xa and 0xaa the same id). */
 export function traceId(): string {
   counter += 1;
-  return counter.toString(16).padStart(32, 'a');
+  return 'a' + counter.toString(16).padStart(31, '0');
 }
 
 /** A 16-hex span id from a short label. */

@@ -47,7 +47,7 @@ describe('TraceStore', () => {
   });
 
   it('evicts whole traces to stay under maxSpans, never the trace being written', () => {
-    const store = new TraceStore({ maxSpans: 8 });
+    const store = new TraceStore({ maxSpans: 8, maxSpansPerTrace: 8 });
     const [a, b] = [traceId(), traceId()];
     store.putAll(seedTrace(a), 'live'); // 6 spans
     store.putAll(seedTrace(b, { warm: true }), 'live'); // 5 spans: a must go
@@ -57,7 +57,7 @@ describe('TraceStore', () => {
   });
 
   it('refuses spans of a single trace beyond the span budget instead of dropping the trace', () => {
-    const store = new TraceStore({ maxSpans: 3 });
+    const store = new TraceStore({ maxSpans: 3, maxSpansPerTrace: 10 });
     const t = traceId();
     const spans = Array.from({ length: 5 }, (_, i) =>
       span(t, { id: i, name: `s${i}`, start: i, end: i + 1 })

@@ -1,0 +1,97 @@
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { describe, expect, it } from 'vitest';
+import { encodeExportResponse } from '../../../src/viewer/otlp-proto.js';
+import {
+  DEFAULT_SPAN_LIMITS,
+  DROPPED_ATTRIBUTES,
+  limitSpan,
+  spanLimits,
+  TRUNCATED_MARK,
+} from '../../../src/viewer/span-limits.js';
+import { TraceStore } from '../../../src/viewer/trace-store.js';
+import { seedTrace, span, traceId } from './spans.js';
+
+describe('limitSpan', () => {
+  it('returns a span within the limits as it is', () => {
+    const s = seedTrace(traceId())[1]!;
+    expect(limitSpan(s, DEFAULT_SPAN_LIMITS)).toBe(s);
+  });
+
+  it('cuts long strings without splitting a surrogate pair, and marks the cut', () => {
+    const limits = spanLimits({ maxStringLength: 4 });
+    const s = span(traceId(), {
+      id: 1,
+      name: 'abc😀def',
+      start: 0,
+      attributes: { k: 'abc😀', fits: 'ab😀' },
+    });
+    const out = limitSpan(s, limits);
+    expect(out.name).toBe(`abc${TRUNCATED_MARK}`);
+    expect(out.attributes.k).toBe(`abc${TRUNCATED_MARK}`);
+    expect(out.attributes.fits).toBe('ab😀');
+  });
+
+  it('adds its drops to counts already on the span', () => {
+    const limits = spanLimits({ maxAttributes: 6 });
+    const attributes = { [DROPPED_ATTRIBUTES]: 10, a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 };
+    const out = limitSpan(span(traceId(), { id: 1, name: 'n', start: 0, attributes }), limits);
+    expect(Object.keys(out.attributes).length).toBeLessThanOrEqual(6);
+    const kept = Object.keys(out.attributes).filter((k) => k !== DROPPED_ATTRIBUTES).length;
+    expect(out.attributes[DROPPED_ATTRIBUTES]).toBe(10 + 6 - kept);
+  });
+
+  it('refuses limits that are not positive integers', () => {
+    expect(() => spanLimits({ maxEvents: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('TraceStore bounds per trace and in bytes', () => {
+  it('refuses spans past maxSpansPerTrace and keeps the other traces', () => {
+    const store = new TraceStore({ maxSpans: 100, maxSpansPerTrace: 3 });
+    const other = traceId();
+    store.putAll(seedTrace(other).slice(0, 2), 'otlp');
+    const t = traceId();
+    const spans = Array.from({ length: 5 }, (_, i) => span(t, { id: i, name: 's', start: i }));
+    const put = store.putMany(spans, 'otlp');
+    expect(put).toMatchObject({ traceIds: [t], refused: 2 });
+    expect(put.stored).toHaveLength(3);
+    expect(store.put(spans[4]!, 'otlp')).toBe('refused');
+    expect(store.get(other)).toHaveLength(2);
+    expect(store.stats).toEqual({ evictedTraces: 0, droppedSpans: 3 });
+  });
+
+  it('evicts the oldest traces once the approximate bytes pass maxBytes', () => {
+    const store = new TraceStore({ maxBytes: 50_000, maxTraceBytes: 20_000 });
+    const ids = [traceId(), traceId(), traceId(), traceId()];
+    for (const t of ids) {
+      store.put(
+        span(t, { id: 1, name: 'p', start: 0, attributes: { v: 'z'.repeat(8000) } }),
+        'otlp'
+      );
+    }
+    expect(store.bytes).toBeLessThanOrEqual(50_000);
+    expect(store.has(ids[0]!)).toBe(false);
+    expect(store.has(ids[3]!)).toBe(true);
+    store.clear();
+    expect(store.bytes).toBe(0);
+  });
+
+  it('refuses a span bigger than a trace may be, without making an empty trace', () => {
+    const store = new TraceStore({ maxTraceBytes: 1000 });
+    const t = traceId();
+    const fat = span(t, { id: 1, name: 'p', start: 0, attributes: { v: 'z'.repeat(4000) } });
+    expect(store.put(fat, 'otlp')).toBe('refused');
+    expect(store.has(t)).toBe(false);
+    expect(store.traceCount).toBe(0);
+  });
+});
+
+describe('encodeExportResponse', () => {
+  it('encodes partial_success as OpenTelemetry reads it, and nothing when all was taken', () => {
+    const bytes = encodeExportResponse({ rejectedSpans: 300, errorMessage: 'trace full' });
+    const decoded = ProtobufTraceSerializer.deserializeResponse(bytes);
+    expect(Number(decoded.partialSuccess?.rejectedSpans)).toBe(300);
+    expect(decoded.partialSuccess?.errorMessage).toBe('trace full');
+    expect(encodeExportResponse()).toHaveLength(0);
+  });
+});
