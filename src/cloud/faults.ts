@@ -5,12 +5,16 @@
  * (`cloud.faults.set(...)`) or over the control route `/_novatrace/faults`.
  *
  * Matching: `path`/`from` is matched against the request's URL path, where `*` stands for one
- * path segment (or part of one) and `**` for anything. A Nova path also matches in its
+ * path segment (or part of one) and `**` (or any longer run of `*`) for anything; patterns are
+ * matched without backtracking, in time pattern length × path length, and may be up to
+ * {@link MAX_PATTERN_LENGTH} characters long. A Nova path also matches in its
  * project-id form: `/v2.1/servers/X` matches both `/v2.1/servers/X` and
  * `/v2.1/<project_id>/servers/X`. `method` (optional) is compared case-insensitively.
  *
  * Counting: `count` says how many requests the fault hits before it switches itself off;
  * without one it stays until cleared (`token-expired` requires it, `'all'` = until cleared).
+ *
+ * Durations (`ms`, `afterMs`) are at most {@link MAX_FAULT_MS}, the longest a Node timer waits.
  */
 
 /** Statuses a `status` fault may answer with. */
@@ -215,30 +219,66 @@ function matches(fault: Fault, request: RequestInfo): boolean {
   return pattern === undefined || pathMatches(pattern, request.path);
 }
 
-const patternCache = new Map<string, RegExp>();
+/** One step of a path pattern: a literal character, `*` (within a segment) or `**`. */
+type GlobToken = string | typeof SEGMENT | typeof ANYTHING;
+const SEGMENT = Symbol('*');
+const ANYTHING = Symbol('**');
+
+/** The pattern's steps; a run of two or more `*` is one `**` (`***`, `****` = `**`). */
+function globTokens(pattern: string): GlobToken[] {
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < pattern.length;) {
+    if (pattern[i] !== '*') {
+      tokens.push(pattern[i]!);
+      i += 1;
+      continue;
+    }
+    let run = 0;
+    while (pattern[i] === '*') {
+      run += 1;
+      i += 1;
+    }
+    tokens.push(run === 1 ? SEGMENT : ANYTHING);
+  }
+  return tokens;
+}
+
+/**
+ * Glob match by dynamic programming over (pattern step, path position): time O(pattern ×
+ * path), memory O(path), whatever the pattern. (A translated regex backtracks: a pattern like
+ * `/**a**a**a**a**b` took seconds against a 120-character path and blocked the whole cloud.)
+ */
+function globMatches(tokens: readonly GlobToken[], path: string): boolean {
+  const n = path.length;
+  // row[j]: the steps so far match path[0, j).
+  let row = new Array<boolean>(n + 1).fill(false);
+  row[0] = true;
+  for (const token of tokens) {
+    const next = new Array<boolean>(n + 1).fill(false);
+    if (token === ANYTHING || token === SEGMENT) {
+      next[0] = row[0]!;
+      for (let j = 1; j <= n; j++) {
+        next[j] =
+          row[j]! || (next[j - 1]! && (token === ANYTHING || path.charCodeAt(j - 1) !== 0x2f));
+      }
+    } else {
+      for (let j = 1; j <= n; j++) next[j] = row[j - 1]! && path[j - 1] === token;
+    }
+    row = next;
+    if (!row.includes(true)) return false;
+  }
+  return row[n]!;
+}
 
 /**
  * True when `path` matches `pattern` (`*` = within one segment, `**` = anything), directly or
  * with a Nova project id segment (`/v2.1/<hex id>/...`) removed.
  */
 export function pathMatches(pattern: string, path: string): boolean {
-  let re = patternCache.get(pattern);
-  if (!re) {
-    const source = pattern
-      .split('**')
-      .map((part) =>
-        part
-          .split('*')
-          .map((text) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-          .join('[^/]*')
-      )
-      .join('.*');
-    re = new RegExp(`^${source}$`);
-    patternCache.set(pattern, re);
-  }
-  if (re.test(path)) return true;
+  const tokens = globTokens(pattern);
+  if (globMatches(tokens, path)) return true;
   const withoutProject = stripProjectId(path);
-  return withoutProject !== path && re.test(withoutProject);
+  return withoutProject !== path && globMatches(tokens, withoutProject);
 }
 
 /** `/v2.1/<project id>/rest` -> `/v2.1/rest`; other paths unchanged. */
@@ -293,8 +333,8 @@ export function parseFault(input: unknown): Fault {
     }
     case 'delay':
       return withOptional(
-        { fault: k, ms: nonNegative(k, 'ms', o.ms) },
-        { path: optionalString(k, 'path', o.path), method, count }
+        { fault: k, ms: timerMs(k, 'ms', o.ms) },
+        { path: optionalPattern(k, 'path', o.path), method, count }
       );
     case 'close-after-response': {
       if (o.announce !== undefined && typeof o.announce !== 'boolean') {
@@ -304,16 +344,19 @@ export function parseFault(input: unknown): Fault {
         { fault: k },
         {
           announce: o.announce as boolean | undefined,
-          path: optionalString(k, 'path', o.path),
+          path: optionalPattern(k, 'path', o.path),
           method,
           count,
         }
       );
     }
     case 'close-idle':
-      return { fault: k, afterMs: nonNegative(k, 'afterMs', o.afterMs) };
+      return { fault: k, afterMs: timerMs(k, 'afterMs', o.afterMs) };
     case 'drop-request':
-      return withOptional({ fault: k, path: requiredString(k, 'path', o.path) }, { method, count });
+      return withOptional(
+        { fault: k, path: requiredPattern(k, 'path', o.path) },
+        { method, count }
+      );
     case 'status': {
       if (!FAULT_STATUSES.includes(o.status as FaultStatus)) {
         throw new FaultSpecError(
@@ -323,12 +366,15 @@ export function parseFault(input: unknown): Fault {
       const retryAfter =
         o.retryAfter === undefined ? undefined : nonNegative(k, 'retryAfter', o.retryAfter);
       return withOptional(
-        { fault: k, status: o.status as FaultStatus, path: requiredString(k, 'path', o.path) },
+        { fault: k, status: o.status as FaultStatus, path: requiredPattern(k, 'path', o.path) },
         { method, message: optionalString(k, 'message', o.message), retryAfter, count }
       );
     }
     case 'legacy-400-connection-refused':
-      return withOptional({ fault: k, path: requiredString(k, 'path', o.path) }, { method, count });
+      return withOptional(
+        { fault: k, path: requiredPattern(k, 'path', o.path) },
+        { method, count }
+      );
     case 'redirect': {
       if (!REDIRECT_STATUSES.includes(o.status as RedirectStatus)) {
         throw new FaultSpecError(
@@ -339,7 +385,7 @@ export function parseFault(input: unknown): Fault {
         {
           fault: k,
           status: o.status as RedirectStatus,
-          from: requiredString(k, 'from', o.from),
+          from: requiredPattern(k, 'from', o.from),
           to: requiredString(k, 'to', o.to),
         },
         { method, count }
@@ -374,6 +420,34 @@ function nonNegative(kind: string, name: string, value: unknown): number {
     throw new FaultSpecError(`fault '${kind}': "${name}" must be a number >= 0`);
   }
   return value;
+}
+
+/** Longest delay a Node timer can wait (2^31 - 1 ms); a longer one would fire after 1 ms. */
+export const MAX_FAULT_MS = 2 ** 31 - 1;
+
+/** Longest `path`/`from` pattern (URL paths are far shorter; matching costs pattern × path). */
+export const MAX_PATTERN_LENGTH = 2048;
+
+function timerMs(kind: string, name: string, value: unknown): number {
+  const ms = nonNegative(kind, name, value);
+  if (ms > MAX_FAULT_MS) {
+    throw new FaultSpecError(`fault '${kind}': "${name}" must be at most ${MAX_FAULT_MS} (ms)`);
+  }
+  return ms;
+}
+
+function requiredPattern(kind: string, name: string, value: unknown): string {
+  const pattern = requiredString(kind, name, value);
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new FaultSpecError(
+      `fault '${kind}': "${name}" must be at most ${MAX_PATTERN_LENGTH} characters`
+    );
+  }
+  return pattern;
+}
+
+function optionalPattern(kind: string, name: string, value: unknown): string | undefined {
+  return value === undefined ? undefined : requiredPattern(kind, name, value);
 }
 
 function requiredString(kind: string, name: string, value: unknown): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Faults,
   FaultSpecError,
+  MAX_PATTERN_LENGTH,
   parseFault,
   pathMatches,
   stripProjectId,
@@ -36,6 +37,55 @@ describe('pathMatches', () => {
     expect(stripProjectId(`/v2.1/${PROJECT}`)).toBe('/v2.1');
     expect(stripProjectId('/v2.1/servers')).toBe('/v2.1/servers');
   });
+
+  it('treats a run of three or more * as **', () => {
+    expect(pathMatches('/v2.1/***', '/v2.1/servers/a/b')).toBe(true);
+    expect(pathMatches('/v2.1/****/b', '/v2.1/servers/a/b')).toBe(true);
+    expect(pathMatches('/v2.1/*', '/v2.1/servers/a/b')).toBe(false);
+    expect(pathMatches('/**', '/')).toBe(true);
+    expect(pathMatches('/*/', '//')).toBe(true);
+  });
+
+  it('answers a pattern that backtracks as a regex without backtracking', () => {
+    // As a translated regex this one took seconds at 120 characters and minutes at 240; it
+    // blocked every other request meanwhile. It must come back at all to pass.
+    const pattern = '/**a**a**a**a**a**a**a**b';
+    expect(pathMatches(pattern, `/${'a'.repeat(400)}`)).toBe(false);
+    expect(pathMatches(pattern, `/${'a'.repeat(400)}b`)).toBe(true);
+    expect(pathMatches('/*a*a*a*a*a*a*b', `/${'a'.repeat(400)}`)).toBe(false);
+  });
+
+  it('agrees with the regex reading of * and ** on small cases', () => {
+    // The regex translation the matcher replaced, as the oracle (fine on short inputs).
+    const oracle = (pattern: string, path: string) =>
+      new RegExp(
+        `^${pattern
+          .split('**')
+          .map((part) =>
+            part
+              .split('*')
+              .map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('[^/]*')
+          )
+          .join('.*')}$`
+      ).test(path);
+    let seed = 12345;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pick = (parts: string[], length: number) =>
+      Array.from({ length }, () => parts[next(parts.length)]).join('');
+    for (let i = 0; i < 3000; i++) {
+      const pattern = pick(['a', 'b', '/', '*', '**', '***', '.'], 1 + next(6));
+      const path = pick(['a', 'b', '/', '.'], next(8));
+      expect([pattern, path, pathMatches(pattern, path)]).toEqual([
+        pattern,
+        path,
+        oracle(pattern, path),
+      ]);
+    }
+  });
 });
 
 describe('parseFault', () => {
@@ -66,6 +116,38 @@ describe('parseFault', () => {
     expect(() => parseFault({ fault: 'redirect', status: 302, from: '/a' })).toThrow(/needs "to"/);
     expect(() => parseFault({ fault: 'delay', ms: -1 })).toThrow(/"ms" must be a number >= 0/);
     expect(() => parseFault([])).toThrow(/JSON object/);
+  });
+
+  it('refuses durations a Node timer cannot wait, naming the field', () => {
+    // Past 2^31 - 1 ms a timer fires after 1 ms: a "very long" delay would be none at all.
+    expect(() => parseFault({ fault: 'delay', ms: 1e308 })).toThrow(/"ms" must be at most/);
+    expect(() => parseFault({ fault: 'delay', ms: 2 ** 31 })).toThrow(FaultSpecError);
+    expect(() => parseFault({ fault: 'close-idle', afterMs: 1e308 })).toThrow(
+      /"afterMs" must be at most 2147483647/
+    );
+    expect(parseFault({ fault: 'delay', ms: 2 ** 31 - 1 })).toEqual({
+      fault: 'delay',
+      ms: 2 ** 31 - 1,
+    });
+    expect(parseFault({ fault: 'close-idle', afterMs: 2 ** 31 - 1 })).toEqual({
+      fault: 'close-idle',
+      afterMs: 2 ** 31 - 1,
+    });
+  });
+
+  it('refuses path patterns longer than MAX_PATTERN_LENGTH', () => {
+    const long = `/${'x'.repeat(MAX_PATTERN_LENGTH)}`;
+    expect(() => parseFault({ fault: 'drop-request', path: long })).toThrow(
+      /"path" must be at most/
+    );
+    expect(() => parseFault({ fault: 'redirect', status: 302, from: long, to: '/' })).toThrow(
+      /"from" must be at most/
+    );
+    const fits = `/${'x'.repeat(MAX_PATTERN_LENGTH - 1)}`;
+    expect(parseFault({ fault: 'drop-request', path: fits })).toEqual({
+      fault: 'drop-request',
+      path: fits,
+    });
   });
 });
 
