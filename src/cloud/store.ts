@@ -4,8 +4,17 @@
  * mappings) and the tokens Keystone issued. Seeded from {@link FIXTURES}; `reset()` goes back
  * to the seed. Every change is applied in one synchronous step, after all checks have passed,
  * so a failing request never leaves half an update behind.
+ *
+ * Deviation from Nova, on purpose: Nova hands the `?name=` filter to the database as a
+ * regular expression, and the database bounds the work. Here it runs in JavaScript's
+ * backtracking engine on the one thread that serves every request, so a pattern like 26 `.*`
+ * then `!` would block the whole cloud for seconds. Patterns longer than a server name may be
+ * ({@link MAX_NAME_PATTERN_LENGTH}), with more than {@link MAX_NAME_QUANTIFIERS} quantifiers,
+ * or with a quantified group that itself holds a quantifier or an alternative (`(a+)+`,
+ * `(a|a)*`) are refused with a 400 `Invalid regular expression: ...` in Nova's badRequest shape.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CloudHttpError } from './nova-errors.js';
 import {
   ATTACHMENT_SEEDS,
   FIXTURES,
@@ -180,9 +189,12 @@ export class CloudState {
   /**
    * Servers whose name matches `pattern` as a regular expression searched anywhere in the name,
    * as Nova's database filter does (so `vm-1` also finds `vm-10`). A pattern that is not a
-   * valid regular expression is matched as plain text.
+   * valid regular expression is matched as plain text. A pattern that could backtrack for
+   * long is refused with Nova's 400 (see {@link namePatternProblem}).
    */
   findServersByName(pattern: string): ServerRecord[] {
+    const problem = namePatternProblem(pattern);
+    if (problem) throw new CloudHttpError(400, `Invalid regular expression: ${problem}`);
     let test: (name: string) => boolean;
     try {
       const re = new RegExp(pattern);
@@ -280,4 +292,66 @@ export class CloudState {
       volume.status = inUse.has(volume.id) ? 'in-use' : 'available';
     }
   }
+}
+
+/** Nova's server name limit; a longer name pattern is refused. */
+export const MAX_NAME_PATTERN_LENGTH = 255;
+
+/** Most quantifiers (`*`, `+`, `?`, `{`) a name pattern may hold. */
+export const MAX_NAME_QUANTIFIERS = 8;
+
+const QUANTIFIERS = new Set(['*', '+', '?', '{']);
+
+/**
+ * Why a `?name=` pattern is refused, or undefined when it may run: too long, too many
+ * quantifiers, or a nested quantifier (a quantified group holding a quantifier or `|`), the
+ * shapes that make a backtracking engine take exponential or high-polynomial time.
+ */
+export function namePatternProblem(pattern: string): string | undefined {
+  if (pattern.length > MAX_NAME_PATTERN_LENGTH) {
+    return `pattern longer than ${MAX_NAME_PATTERN_LENGTH} characters`;
+  }
+  let quantifiers = 0;
+  // Per open group: does it hold a quantifier or an alternative?
+  const groups: boolean[] = [];
+  let closedRisky = false; // the group that just closed held one
+  let inClass = false;
+  let opened = false; // the previous character opened a group
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    const afterGroup = closedRisky;
+    const afterOpen = opened;
+    closedRisky = false;
+    opened = false;
+    if (ch === '\\') {
+      i += 1; // the escaped character is literal
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') {
+      inClass = true;
+    } else if (ch === '(') {
+      groups.push(false);
+      opened = true;
+    } else if (ch === ')') {
+      const risky = groups.pop() ?? false;
+      if (risky && groups.length > 0) groups[groups.length - 1] = true;
+      closedRisky = risky;
+    } else if (ch === '|') {
+      if (groups.length > 0) groups[groups.length - 1] = true;
+    } else if (QUANTIFIERS.has(ch)) {
+      // `(?` opens a special group (`(?:`, `(?=`): not a quantifier.
+      if (ch === '?' && afterOpen) continue;
+      if (afterGroup) return 'nested quantifier';
+      quantifiers += 1;
+      if (quantifiers > MAX_NAME_QUANTIFIERS) {
+        return `more than ${MAX_NAME_QUANTIFIERS} quantifiers`;
+      }
+      if (groups.length > 0) groups[groups.length - 1] = true;
+    }
+  }
+  return undefined;
 }

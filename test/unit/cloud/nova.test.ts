@@ -176,6 +176,24 @@ describe('GET /servers?name=', () => {
     expect(none.servers).toEqual([]);
   });
 
+  it("refuses a name pattern that would backtrack for long with Nova's 400 badRequest", async () => {
+    const cloud = await appWithToken();
+    // 26 `.*` then `!` used to block the whole cloud for seconds.
+    for (const pattern of [`${'.*'.repeat(26)}!`, '(a+)+$', `${'x'.repeat(256)}`]) {
+      const res = await cloud.call('GET', `/v2.1/servers?name=${encodeURIComponent(pattern)}`);
+      expect(res.status).toBe(400);
+      const [name, body] = await fault(res);
+      expect(name).toBe('badRequest');
+      expect(body).toMatchObject({ code: 400 });
+      expect(body.message).toMatch(/^Invalid regular expression: /);
+    }
+    const ok = await cloud.call(
+      'GET',
+      `/v2.1/servers/detail?name=${encodeURIComponent('^vm-1.*$')}`
+    );
+    expect(ok.status).toBe(200);
+  });
+
   it('lists every server with details at /servers/detail', async () => {
     const cloud = await appWithToken();
     const { servers } = (await (await cloud.call('GET', '/v2.1/servers/detail')).json()) as {

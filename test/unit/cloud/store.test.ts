@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../../src/cloud/fixtures.js';
-import { CloudState, TokenStore } from '../../../src/cloud/store.js';
+import { CloudHttpError } from '../../../src/cloud/nova-errors.js';
+import {
+  CloudState,
+  MAX_NAME_PATTERN_LENGTH,
+  TokenStore,
+  namePatternProblem,
+} from '../../../src/cloud/store.js';
 
 const { servers: S, volumes: V } = FIXTURES;
 
@@ -29,6 +35,63 @@ describe('CloudState', () => {
         .sort()
     ).toEqual([S.dupA.id, S.dupB.id].sort());
     expect(state.findServersByName('(').map((s) => s.name)).toEqual([]);
+  });
+
+  it('refuses a name pattern that would backtrack for long with a 400', () => {
+    const state = new CloudState();
+    expect(() => state.findServersByName(`${'.*'.repeat(26)}!`)).toThrow(
+      /^Invalid regular expression: more than 8 quantifiers$/
+    );
+    try {
+      state.findServersByName('(a+)+');
+      expect.unreachable('(a+)+ was accepted');
+    } catch (err) {
+      expect(err).toBeInstanceOf(CloudHttpError);
+      expect((err as CloudHttpError).status).toBe(400);
+    }
+    // Ordinary patterns still run as regular expressions.
+    expect(
+      state
+        .findServersByName('^vm-1(0)?$')
+        .map((s) => s.name)
+        .sort()
+    ).toEqual(['vm-1', 'vm-10']);
+  });
+});
+
+describe('namePatternProblem', () => {
+  it('passes ordinary patterns, with up to 8 quantifiers and groups without nesting', () => {
+    for (const ok of [
+      'vm-1',
+      '^vm-1$',
+      'dup',
+      '(',
+      'vm-(1|2)',
+      '(?:vm)-1+',
+      '[*+?{(]+x',
+      '\\(a+\\)+',
+      'a*b*c*d*e*f*g*h*',
+      'x'.repeat(MAX_NAME_PATTERN_LENGTH),
+    ]) {
+      expect([ok, namePatternProblem(ok)]).toEqual([ok, undefined]);
+    }
+  });
+
+  it('names too long, too many quantifiers and nested quantifiers', () => {
+    expect(namePatternProblem('x'.repeat(MAX_NAME_PATTERN_LENGTH + 1))).toMatch(/longer than 255/);
+    expect(namePatternProblem('a*b*c*d*e*f*g*h*i*')).toMatch(/more than 8 quantifiers/);
+    expect(namePatternProblem('a{1}'.repeat(9))).toMatch(/more than 8 quantifiers/);
+    for (const nested of [
+      '(a+)+',
+      '(a*)*',
+      '(a|a)*',
+      '((ab)+c)+',
+      '(?:a?b)+',
+      '(x+){2}',
+      '((a|b))*',
+    ]) {
+      expect([nested, namePatternProblem(nested)]).toEqual([nested, 'nested quantifier']);
+    }
   });
 
   it('swaps an attachment in one step: same device and bdm, new volume and attachment id', () => {
