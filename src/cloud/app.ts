@@ -21,7 +21,7 @@ import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { parseFault, FaultSpecError, Faults, type Fault, type RequestInfo } from './faults.js';
-import { RouteTable, identityUrl, json } from './http-util.js';
+import { RouteTable, identityUrl, json, readBodyText } from './http-util.js';
 import type { CloudDeps, CloudEnv } from './internal-types.js';
 import { registerKeystone } from './keystone.js';
 import { DEFAULT_MAX_VERSION, echoVersion, negotiate, parseVersion } from './microversion.js';
@@ -35,6 +35,7 @@ import {
 } from './nova-errors.js';
 import { CloudState } from './store.js';
 import { CloudTracing, RequestTrace, type CloudService } from './tracing.js';
+import { crossOriginReason, hostName, isJsonContentType } from '../viewer/security.js';
 
 /** Options of {@link createCloudApp}. */
 export interface CloudAppOptions {
@@ -106,7 +107,7 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
   const idleTimers = new Map<Socket, NodeJS.Timeout>();
 
   const app = new Hono<CloudEnv>();
-  registerControl(app, state, faults);
+  registerControl(app, deps);
   app.use('*', cloudRequest(deps, lifetime.signal, idleTimers));
   app.use('*', sizeLimit(deps));
   app.use('/v2.1/*', keystonemiddleware(deps));
@@ -170,18 +171,83 @@ function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
-/** The control routes: faults and state over HTTP, from loopback only. No spans. */
-function registerControl(app: Hono<CloudEnv>, state: CloudState, faults: Faults): void {
+/** True for a Host name only this machine resolves to itself: localhost, 127.x, [::1]. */
+function isLoopbackHostName(host: string): boolean {
+  const name = hostName(host);
+  return (
+    name === 'localhost' ||
+    name === '[::1]' ||
+    name === '::1' ||
+    name === '[::ffff:127.0.0.1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
+  );
+}
+
+/**
+ * The control routes: faults and state over HTTP. No spans. Guarded like the viewer's own
+ * state-changing routes (src/viewer/security.ts), since any web page the user has open can
+ * send requests to 127.0.0.1:
+ *
+ * - loopback clients only (403), and a loopback `Host` only (421), so a site whose DNS name
+ *   re-binds to 127.0.0.1 cannot reach them;
+ * - the changing ones (POST/PUT/DELETE) refuse a foreign `Origin` and `Sec-Fetch-Site:
+ *   cross-site|same-site` (403);
+ * - faults are set with `Content-Type: application/json` only (415), which a form or a
+ *   no-preflight fetch cannot send; reset takes JSON too, or a bodiless POST without a
+ *   Content-Type (`curl -X POST .../_novatrace/reset`), which a browser always sends with an
+ *   `Origin`;
+ * - bodies are read through the cloud's body limit (413).
+ */
+function registerControl(app: Hono<CloudEnv>, deps: CloudDeps): void {
+  const { state, faults } = deps;
   app.use(`${CONTROL_PREFIX}/*`, async function loopbackOnly(c, next) {
     if (!isLoopback(c.env?.incoming?.socket?.remoteAddress)) {
       return json({ error: 'the control routes answer loopback clients only' }, 403);
     }
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    if (!isLoopbackHostName(host)) {
+      return json({ error: `unexpected Host header '${host.slice(0, 100)}'` }, 421);
+    }
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const reason = crossOriginReason({
+        origin: c.req.header('origin'),
+        host: c.req.header('host'),
+        secFetchSite: c.req.header('sec-fetch-site'),
+        requestUrl: c.req.url,
+      });
+      if (reason) return json({ error: reason }, 403);
+    }
     return next();
   });
+  /** The body as text within the body limit, or the control route's 413/415 answer. */
+  const readBody = async (
+    c: Context<CloudEnv>,
+    allowBodiless: boolean
+  ): Promise<string | Response> => {
+    const type = c.req.header('content-type');
+    if (type !== undefined && !isJsonContentType(type)) {
+      return json({ error: 'expected Content-Type: application/json' }, 415);
+    }
+    let text: string;
+    try {
+      text = await readBodyText(c, deps.bodyLimit, 'nova');
+    } catch (err) {
+      if (err instanceof CloudHttpError && err.status === 413) {
+        return json({ error: `the body is larger than ${deps.bodyLimit} bytes` }, 413);
+      }
+      throw err;
+    }
+    if (type === undefined && !(allowBodiless && text === '')) {
+      return json({ error: 'expected Content-Type: application/json' }, 415);
+    }
+    return text;
+  };
   const readFaults = async (c: Context<CloudEnv>): Promise<Fault[] | Response> => {
+    const text = await readBody(c, false);
+    if (text instanceof Response) return text;
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text());
+      body = JSON.parse(text);
     } catch {
       return json({ error: 'the body must be a JSON fault object or an array of them' }, 400);
     }
@@ -212,7 +278,10 @@ function registerControl(app: Hono<CloudEnv>, state: CloudState, faults: Faults)
     return listing();
   });
   app.get(`${CONTROL_PREFIX}/state`, () => json(state.snapshot(), 200));
-  app.post(`${CONTROL_PREFIX}/reset`, () => {
+  app.post(`${CONTROL_PREFIX}/reset`, async (c) => {
+    // The body says nothing; it is read (within the limit) only to refuse what is not JSON.
+    const text = await readBody(c, true);
+    if (text instanceof Response) return text;
     state.reset();
     faults.clear();
     return json({ reset: true }, 200);

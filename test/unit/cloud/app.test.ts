@@ -221,17 +221,21 @@ describe('cinder-only-swap fault (Nova 2025.2)', () => {
   });
 });
 
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+
 describe('control routes /_novatrace', () => {
   it('sets, adds, lists and clears faults over JSON', async () => {
     const { app, faults } = createCloudApp();
     const put = await app.request('/_novatrace/faults', {
       method: 'PUT',
+      headers: JSON_TYPE,
       body: JSON.stringify([{ fault: 'token-expired', count: 2 }, { fault: 'cinder-only-swap' }]),
     });
     expect(put.status).toBe(200);
     expect(faults.list().map((f) => f.fault.fault)).toEqual(['token-expired', 'cinder-only-swap']);
     await app.request('/_novatrace/faults', {
       method: 'POST',
+      headers: JSON_TYPE,
       body: JSON.stringify({ fault: 'delay', ms: 1 }),
     });
     const listed = (await (await app.request('/_novatrace/faults')).json()) as {
@@ -244,6 +248,7 @@ describe('control routes /_novatrace', () => {
     ]);
     await app.request('/_novatrace/faults', {
       method: 'PUT',
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ fault: 'close-idle', afterMs: 5 }),
     });
     expect(faults.list().map((f) => f.fault.fault)).toEqual(['close-idle']);
@@ -255,6 +260,7 @@ describe('control routes /_novatrace', () => {
     const { app, faults } = createCloudApp();
     const res = await app.request('/_novatrace/faults', {
       method: 'PUT',
+      headers: JSON_TYPE,
       body: JSON.stringify([
         { fault: 'cinder-only-swap' },
         { fault: 'status', status: 418, path: '/' },
@@ -264,7 +270,13 @@ describe('control routes /_novatrace', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/"status" must be one of/);
     expect(faults.list()).toEqual([]);
     expect(
-      (await app.request('/_novatrace/faults', { method: 'POST', body: 'not json' })).status
+      (
+        await app.request('/_novatrace/faults', {
+          method: 'POST',
+          headers: JSON_TYPE,
+          body: 'not json',
+        })
+      ).status
     ).toBe(400);
   });
 
@@ -275,7 +287,9 @@ describe('control routes /_novatrace', () => {
       attachments: { volumeId: string }[];
     };
     expect(state.attachments[0]!.volumeId).toBe(V.spare.id);
-    await cloud.app.request('/_novatrace/reset', { method: 'POST' });
+    const res = await cloud.app.request('/_novatrace/reset', { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ reset: true });
     expect(cloud.state.getAttachment(S.vm1.id, V.attached.id)).toBeDefined();
   });
 
@@ -285,6 +299,152 @@ describe('control routes /_novatrace', () => {
     expect((await app.request('/_novatrace/faults', {}, remote)).status).toBe(403);
     const local = { incoming: { socket: { remoteAddress: '::ffff:127.0.0.1' } } } as never;
     expect((await app.request('/_novatrace/faults', {}, local)).status).toBe(200);
+  });
+
+  it('sets faults with the README curl form: JSON, a loopback Host, no Origin', async () => {
+    const { app, faults } = createCloudApp();
+    const res = await app.request('http://127.0.0.1:18774/_novatrace/faults', {
+      method: 'POST',
+      headers: { ...JSON_TYPE, Host: '127.0.0.1:18774', 'User-Agent': 'curl/8.5.0' },
+      body: '{"fault":"token-expired","count":1}',
+    });
+    expect(res.status).toBe(200);
+    expect(faults.list().map((f) => f.fault.fault)).toEqual(['token-expired']);
+  });
+
+  it('resets on a bodiless POST without a Content-Type, as the README curl sends it', async () => {
+    const { app, faults } = createCloudApp();
+    faults.set({ fault: 'cinder-only-swap' });
+    const res = await app.request('http://127.0.0.1:18774/_novatrace/reset', {
+      method: 'POST',
+      headers: { Host: '127.0.0.1:18774' },
+    });
+    expect(res.status).toBe(200);
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('resets on a JSON POST, and a same-origin page may send it', async () => {
+    const { app, faults } = createCloudApp();
+    faults.set({ fault: 'cinder-only-swap' });
+    const res = await app.request('http://localhost:18774/_novatrace/reset', {
+      method: 'POST',
+      headers: {
+        ...JSON_TYPE,
+        Host: 'localhost:18774',
+        Origin: 'http://localhost:18774',
+        'Sec-Fetch-Site': 'same-origin',
+      },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('refuses a cross-site fault with 403, even in JSON, switching nothing on', async () => {
+    const { app, faults } = createCloudApp();
+    for (const headers of [
+      { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'http://evil.example' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+    ] as Record<string, string>[]) {
+      for (const type of ['text/plain', 'application/json']) {
+        const res = await app.request('/_novatrace/faults', {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': type },
+          body: JSON.stringify({ fault: 'status', status: 500, path: '/**' }),
+        });
+        expect(res.status).toBe(403);
+      }
+    }
+    expect(faults.list()).toEqual([]);
+    const del = await app.request('/_novatrace/faults', {
+      method: 'DELETE',
+      headers: { Origin: 'http://evil.example' },
+    });
+    expect(del.status).toBe(403);
+  });
+
+  it('refuses a fault that is not sent as application/json with 415', async () => {
+    const { app, faults } = createCloudApp();
+    for (const headers of [{ 'Content-Type': 'text/plain' }, {}] as Record<string, string>[]) {
+      const res = await app.request('/_novatrace/faults', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ fault: 'status', status: 500, path: '/**' }),
+      });
+      expect(res.status).toBe(415);
+    }
+    expect(faults.list()).toEqual([]);
+  });
+
+  it('refuses a form-encoded or cross-site reset, leaving state and faults alone', async () => {
+    const cloud = await appWithToken();
+    expect((await cloud.call('PUT', PUT_PATH, { body: SWAP })).status).toBe(202);
+    cloud.faults.set({ fault: 'cinder-only-swap' });
+    const form = await cloud.app.request('/_novatrace/reset', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a=b',
+    });
+    expect(form.status).toBe(415);
+    const plain = await cloud.app.request('/_novatrace/reset', { method: 'POST', body: 'x' });
+    expect(plain.status).toBe(415);
+    const crossSite = await cloud.app.request('/_novatrace/reset', {
+      method: 'POST',
+      headers: { Origin: 'http://evil.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(cloud.faults.list().map((f) => f.fault.fault)).toEqual(['cinder-only-swap']);
+    expect(cloud.state.getAttachment(S.vm1.id, V.spare.id)).toBeDefined();
+  });
+
+  it('refuses a Host that is not a loopback name with 421 (DNS rebinding)', async () => {
+    const { app, faults } = createCloudApp();
+    const get = await app.request('http://rebound.example:18774/_novatrace/state', {
+      headers: { Host: 'rebound.example:18774' },
+    });
+    expect(get.status).toBe(421);
+    const post = await app.request('http://rebound.example:18774/_novatrace/faults', {
+      method: 'POST',
+      headers: { ...JSON_TYPE, Host: 'rebound.example:18774' },
+      body: JSON.stringify({ fault: 'cinder-only-swap' }),
+    });
+    expect(post.status).toBe(421);
+    expect(faults.list()).toEqual([]);
+    for (const host of ['localhost:1', '127.0.0.1', '127.1.2.3:9', '[::1]:18774']) {
+      const ok = await app.request('/_novatrace/faults', { headers: { Host: host } });
+      expect(ok.status).toBe(200);
+    }
+  });
+
+  it('reads the body through the body limit (413), announced or not', async () => {
+    const { app, faults } = createCloudApp({ bodyLimit: 1024 });
+    const big = JSON.stringify({ fault: 'status', status: 500, path: `/${'x'.repeat(2000)}` });
+    const announced = await app.request('/_novatrace/faults', {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: big,
+    });
+    expect(announced.status).toBe(413);
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Bounded: a body that would go on far past the limit if the server kept reading.
+        if (pulled >= 64) return controller.close();
+        pulled += 1;
+        controller.enqueue(new TextEncoder().encode('x'.repeat(512)));
+      },
+    });
+    const streamed = await app.request('/_novatrace/reset', {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(64);
+    expect(faults.list()).toEqual([]);
   });
 });
 
