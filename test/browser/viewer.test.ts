@@ -13,6 +13,7 @@ import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, startCloud, type RunningCloud } from '../../src/cloud/index.js';
+import { cloudEnv } from '../../src/scenarios/catalog.js';
 import { runScenario, SCENARIOS } from '../../src/scenarios/index.js';
 import { toJaegerJson } from '../../src/telemetry/jaeger.js';
 import { LiveSpanProcessor } from '../../src/telemetry/live-processor.js';
@@ -21,14 +22,18 @@ import { spanBus } from '../../src/telemetry/span-bus.js';
 import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
 import { recordStartupTraces } from '../../src/viewer/command.js';
 import { useMemoryTracing } from '../helpers/memory-tracing.js';
-import { countingProxy, type CountingProxy } from '../integration/viewer/counting-proxy.js';
+import {
+  cloudBehind,
+  countingProxy,
+  type CountingProxy,
+} from '../integration/viewer/counting-proxy.js';
 import { seedTrace, span, traceId } from '../unit/viewer/spans.js';
 import { launchBrowser, screenshotPaths, SKIP_BROWSER, type Browser } from './chromium.js';
 
 useMemoryTracing();
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const { servers, volumes, credentials } = FIXTURES;
+const { servers, volumes } = FIXTURES;
 
 let cloud: RunningCloud;
 let proxy: CountingProxy;
@@ -42,14 +47,7 @@ beforeAll(async () => {
   if (SKIP_BROWSER) return;
   cloud = await startCloud({ spanProcessors: [new LiveSpanProcessor()] });
   proxy = await countingProxy(cloud.port);
-  const viaProxy: RunningCloud = {
-    ...cloud,
-    url: proxy.url,
-    authUrlV3: `${proxy.url}/identity/v3`,
-    authUrlV2: `${proxy.url}/identity/v2.0`,
-    computeUrl: `${proxy.url}/v2.1`,
-    close: () => cloud.close(),
-  };
+  const viaProxy = cloudBehind(proxy, cloud);
   viewer = createViewerApp({
     bus: spanBus,
     scenarios: () => SCENARIOS,
@@ -284,12 +282,7 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
             env: {
               PATH: process.env.PATH ?? '/usr/bin:/bin',
               HOME: tmpdir(),
-              OS_AUTH_URL: cloud.authUrlV3,
-              OS_USERNAME: credentials.username,
-              OS_PASSWORD: credentials.password,
-              OS_PROJECT_NAME: credentials.projectName,
-              OS_USER_DOMAIN_NAME: credentials.domain,
-              OS_PROJECT_DOMAIN_NAME: credentials.domain,
+              ...cloudEnv(cloud),
               ...env,
             },
             stdio: 'ignore',

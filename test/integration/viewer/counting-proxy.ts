@@ -2,6 +2,7 @@
  * A TCP proxy that counts connections and bytes on their way to the mock cloud, so a test can
  * show that nothing at all reached it (not even a connect) while a run was paused.
  */
+import type { RunningCloud } from '../../../src/cloud/index.js';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface CountingProxy {
@@ -40,4 +41,16 @@ export async function countingProxy(port: number): Promise<CountingProxy> {
         server.close(() => resolve());
       }),
   });
+}
+
+/** The cloud as seen through the proxy: every URL a client uses points at the proxy. */
+export function cloudBehind(proxy: CountingProxy, cloud: RunningCloud): RunningCloud {
+  return {
+    ...cloud,
+    url: proxy.url,
+    authUrlV3: `${proxy.url}/identity/v3`,
+    authUrlV2: `${proxy.url}/identity/v2.0`,
+    computeUrl: `${proxy.url}/v2.1`,
+    close: () => cloud.close(),
+  };
 }

@@ -8,7 +8,7 @@ import { LiveSpanProcessor } from '../../../src/telemetry/live-processor.js';
 import { spanBus } from '../../../src/telemetry/span-bus.js';
 import { createViewerApp, type ViewerApp } from '../../../src/viewer/app.js';
 import { useMemoryTracing } from '../../helpers/memory-tracing.js';
-import { countingProxy, type CountingProxy } from './counting-proxy.js';
+import { cloudBehind, countingProxy, type CountingProxy } from './counting-proxy.js';
 
 useMemoryTracing();
 
@@ -19,14 +19,7 @@ let viewer: ViewerApp;
 beforeAll(async () => {
   cloud = await startCloud({ spanProcessors: [new LiveSpanProcessor()] });
   proxy = await countingProxy(cloud.port);
-  const viaProxy: RunningCloud = {
-    ...cloud,
-    url: proxy.url,
-    authUrlV3: `${proxy.url}/identity/v3`,
-    authUrlV2: `${proxy.url}/identity/v2.0`,
-    computeUrl: `${proxy.url}/v2.1`,
-    close: () => cloud.close(),
-  };
+  const viaProxy = cloudBehind(proxy, cloud);
   viewer = createViewerApp({
     bus: spanBus,
     scenarios: () => [
