@@ -136,9 +136,9 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 0,
     run: async (ctx) => {
       const cs = ctx.client({ connection_pool: true });
-      ctx.cloud.faults.set({ fault: 'close-idle', afterMs: 50 });
+      ctx.cloud.faults.set({ fault: 'close-idle', afterMs: 200 });
       await ctx.shell(vm1Update, { shell: { cs } });
-      await ctx.sleep(250);
+      await ctx.sleep(700);
       await ctx.shell(vm1Back, { shell: { cs } });
     },
   },
