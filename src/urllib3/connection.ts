@@ -41,7 +41,6 @@ import diagnostics_channel from 'node:diagnostics_channel';
 import { constants as osConstants } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
-import { join } from 'node:path';
 import {
   context,
   createContextKey,
@@ -53,7 +52,7 @@ import {
   type Attributes,
 } from '@opentelemetry/api';
 import { Client, type DiagnosticsChannel, type Dispatcher } from 'undici';
-import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
+import { wireCallSite } from '../telemetry/call-sites.js';
 import { recordError, safeAttributes, tracerFor } from '../telemetry/layer-span.js';
 import { UPSTREAM_VERSIONS } from '../telemetry/layers.js';
 import { isSecretHeader, sha1Redact } from '../telemetry/redact.js';
@@ -287,21 +286,12 @@ function redactUrl(url: string): string {
   return out;
 }
 
-/** The wire span's source position, for the viewer (found once, like call-sites.ts does). */
+/** The wire span's source position, for the viewer (from call-sites.ts, like every layer). */
 const WIRE_CODE = { file: 'src/urllib3/connection.ts', fn: 'HTTPConnection.request' } as const;
-let wireLine: number | undefined;
 
-/** The line of the wire span's `startActiveSpan(` call, read once from this file (0 if absent). */
+/** The line of the wire span's `startActiveSpan(` call (0 if the source is absent). */
 function wireCodeLine(): number {
-  if (wireLine === undefined) {
-    try {
-      const lines = readFileSync(join(PACKAGE_ROOT, WIRE_CODE.file), 'utf8').split('\n');
-      wireLine = lines.findIndex((line) => line.trimStart().startsWith('return tracerFor(')) + 1;
-    } catch {
-      wireLine = 0;
-    }
-  }
-  return wireLine;
+  return wireCallSite().line;
 }
 
 /** HTTP methods the semantic conventions know; others are `_OTHER` and the span is `HTTP`. */

@@ -10,7 +10,7 @@ import { streamSSE } from 'hono/streaming';
 import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
 import { spanBus as defaultBus, type SpanBus } from '../telemetry/span-bus.js';
 import type { SpanRecord } from '../telemetry/types.js';
-import { buildWebAssets, type WebAssets } from './assets.js';
+import { loadWebAssets, type WebAssets } from './assets.js';
 import { DEFAULT_CODEC, type TraceCodec } from './codec.js';
 import { EventHub } from './event-hub.js';
 import { TraceLibrary } from './library.js';
@@ -58,7 +58,7 @@ export interface ViewerOptions {
   readonly loopbackOnly?: boolean;
   /** Per-browser event queue bound and heartbeat interval. */
   readonly sse?: { readonly maxQueue?: number; readonly heartbeatMs?: number };
-  /** Supplies the page assets (default: build `web/` with esbuild on first use). */
+  /** Supplies the page assets (default: dist/web/ when built, else bundle `web/` on first use). */
   readonly assets?: () => Promise<WebAssets>;
   /** Step-mode pause limit, see {@link RunManager}. */
   readonly pauseTimeoutMs?: number;
@@ -97,7 +97,7 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   const library = new TraceLibrary(opts.libraryDir ?? join(root, 'traces'));
   let assets: Promise<WebAssets> | undefined;
   const loadAssets = () => {
-    assets ??= (opts.assets ?? (() => buildWebAssets(join(root, 'web'))))();
+    assets ??= (opts.assets ?? (() => loadWebAssets(join(root, 'web'))))();
     assets.catch(() => {
       assets = undefined;
     });
