@@ -117,6 +117,28 @@ const STRINGS = {
     en: 'Live connection lost; reconnecting…',
     ja: 'ライブ接続が切れました。再接続中…',
   },
+  serverUnreachable: {
+    en: 'The viewer server cannot be reached. Is `novatrace serve` still running?',
+    ja: 'ビューアーのサーバーに接続できません。`novatrace serve` はまだ動いていますか？',
+  },
+  somethingFailed: {
+    en: 'That did not work; the page is unchanged.',
+    ja: 'うまくいきませんでした。ページは変わっていません。',
+  },
+  serverLost: {
+    en: 'Connection to the viewer server lost. Run and the step controls are disabled until it is back; the page reconnects by itself and reloads what it missed.',
+    ja: 'ビューアーのサーバーとの接続が切れました。復旧するまで「実行」とステップ操作は使えません。ページは自動で再接続し、その間の内容を読み込み直します。',
+  },
+  live: { en: 'live', ja: 'ライブ' },
+  offline: { en: 'offline', ja: 'オフライン' },
+  emptyServer: {
+    en: 'This viewer has no trace yet. Choose a scenario and press Run, open a trace file, or send spans to /v1/traces.',
+    ja: 'このビューアーにはまだトレースがありません。シナリオを選んで「実行」を押すか、トレースファイルを開くか、/v1/traces にスパンを送ってください。',
+  },
+  emptyBadLink: {
+    en: 'The trace in this link is not on this server (it may come from another viewer, or the server restarted). Pick a trace on the left.',
+    ja: 'このリンクのトレースはこのサーバーにありません（別のビューアーのものか、サーバーが再起動しました）。左のトレースを選んでください。',
+  },
   legend: { en: 'Layers', ja: 'レイヤー' },
   keys: { en: 'Keys', ja: 'キー' },
   close: { en: 'Close', ja: '閉じる' },

@@ -267,7 +267,8 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     expect(await page.locator('.row[data-state="running"]').count()).toBe(0);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
-  });
+    // About 25 steps, each a round trip through the real program: room for a loaded machine.
+  }, 90_000);
 
   it('shows a CLI run from another process, over OTLP protobuf and over --viewer', async () => {
     const page = await open();
