@@ -1,8 +1,14 @@
 /**
  * @module
- * The page's model of one trace: spans by id, rebuilt into a tree on demand. Pure code (no DOM),
- * tested in Node. A child whose parent has not arrived yet is shown at the top level, marked as
- * waiting for its parent; when the parent comes, the next build places it under it.
+ * The page's model of one trace: spans by id, kept as a tree that is updated in place as spans
+ * arrive. Pure code (no DOM), tested in Node. A child whose parent has not arrived yet is shown at
+ * the top level, marked as waiting for its parent; when the parent comes it moves under it.
+ *
+ * Every walk is iterative and every step is linear, because span data comes from anywhere: a
+ * chain of 100,000 spans, a star, orphans or a parent cycle must build, flatten and render. Times
+ * are parsed from the decimal nanosecond strings without BigInt (milliseconds and the nanoseconds
+ * below them, separately), relative to the first span seen, so a 100k-span trace builds in tens of
+ * milliseconds.
  */
 import type { AttrValue, SpanRecord } from '../src/telemetry/types.js';
 
@@ -50,17 +56,294 @@ export interface TraceTree {
   /** Milliseconds from t0 to the latest end seen (running spans not included). */
   readonly endMs: number;
   readonly running: number;
+  /** Changes whenever a span is added or moves in the tree (not when one only ends). */
+  readonly version: number;
+  /** Milliseconds from t0 of an epoch-nanosecond string (an event's time), without BigInt. */
+  msAt(nanos: string): number;
 }
 
-function cmpStart(a: SpanNode, b: SpanNode): number {
-  return a.startMs - b.startMs || (a.span.name < b.span.name ? -1 : 1);
+/** The whole milliseconds of an epoch-nanosecond string (exact: below 2^53); 0 if not digits. */
+function msPart(nanos: string): number {
+  let n = 0;
+  for (let i = 0, end = nanos.length - 6; i < end; i++) {
+    const d = nanos.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 0;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** The nanoseconds below the milliseconds, 0..999,999 (read digit by digit: no substrings). */
+function nsPart(nanos: string): number {
+  let n = 0;
+  for (let i = Math.max(0, nanos.length - 6); i < nanos.length; i++) {
+    const d = nanos.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 0;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** The child list of a leaf, shared and frozen (a node gets its own list with its first child). */
+const NO_CHILDREN: Node[] = Object.freeze([]) as unknown as Node[];
+
+/** The mutable node behind {@link SpanNode}; one class so every node has one shape. */
+class Node implements SpanNode {
+  span: SpanRecord;
+  readonly id: string;
+  startMs = 0;
+  endMs: number | undefined = undefined;
+  children: Node[] = NO_CHILDREN;
+  parent: Node | undefined = undefined;
+  depth = 0;
+  orphan = false;
+  lane: LaneKey;
+  /** Start and end in milliseconds from the forest's anchor (the first span seen). */
+  relStart = 0;
+  relEnd: number | undefined = undefined;
+  /** Whether the node is in the forest's root list. */
+  inRoots = false;
+  /** Walk generation that last reached this node. */
+  mark = 0;
+
+  constructor(span: SpanRecord) {
+    this.span = span;
+    this.id = span.spanId;
+    this.lane = laneOf(span);
+  }
+}
+
+function cmpNodes(a: Node, b: Node): number {
+  return (
+    a.relStart - b.relStart || (a.span.name < b.span.name ? -1 : a.span.name > b.span.name ? 1 : 0)
+  );
+}
+
+/**
+ * Spans of one trace as a forest kept up to date in place: adding a span costs a map lookup and
+ * an append; {@link Forest.tree} then sorts only the child lists that changed and walks the tree
+ * once (depths, cycle breaking) only when its shape changed.
+ */
+class Forest {
+  readonly nodes = new Map<string, Node>();
+  /** Parent id → spans naming it that wait for it at the top level. */
+  readonly #waiting = new Map<string, Node[]>();
+  #roots: Node[] = [];
+  #rootsDirty = false;
+  readonly #unsorted = new Set<Node>();
+  #rootsUnsorted = false;
+  #shapeChanged = true;
+  #anchorMs = Number.NaN;
+  #anchorNs = 0;
+  #minRel = Infinity;
+  #minStart = '0';
+  /** The minimum start the nodes' startMs/endMs were computed against. */
+  #shownMin = Number.NaN;
+  #maxEndRel = -Infinity;
+  #running = 0;
+  #version = 0;
+  #gen = 0;
+  #tree: TraceTree | undefined;
+
+  #rel(nanos: string): number {
+    if (Number.isNaN(this.#anchorMs)) {
+      this.#anchorMs = msPart(nanos);
+      this.#anchorNs = nsPart(nanos);
+    }
+    return msPart(nanos) - this.#anchorMs + (nsPart(nanos) - this.#anchorNs) / 1e6;
+  }
+
+  /** Adds or replaces a span (the newer record of the same id wins). */
+  put(span: SpanRecord): void {
+    this.#tree = undefined;
+    const old = this.nodes.get(span.spanId);
+    if (old) {
+      this.#update(old, span);
+      return;
+    }
+    const node = new Node(span);
+    this.nodes.set(node.id, node);
+    this.#setTimes(node, span);
+    this.#shapeChanged = true;
+    // Spans that named this one as parent come in under it (it has no parent yet, so no cycle
+    // can form here; attaching it below may close one, which tree() breaks).
+    const waiting = this.#waiting.get(node.id);
+    if (waiting) {
+      this.#waiting.delete(node.id);
+      for (const w of waiting) {
+        if (w.parent !== undefined || w.span.parentSpanId !== node.id) continue;
+        w.parent = node;
+        w.orphan = false;
+        this.#append(node, w);
+        this.#rootsDirty = true;
+      }
+    }
+    this.#attach(node);
+  }
+
+  #setTimes(node: Node, span: SpanRecord): void {
+    node.relStart = this.#rel(span.startTimeUnixNano);
+    node.relEnd = span.endTimeUnixNano === undefined ? undefined : this.#rel(span.endTimeUnixNano);
+    if (node.relStart < this.#minRel) {
+      this.#minRel = node.relStart;
+      this.#minStart = span.startTimeUnixNano;
+    }
+    if (node.relEnd === undefined) this.#running += 1;
+    else if (node.relEnd > this.#maxEndRel) this.#maxEndRel = node.relEnd;
+    if (!Number.isNaN(this.#shownMin)) {
+      node.startMs = node.relStart - this.#shownMin;
+      node.endMs = node.relEnd === undefined ? undefined : node.relEnd - this.#shownMin;
+    }
+  }
+
+  #update(node: Node, span: SpanRecord): void {
+    const before = node.span;
+    node.span = span;
+    node.lane = laneOf(span);
+    if (before.endTimeUnixNano === undefined) this.#running -= 1;
+    if (before.startTimeUnixNano !== span.startTimeUnixNano) {
+      this.#shapeChanged = true;
+      if (node.parent) this.#unsorted.add(node.parent);
+      else this.#rootsUnsorted = true;
+    }
+    this.#setTimes(node, span);
+    if ((before.parentSpanId ?? '') !== (span.parentSpanId ?? '')) {
+      this.#detach(node);
+      this.#attach(node);
+    }
+  }
+
+  #append(parent: Node, child: Node): void {
+    if (parent.children === NO_CHILDREN) parent.children = [];
+    const last = parent.children[parent.children.length - 1];
+    parent.children.push(child);
+    if (last && cmpNodes(last, child) > 0) this.#unsorted.add(parent);
+  }
+
+  #toRoots(node: Node): void {
+    if (node.inRoots) return;
+    node.inRoots = true;
+    const last = this.#roots[this.#roots.length - 1];
+    this.#roots.push(node);
+    if (last && cmpNodes(last, node) > 0) this.#rootsUnsorted = true;
+  }
+
+  #attach(node: Node): void {
+    this.#shapeChanged = true;
+    const parentId = node.span.parentSpanId;
+    const parent = parentId && parentId !== node.id ? this.nodes.get(parentId) : undefined;
+    if (parent) {
+      node.parent = parent;
+      node.orphan = false;
+      this.#append(parent, node);
+      return;
+    }
+    node.parent = undefined;
+    node.orphan = !!parentId && parentId !== node.id;
+    this.#toRoots(node);
+    if (node.orphan && parentId) {
+      const list = this.#waiting.get(parentId);
+      if (list) list.push(node);
+      else this.#waiting.set(parentId, [node]);
+    }
+  }
+
+  #detach(node: Node): void {
+    this.#shapeChanged = true;
+    const parent = node.parent;
+    if (parent) {
+      const i = parent.children.indexOf(node);
+      if (i >= 0) parent.children.splice(i, 1);
+      node.parent = undefined;
+    } else if (node.inRoots) {
+      this.#rootsDirty = true;
+    }
+  }
+
+  tree(): TraceTree {
+    if (this.#tree) return this.#tree;
+    const min = this.nodes.size > 0 ? this.#minRel : 0;
+    if (min !== this.#shownMin) {
+      this.#shownMin = min;
+      for (const node of this.nodes.values()) {
+        node.startMs = node.relStart - min;
+        node.endMs = node.relEnd === undefined ? undefined : node.relEnd - min;
+      }
+    }
+    if (this.#shapeChanged) this.#reshape();
+    const anchorMs = this.#anchorMs;
+    const anchorNs = this.#anchorNs;
+    this.#tree = {
+      roots: this.#roots,
+      byId: this.nodes,
+      t0: BigInt(this.#minStart),
+      endMs: this.#maxEndRel === -Infinity ? 0 : Math.max(0, this.#maxEndRel - min),
+      running: this.#running,
+      version: this.#version,
+      msAt: (nanos: string) => msPart(nanos) - anchorMs + (nsPart(nanos) - anchorNs) / 1e6 - min,
+    };
+    return this.#tree;
+  }
+
+  /** Sorts what changed, then one walk from the roots: depths, and cycles broken into roots. */
+  #reshape(): void {
+    this.#shapeChanged = false;
+    this.#version += 1;
+    if (this.#rootsDirty) {
+      this.#rootsDirty = false;
+      const kept: Node[] = [];
+      for (const n of this.#roots) {
+        if (n.parent === undefined && this.nodes.get(n.id) === n) kept.push(n);
+        else n.inRoots = false;
+      }
+      this.#roots = kept;
+    }
+    if (this.#rootsUnsorted) {
+      this.#rootsUnsorted = false;
+      this.#roots.sort(cmpNodes);
+    }
+    for (const n of this.#unsorted) n.children.sort(cmpNodes);
+    this.#unsorted.clear();
+    const gen = ++this.#gen;
+    const stack: Node[] = [];
+    const reach = (root: Node) => {
+      root.depth = 0;
+      root.mark = gen;
+      stack.push(root);
+      while (stack.length > 0) {
+        const n = stack.pop() as Node;
+        for (const c of n.children) {
+          c.depth = n.depth + 1;
+          c.mark = gen;
+          stack.push(c);
+        }
+      }
+    };
+    for (const root of this.#roots) reach(root);
+    // A parent cycle (malformed input) leaves nodes unreachable from any root: cut each cycle at
+    // one node, which becomes a root, shown with the rest of its loop below it.
+    let broke = false;
+    for (const n of this.nodes.values()) {
+      if (n.mark === gen) continue;
+      const parent = n.parent;
+      if (parent) {
+        const i = parent.children.indexOf(n);
+        if (i >= 0) parent.children.splice(i, 1);
+      }
+      n.parent = undefined;
+      n.inRoots = true;
+      this.#roots.push(n);
+      broke = true;
+      reach(n);
+    }
+    if (broke) this.#roots.sort(cmpNodes);
+  }
 }
 
 /** Spans of one trace, newest version of each. */
 export class TraceModel {
   readonly traceId: string;
-  readonly spans = new Map<string, SpanRecord>();
-  #tree: TraceTree | undefined;
+  readonly #forest = new Forest();
 
   constructor(traceId: string, spans: readonly SpanRecord[] = []) {
     this.traceId = traceId;
@@ -70,88 +353,38 @@ export class TraceModel {
   /** Adds or replaces a span; a running copy never replaces a finished one. */
   put(span: SpanRecord): boolean {
     if (span.traceId !== this.traceId) return false;
-    const old = this.spans.get(span.spanId);
+    const old = this.#forest.nodes.get(span.spanId)?.span;
     if (old && old.endTimeUnixNano !== undefined && span.endTimeUnixNano === undefined)
       return false;
-    this.spans.set(span.spanId, span);
-    this.#tree = undefined;
+    this.#forest.put(span);
     return true;
   }
 
   get size(): number {
-    return this.spans.size;
+    return this.#forest.nodes.size;
   }
 
-  /** The tree (cached until the next put). */
+  /** The record of one span. */
+  get(spanId: string): SpanRecord | undefined {
+    return this.#forest.nodes.get(spanId)?.span;
+  }
+
+  /** Every span record, in arrival order. */
+  *records(): IterableIterator<SpanRecord> {
+    for (const node of this.#forest.nodes.values()) yield node.span;
+  }
+
+  /** The tree (the same object until the next put; its nodes are updated in place). */
   tree(): TraceTree {
-    this.#tree ??= buildTree([...this.spans.values()]);
-    return this.#tree;
+    return this.#forest.tree();
   }
 }
 
-/** Builds the parent/child tree of a set of spans of one trace. */
+/** Builds the parent/child tree of a set of spans of one trace (a later record of an id wins). */
 export function buildTree(spans: readonly SpanRecord[]): TraceTree {
-  let t0: bigint | undefined;
-  for (const s of spans) {
-    const start = BigInt(s.startTimeUnixNano);
-    if (t0 === undefined || start < t0) t0 = start;
-  }
-  const base = t0 ?? 0n;
-  const toMs = (nanos: string) => Number(BigInt(nanos) - base) / 1e6;
-  const byId = new Map<string, SpanNode>();
-  let endMs = 0;
-  let running = 0;
-  for (const span of spans) {
-    const end = span.endTimeUnixNano === undefined ? undefined : toMs(span.endTimeUnixNano);
-    if (end === undefined) running += 1;
-    else if (end > endMs) endMs = end;
-    byId.set(span.spanId, {
-      span,
-      id: span.spanId,
-      startMs: toMs(span.startTimeUnixNano),
-      endMs: end,
-      children: [],
-      parent: undefined,
-      depth: 0,
-      orphan: false,
-      lane: laneOf(span),
-    });
-  }
-  const roots: SpanNode[] = [];
-  for (const node of byId.values()) {
-    const parentId = node.span.parentSpanId;
-    const parent = parentId ? byId.get(parentId) : undefined;
-    if (parent && parent !== node) {
-      node.parent = parent;
-      parent.children.push(node);
-    } else roots.push(node);
-  }
-  for (const node of byId.values()) {
-    node.orphan = !!node.span.parentSpanId && !byId.has(node.span.parentSpanId);
-  }
-  roots.sort(cmpStart);
-  const stack: SpanNode[] = [...roots];
-  const seen = new Set<SpanNode>();
-  while (stack.length > 0) {
-    const node = stack.pop() as SpanNode;
-    if (seen.has(node)) continue;
-    seen.add(node);
-    node.children.sort(cmpStart);
-    for (const child of node.children) {
-      child.depth = node.depth + 1;
-      stack.push(child);
-    }
-  }
-  // A parent cycle (malformed input) leaves nodes unreachable from any root: show them as roots.
-  for (const node of byId.values()) {
-    if (!seen.has(node)) {
-      node.parent = undefined;
-      node.depth = 0;
-      roots.push(node);
-      seen.add(node);
-    }
-  }
-  return { roots, byId, t0: base, endMs, running };
+  const forest = new Forest();
+  for (const span of spans) forest.put(span);
+  return forest.tree();
 }
 
 /** One visible line of the tree. */
@@ -162,41 +395,57 @@ export interface Row {
   readonly open: boolean;
 }
 
-/** Depth-first visible rows; children of collapsed spans are left out. */
+/** Depth-first visible rows; children of collapsed spans are left out. Iterative. */
 export function flatten(tree: TraceTree, collapsed: ReadonlySet<string>): Row[] {
   const rows: Row[] = [];
-  const seen = new Set<SpanNode>();
-  const walk = (node: SpanNode, depth: number) => {
-    if (seen.has(node)) return;
-    seen.add(node);
-    const hasChildren = node.children.length > 0;
-    const open = hasChildren && !collapsed.has(node.id);
-    rows.push({ node, depth, hasChildren, open });
-    if (open) for (const child of node.children) walk(child, depth + 1);
-  };
-  for (const root of tree.roots) walk(root, 0);
+  const stack: SpanNode[] = [];
+  const limit = tree.byId.size;
+  for (let i = tree.roots.length - 1; i >= 0; i--) stack.push(tree.roots[i] as SpanNode);
+  // The bound guards a tree whose nodes changed after it was built (a stale copy).
+  while (stack.length > 0 && rows.length < limit) {
+    const node = stack.pop() as SpanNode;
+    const kids = node.children;
+    const hasChildren = kids.length > 0;
+    const open = hasChildren && (collapsed.size === 0 || !collapsed.has(node.id));
+    rows.push({ node, depth: node.depth, hasChildren, open });
+    if (open) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as SpanNode);
+  }
   return rows;
 }
 
 /** Ids of every span that has children (what "collapse all" collapses). */
 export function parentsOf(tree: TraceTree): string[] {
-  return [...tree.byId.values()].filter((n) => n.children.length > 0).map((n) => n.id);
+  const out: string[] = [];
+  for (const n of tree.byId.values()) if (n.children.length > 0) out.push(n.id);
+  return out;
 }
 
 /** Opens one more level: expands the shallowest collapsed spans among the visible rows. */
 export function expandOneLevel(rows: readonly Row[], collapsed: Set<string>): void {
-  const closed = rows.filter((r) => r.hasChildren && !r.open);
-  if (closed.length === 0) return;
-  const depth = Math.min(...closed.map((r) => r.depth));
-  for (const r of closed) if (r.depth === depth) collapsed.delete(r.node.id);
+  let depth = Infinity;
+  for (const r of rows) if (r.hasChildren && !r.open && r.depth < depth) depth = r.depth;
+  if (depth === Infinity) return;
+  for (const r of rows)
+    if (r.hasChildren && !r.open && r.depth === depth) collapsed.delete(r.node.id);
 }
 
 /** Closes one level: collapses the deepest open spans among the visible rows. */
 export function collapseOneLevel(rows: readonly Row[], collapsed: Set<string>): void {
-  const open = rows.filter((r) => r.open);
-  if (open.length === 0) return;
-  const depth = Math.max(...open.map((r) => r.depth));
-  for (const r of open) if (r.depth === depth) collapsed.add(r.node.id);
+  let depth = -1;
+  for (const r of rows) if (r.open && r.depth > depth) depth = r.depth;
+  if (depth < 0) return;
+  for (const r of rows) if (r.open && r.depth === depth) collapsed.add(r.node.id);
+}
+
+/** The ancestors of a node, nearest first (iterative; bounded by the tree's size). */
+export function ancestorsOf(node: SpanNode, limit = Infinity): SpanNode[] {
+  const out: SpanNode[] = [];
+  let p = node.parent;
+  while (p && out.length < limit) {
+    out.push(p);
+    p = p.parent;
+  }
+  return out;
 }
 
 /** The decision key of an event (`novatrace.event`), if it is a decision. */
