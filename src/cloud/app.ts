@@ -23,12 +23,13 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { parseFault, FaultSpecError, Faults, type Fault, type RequestInfo } from './faults.js';
 import { RouteTable, identityUrl, json, readBodyText } from './http-util.js';
 import type { CloudDeps, CloudEnv } from './internal-types.js';
-import { registerKeystone } from './keystone.js';
+import { KEYSTONE_VERSIONS, registerKeystone, type KeystoneVersions } from './keystone.js';
 import { DEFAULT_MAX_VERSION, echoVersion, negotiate, parseVersion } from './microversion.js';
 import { registerNova } from './nova.js';
 import {
   AUTH_REQUIRED_MESSAGE,
   CloudHttpError,
+  FLASK_NOT_FOUND_HTML,
   UNEXPECTED_API_ERROR,
   errorResponse,
   type ErrorStyle,
@@ -53,6 +54,8 @@ export interface CloudAppOptions {
   bodyLimit?: number;
   /** End the v3 catalog's compute URL with the project id, as seed-era catalogs did. */
   catalogProjectId?: boolean;
+  /** Keystone API versions served: v2.0 and v3 (default, the seed era), or `['v3']`. */
+  keystoneVersions?: KeystoneVersions;
 }
 
 /** What {@link createCloudApp} returns. */
@@ -69,6 +72,12 @@ export interface CloudApp {
 export const DEFAULT_BODY_LIMIT = 114_688;
 
 const CONTROL_PREFIX = '/_novatrace';
+
+/**
+ * How long closing the cloud waits for requests still being served (their SERVER spans end when
+ * the answer is ready, even when the client has gone), before it cuts pending delays short.
+ */
+export const DRAIN_LIMIT_MS = 5_000;
 
 /** Retry-After (seconds) of a 429 status fault that names none. */
 export const DEFAULT_RETRY_AFTER = 30;
@@ -105,24 +114,28 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
   };
   const lifetime = new AbortController();
   const idleTimers = new Map<Socket, NodeJS.Timeout>();
+  const inflight = new Set<Promise<unknown>>();
 
   const app = new Hono<CloudEnv>();
   registerControl(app, deps);
-  app.use('*', cloudRequest(deps, lifetime.signal, idleTimers));
+  app.use('*', cloudRequest(deps, lifetime.signal, idleTimers, inflight));
   app.use('*', sizeLimit(deps));
   app.use('/v2.1/*', keystonemiddleware(deps));
   app.use('/v2.1/*', microversion(deps));
   app.use('*', injectedStatus(deps));
-  registerKeystone(app, deps, { catalogProjectId: opts.catalogProjectId ?? false });
+  registerKeystone(app, deps, {
+    catalogProjectId: opts.catalogProjectId ?? false,
+    versions: opts.keystoneVersions ?? KEYSTONE_VERSIONS,
+  });
   registerNova(app, deps);
 
   app.notFound((c) => {
     c.set('unrouted', true);
     if (serviceOf(c.req.path) === 'keystone') {
-      return errorResponse(
-        new CloudHttpError(404, 'The resource could not be found.', { style: 'keystone' }),
-        identityUrl(c, deps)
-      );
+      return new Response(FLASK_NOT_FOUND_HTML, {
+        status: 404,
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      });
     }
     return errorResponse(
       new CloudHttpError(404, 'Not Found', { style: 'webob' }),
@@ -149,6 +162,16 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
     faults,
     tracing,
     async dispose() {
+      // Requests still being served (a client may have given up on them: read-timeout) end
+      // their spans when they really finish; wait for that, bounded, before cutting delays.
+      if (inflight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...inflight]),
+          new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_LIMIT_MS))),
+        ]);
+        clearTimeout(timer);
+      }
       lifetime.abort();
       for (const timer of idleTimers.values()) clearTimeout(timer);
       idleTimers.clear();
@@ -309,9 +332,18 @@ function hostAttributes(host: string | undefined): Attributes {
 function cloudRequest(
   deps: CloudDeps,
   signal: AbortSignal,
-  idleTimers: Map<Socket, NodeJS.Timeout>
+  idleTimers: Map<Socket, NodeJS.Timeout>,
+  inflight: Set<Promise<unknown>>
 ): MiddlewareHandler<CloudEnv> {
-  return async function cloudRequest(c, next) {
+  return function cloudRequest(c, next) {
+    const served = serve(c, next);
+    inflight.add(served);
+    const forget = () => inflight.delete(served);
+    served.then(forget, forget);
+    return served;
+  };
+
+  async function serve(c: Context<CloudEnv>, next: () => Promise<void>): Promise<Response> {
     const incoming = c.env?.incoming;
     const outgoing = c.env?.outgoing;
     const socket = incoming?.socket;
@@ -345,6 +377,13 @@ function cloudRequest(
     const parent = deps.tracing.extract(c.req.raw.headers);
     const span = tracer.startSpan(c.req.method, { kind: SpanKind.SERVER, attributes }, parent);
     const rt = new RequestTrace(tracer, span, parent);
+    // The client may give up before the answer is ready (its read timeout): the response then
+    // closes unfinished. The span still ends when the server is done, and says so.
+    let clientGone = false;
+    let dropped = false;
+    outgoing?.once('close', () => {
+      if (!outgoing.writableFinished && !dropped) clientGone = true;
+    });
     c.set('rt', rt);
     c.set('requestId', requestId);
     c.set('service', service);
@@ -359,6 +398,7 @@ function cloudRequest(
         });
         span.setAttribute('error.type', 'connection dropped');
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection dropped by fault' });
+        dropped = true;
         socket?.destroy();
         // Nobody reads this: the socket is gone. Under app.request() (no socket) it is the answer.
         return new Response(null, { status: 500 });
@@ -390,6 +430,8 @@ function cloudRequest(
       }
 
       const res = c.res;
+      // Keystone varies every answer on the caller's token (measured on Keystone 22).
+      if (service === 'keystone') res.headers.set('Vary', 'X-Auth-Token');
       res.headers.set('x-openstack-request-id', requestId);
       if (service === 'nova-api') res.headers.set('x-compute-request-id', requestId);
 
@@ -430,9 +472,13 @@ function cloudRequest(
       }
       return res;
     } finally {
+      if (clientGone) {
+        span.setAttribute('novatrace.cloud.client_gone', true);
+        rt.event('client gone: the connection closed before the answer was sent');
+      }
       span.end();
     }
-  };
+  }
 }
 
 const idleWatched = new WeakSet<Socket>();

@@ -16,6 +16,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createCloudApp, type CloudAppOptions } from './app.js';
 import type { Faults } from './faults.js';
+import type { KeystoneVersions } from './keystone.js';
 import type { CloudState } from './store.js';
 
 export { createCloudApp, DEFAULT_BODY_LIMIT } from './app.js';
@@ -48,6 +49,8 @@ export type {
   VolumeRecord,
 } from './store.js';
 export { CLOUD_TRACER_SCOPE } from './tracing.js';
+export { KEYSTONE_VERSIONS, parseKeystoneVersions } from './keystone.js';
+export type { KeystoneVersion, KeystoneVersions } from './keystone.js';
 export type { CloudService } from './tracing.js';
 
 /** Options of {@link startCloud}. */
@@ -64,6 +67,8 @@ export interface StartCloudOptions {
   catalogProjectId?: boolean;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** Keystone API versions served: v2.0 and v3 (default), or `['v3']` as every Keystone since Queens. */
+  keystoneVersions?: KeystoneVersions;
 }
 
 /** A started cloud. */
@@ -103,6 +108,7 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
   if (opts.maxMicroversion !== undefined) appOptions.maxMicroversion = opts.maxMicroversion;
   if (opts.catalogProjectId !== undefined) appOptions.catalogProjectId = opts.catalogProjectId;
   if (opts.bodyLimit !== undefined) appOptions.bodyLimit = opts.bodyLimit;
+  if (opts.keystoneVersions !== undefined) appOptions.keystoneVersions = opts.keystoneVersions;
   const cloud = createCloudApp(appOptions);
   const server = createAdaptorServer({ fetch: cloud.app.fetch, hostname: host }) as Server;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -134,8 +140,9 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        // Requests in flight finish first (bounded), so their SERVER spans end and are exported.
         await cloud.dispose();
+        server.closeAllConnections();
         await closed;
       })();
       return closing;

@@ -2,11 +2,26 @@
  * @module
  * The mock Keystone, under `/identity`: version discovery (300 at the unversioned URL, the v3
  * and v2.0 version documents), `POST /v3/auth/tokens` (password and token methods, user and
- * project by name or id, domain by name or by id) and the seed era's `POST /v2.0/tokens`.
- * It knows one user and one project ({@link FIXTURES}.credentials); anything else is Keystone's
- * 401. Its catalog lists identity and compute with public, internal and admin endpoints.
- * @see keystone/api/discovery.py, keystone api-ref v3 authenticate-v3.inc, the v2.0 api-ref
- *   as it stood before its removal (identity-auth.inc)
+ * project by name or id, domain by name or by id, `?nocatalog`), token validation
+ * (`GET`/`HEAD /v3/auth/tokens` with `X-Subject-Token`) and the seed era's
+ * `POST /v2.0/tokens`. It knows one user and one project ({@link FIXTURES}.credentials);
+ * anything else is Keystone's 401.
+ *
+ * Which API versions it serves is a switch ({@link KeystoneVersions}): v2.0 and v3 by default,
+ * because the seed-era client (python-novaclient 3.3.0's `HTTPClient`) speaks only v2.0 — v2.0
+ * is the seed-era Keystone, marked `deprecated` in the version list as Keystone did from Mitaka
+ * until its removal in Queens (2018); `['v3']` is every Keystone since, where `/v2.0` paths get
+ * the web framework's HTML 404, as measured on Keystone 22 (Zed).
+ *
+ * Measured on Keystone 22 and followed here: every answer carries `Vary: X-Auth-Token`; a 401
+ * names the versioned URL (`WWW-Authenticate: Keystone uri="<base>/v3"`); a token made from a
+ * token (re-scope) has `methods` `["token", <the first token's methods>]` and two `audit_ids`
+ * (its own, then the chain's first) and keeps the first token's expiry.
+ * Simplified: an unknown, revoked or expired subject token is always 404 `Could not recognize
+ * Fernet token` (Keystone says `Could not find token: <id>` for a revoked one, which would echo
+ * a secret).
+ * @see keystone/api/discovery.py, keystone/api/auth.py, keystone api-ref v3
+ *   authenticate-v3.inc, the v2.0 api-ref as it stood before its removal (identity-auth.inc)
  */
 import type { Context, Hono } from 'hono';
 import { CATALOG_IDS, FIXTURES } from './fixtures.js';
@@ -156,12 +171,17 @@ const ROLES = [
   { id: CATALOG_IDS.roles.reader, name: 'reader' },
 ];
 
-function v3TokenBody(token: TokenRecord, base: string, computeWithProjectId: boolean): unknown {
+function v3TokenBody(
+  token: TokenRecord,
+  base: string,
+  computeWithProjectId: boolean,
+  withCatalog: boolean
+): unknown {
   const domain = { id: C.domainId, name: C.domain };
   const body: Record<string, unknown> = {
     methods: token.methods,
     user: { domain, id: C.userId, name: C.username, password_expires_at: null },
-    audit_ids: [token.auditId],
+    audit_ids: token.auditIds,
     expires_at: keystoneTime(token.expiresAt),
     issued_at: keystoneTime(token.issuedAt),
   };
@@ -169,7 +189,7 @@ function v3TokenBody(token: TokenRecord, base: string, computeWithProjectId: boo
     body.project = { domain, id: C.projectId, name: C.projectName };
     body.is_domain = false;
     body.roles = ROLES;
-    body.catalog = v3Catalog(base, computeWithProjectId);
+    if (withCatalog) body.catalog = v3Catalog(base, computeWithProjectId);
   }
   return { token: body };
 }
@@ -179,7 +199,7 @@ function v2AccessBody(token: TokenRecord, base: string): unknown {
     issued_at: isoSeconds(token.issuedAt).replace('Z', '.000000Z'),
     expires: isoSeconds(token.expiresAt),
     id: token.id,
-    audit_ids: [token.auditId],
+    audit_ids: token.auditIds,
   };
   if (token.projectId) {
     tokenPart.tenant = { description: null, enabled: true, id: C.projectId, name: C.projectName };
@@ -200,10 +220,46 @@ function v2AccessBody(token: TokenRecord, base: string): unknown {
   };
 }
 
+/** The Keystone API versions the mock can serve. */
+export const KEYSTONE_VERSIONS = ['v2.0', 'v3'] as const;
+export type KeystoneVersion = (typeof KEYSTONE_VERSIONS)[number];
+/** Which versions the mock serves: both (the default), or v3 only (every Keystone since Queens). */
+export type KeystoneVersions = readonly KeystoneVersion[];
+
+/**
+ * Parses `v3` or `v2.0,v3` (any order, no repeats) as given to `--keystone-versions`.
+ * @throws Error naming the accepted values
+ */
+export function parseKeystoneVersions(text: string): KeystoneVersions {
+  const parts = text.split(',').map((p) => p.trim());
+  const known = new Set<string>(KEYSTONE_VERSIONS);
+  if (
+    parts.length === 0 ||
+    parts.some((p) => !known.has(p)) ||
+    new Set(parts).size !== parts.length ||
+    !parts.includes('v3')
+  ) {
+    throw new Error(`expected v3 or v2.0,v3 (got '${text}')`);
+  }
+  return KEYSTONE_VERSIONS.filter((v) => parts.includes(v));
+}
+
 /** Options of the Keystone routes. */
 export interface KeystoneOptions {
   /** Put the project id at the end of the v3 catalog's compute URL (seed-era style). */
   readonly catalogProjectId: boolean;
+  /** The API versions served (v3 always). */
+  readonly versions: KeystoneVersions;
+}
+
+/** `?nocatalog` (with or without a value) leaves the catalog out of a v3 token body. */
+function wantsCatalog(c: Context<CloudEnv>): boolean {
+  return c.req.query('nocatalog') === undefined;
+}
+
+/** Keystone's 404 for a subject token it cannot use. */
+function tokenNotFound(message: string): CloudHttpError {
+  return new CloudHttpError(404, message, { style: 'keystone' });
 }
 
 /** Registers the Keystone routes on the cloud app. */
@@ -212,17 +268,14 @@ export function registerKeystone(
   deps: CloudDeps,
   opts: KeystoneOptions
 ): void {
+  const withV2 = opts.versions.includes('v2.0');
   const versions = (c: Context<CloudEnv>) => {
     setRoute(c, '/identity');
     const base = baseUrl(c, deps);
-    return json(
-      { versions: { values: [v3Version(base), v2Version(base)] } },
-      300,
-      'application/json',
-      {
-        Location: `${base}/identity/v3/`,
-      }
-    );
+    const values = withV2 ? [v3Version(base), v2Version(base)] : [v3Version(base)];
+    return json({ versions: { values } }, 300, 'application/json', {
+      Location: `${base}/identity/v3/`,
+    });
   };
   app.get('/identity', versions);
   app.get('/identity/', versions);
@@ -234,18 +287,39 @@ export function registerKeystone(
   app.get('/identity/v3', v3);
   app.get('/identity/v3/', v3);
 
-  const v2 = (c: Context<CloudEnv>) => {
-    setRoute(c, '/identity/v2.0');
-    return json({ version: v2Version(baseUrl(c, deps)) }, 200);
-  };
-  app.get('/identity/v2.0', v2);
-  app.get('/identity/v2.0/', v2);
+  app.get('/identity/v3/auth/tokens', async function validateToken(c) {
+    setRoute(c, '/identity/v3/auth/tokens');
+    const rt = c.var.rt;
+    const token = await rt.step('validate token', { 'novatrace.keystone.api': 'v3' }, (span) => {
+      // The caller needs a valid token of its own (keystonemiddleware: its service token, or
+      // the user's token itself, which may always validate itself).
+      const caller = deps.state.tokens.validate(c.req.header('x-auth-token'));
+      if (!caller) throw unauthorized();
+      const subject = c.req.header('x-subject-token');
+      if (!subject) throw tokenNotFound('No token in the request');
+      const found = deps.state.tokens.validate(subject);
+      span.setAttribute('novatrace.keystone.token_valid', Boolean(found));
+      if (!found) throw tokenNotFound('Could not recognize Fernet token');
+      return found;
+    });
+    const payload = v3TokenBody(token, baseUrl(c, deps), opts.catalogProjectId, wantsCatalog(c));
+    return json(payload, 200, 'application/json', { 'X-Subject-Token': token.id });
+  });
+
+  if (withV2) {
+    const v2 = (c: Context<CloudEnv>) => {
+      setRoute(c, '/identity/v2.0');
+      return json({ version: v2Version(baseUrl(c, deps)) }, 200);
+    };
+    app.get('/identity/v2.0', v2);
+    app.get('/identity/v2.0/', v2);
+  }
 
   app.post('/identity/v3/auth/tokens', async function v3AuthTokens(c) {
     setRoute(c, '/identity/v3/auth/tokens');
     const rt = c.var.rt;
     const body = await readJson(c, deps, 'keystone');
-    const { userId, projectId, methods } = await rt.step(
+    const { userId, projectId, methods, from } = await rt.step(
       'check credentials',
       { 'novatrace.keystone.api': 'v3' },
       (span) => {
@@ -258,6 +332,7 @@ export function registerKeystone(
           throw expecting('methods', 'identity');
         span.setAttribute('novatrace.keystone.auth_methods', methodList.map(String));
         let user: string | undefined;
+        let from: TokenRecord | undefined;
         for (const method of methodList) {
           if (method === 'password') {
             const pw = identity.password;
@@ -270,6 +345,7 @@ export function registerKeystone(
             const known = deps.state.tokens.validate(tk.id);
             if (!known) throw unauthorized();
             user = known.userId;
+            from = known;
           } else {
             throw unauthorized('Attempted to authenticate with an unsupported method.');
           }
@@ -283,32 +359,38 @@ export function registerKeystone(
           project = C.projectId;
         }
         span.setAttribute('enduser.id', user);
-        return { userId: user, projectId: project, methods: methodList.map(String) };
+        // A token made from a token carries "token" first, then the first token's methods.
+        const methods = from
+          ? ['token', ...from.methods.filter((m) => m !== 'token')]
+          : methodList.map(String);
+        return { userId: user, projectId: project, methods, from };
       }
     );
     const token = await rt.step('issue token', {}, () =>
-      deps.state.tokens.issue(userId, projectId, methods)
+      deps.state.tokens.issue(userId, projectId, methods, from)
     );
-    const payload = await rt.step('build catalog', {}, () =>
-      v3TokenBody(token, baseUrl(c, deps), opts.catalogProjectId)
+    const withCatalog = wantsCatalog(c);
+    const payload = await rt.step(
+      withCatalog ? 'build catalog' : 'no catalog (?nocatalog)',
+      {},
+      () => v3TokenBody(token, baseUrl(c, deps), opts.catalogProjectId, withCatalog)
     );
-    return json(payload, 201, 'application/json', {
-      'X-Subject-Token': token.id,
-      Vary: 'X-Auth-Token',
-    });
+    return json(payload, 201, 'application/json', { 'X-Subject-Token': token.id });
   });
 
+  if (!withV2) return;
   app.post('/identity/v2.0/tokens', async function v2Tokens(c) {
     setRoute(c, '/identity/v2.0/tokens');
     const rt = c.var.rt;
     const body = await readJson(c, deps, 'keystone');
-    const { userId, projectId } = await rt.step(
+    const { userId, projectId, from } = await rt.step(
       'check credentials',
       { 'novatrace.keystone.api': 'v2.0' },
       (span) => {
         if (!isObject(body) || !isObject(body.auth)) throw expecting('auth', 'request body');
         const auth = body.auth;
         let user: string;
+        let from: TokenRecord | undefined;
         if (isObject(auth.passwordCredentials)) {
           span.setAttribute('novatrace.keystone.auth_methods', ['password']);
           const pc = auth.passwordCredentials;
@@ -324,6 +406,7 @@ export function registerKeystone(
               : undefined;
           if (!known) throw unauthorized();
           user = known.userId;
+          from = known;
         } else {
           throw expecting('passwordCredentials or token', 'auth');
         }
@@ -336,13 +419,12 @@ export function registerKeystone(
           project = C.projectId;
         }
         span.setAttribute('enduser.id', user);
-        return { userId: user, projectId: project };
+        return { userId: user, projectId: project, from };
       }
     );
-    const method =
-      isObject(body) && isObject(body.auth) && isObject(body.auth.token) ? 'token' : 'password';
+    const methods = from ? ['token', ...from.methods.filter((m) => m !== 'token')] : ['password'];
     const token = await rt.step('issue token', {}, () =>
-      deps.state.tokens.issue(userId, projectId, [method])
+      deps.state.tokens.issue(userId, projectId, methods, from)
     );
     const payload = await rt.step('build catalog', {}, () => v2AccessBody(token, baseUrl(c, deps)));
     return json(payload, 200);

@@ -116,6 +116,15 @@ export const WEBOB_NOT_FOUND_BODY = {
   title: 'Not Found',
 } as const;
 
+/**
+ * What Keystone (a Flask app since Rocky) answers for a URL it has no route for, `/v2.0/...`
+ * included: the framework's HTML page, byte for byte as Keystone 22 sends it.
+ */
+export const FLASK_NOT_FOUND_HTML =
+  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n' +
+  '<p>The requested URL was not found on the server. If you entered the URL manually please ' +
+  'check your spelling and try again.</p>\n';
+
 /** Nova's message for an unexpected exception, as the reference captured it for a 500. */
 export const UNEXPECTED_API_ERROR =
   'Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach ' +
@@ -139,7 +148,8 @@ export function errorResponse(err: CloudHttpError, identityUrl: string): Respons
     case 'keystone':
       headers.set('Content-Type', 'application/json');
       body = keystoneErrorBody(err.status, err.message);
-      if (err.status === 401) headers.set('WWW-Authenticate', `Keystone uri="${identityUrl}"`);
+      // Keystone names its versioned URL here (measured on Keystone 22).
+      if (err.status === 401) headers.set('WWW-Authenticate', `Keystone uri="${identityUrl}/v3"`);
       if (err.retryAfter !== undefined) headers.set('Retry-After', String(err.retryAfter));
       break;
     case 'keystonemiddleware':

@@ -66,6 +66,11 @@ export interface TokenRecord {
   readonly issuedAt: Date;
   readonly expiresAt: Date;
   readonly auditId: string;
+  /**
+   * Keystone's `audit_ids`: this token's own audit id, then, for a token made from another
+   * token (a re-scope), the audit id of the chain's first token, as Keystone chains them.
+   */
+  readonly auditIds: readonly string[];
   /** Set when a fault or a revocation made the token invalid. */
   revoked: boolean;
 }
@@ -92,18 +97,29 @@ const TOKEN_TTL_MS = 60 * 60 * 1000;
 export class TokenStore {
   readonly #tokens = new Map<string, TokenRecord>();
 
-  /** Issues a new random token (Fernet-like text) for a user, scoped to a project or not. */
-  issue(userId: string, projectId: string | null, methods: readonly string[]): TokenRecord {
+  /**
+   * Issues a new random token (Fernet-like text) for a user, scoped to a project or not.
+   * `from` is the token it was made from (token method): its audit id is chained, its expiry
+   * kept, as Keystone does.
+   */
+  issue(
+    userId: string,
+    projectId: string | null,
+    methods: readonly string[],
+    from?: TokenRecord
+  ): TokenRecord {
     const id = 'gAAAAAB' + randomBytes(96).toString('base64url');
     const issuedAt = new Date();
+    const auditId = randomBytes(16).toString('base64url').slice(0, 22);
     const token: TokenRecord = {
       id,
       userId,
       projectId,
       methods: [...methods],
       issuedAt,
-      expiresAt: new Date(issuedAt.getTime() + TOKEN_TTL_MS),
-      auditId: randomBytes(16).toString('base64url').slice(0, 22),
+      expiresAt: from ? from.expiresAt : new Date(issuedAt.getTime() + TOKEN_TTL_MS),
+      auditId,
+      auditIds: from ? [auditId, from.auditIds[from.auditIds.length - 1]!] : [auditId],
       revoked: false,
     };
     this.#tokens.set(id, token);

@@ -10,9 +10,9 @@
  *
  * This processor, first in every chain, moves the start of a span that was given no explicit
  * start time to the precise moment on one clock for the whole process (`performance.now()` plus a
- * fixed offset to the wall clock, taken once). It runs synchronously in `onStart`, right after
- * the constructor, so the SDK's own end and event times (start + monotonic duration) stay
- * consistent with it.
+ * fixed offset to the wall clock, taken once): the moment the SDK's constructor read
+ * `performance.now()`, so the SDK's own end and event times (start + monotonic duration since
+ * that reading) land exactly on the same clock, and a span that ends first always ends earlier.
  */
 import type { Context, HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -37,10 +37,12 @@ export function perfToHrTime(perfMs: number): HrTime {
   return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
 }
 
-/** The one SDK field this processor rewrites; see the module note. */
+/** The SDK fields this processor reads and rewrites; see the module note. */
 interface WritableStart {
   startTime: HrTime;
   _startTimeProvided?: boolean;
+  /** The constructor's `performance.now()`, from which the SDK measures end and event times. */
+  _performanceStartTime?: number;
 }
 
 export class PreciseStartProcessor implements SpanProcessor {
@@ -49,8 +51,13 @@ export class PreciseStartProcessor implements SpanProcessor {
     // A caller that gave an explicit start time keeps it.
     if (target._startTimeProvided) return;
     // Every span through this processor reads the same clock, so starts order correctly; the
-    // SDK's cut start is up to 1 ms off that clock either way, and is simply replaced.
-    target.startTime = preciseNow();
+    // SDK's cut start is up to 1 ms off that clock either way, and is simply replaced. The new
+    // start is the constructor's own reading, not a fresh one: the SDK computes end and event
+    // times as start + (now - that reading), so a fresh reading would push them later by
+    // whatever ran in between (a GC pause, another processor): a child could then seem to end
+    // milliseconds after its parent.
+    const at = target._performanceStartTime;
+    target.startTime = typeof at === 'number' ? perfToHrTime(at) : preciseNow();
   }
 
   onEnd(_span: ReadableSpan): void {}

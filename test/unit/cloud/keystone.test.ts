@@ -2,9 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { createCloudApp } from '../../../src/cloud/app.js';
 import { FIXTURES } from '../../../src/cloud/fixtures.js';
+import { parseKeystoneVersions } from '../../../src/cloud/keystone.js';
 import { v3PasswordBody } from '../../helpers/start-cloud.js';
 
 const C = FIXTURES.credentials;
+
+interface TokenBody {
+  methods: string[];
+  audit_ids: string[];
+  expires_at: string;
+  roles?: unknown[];
+  catalog?: unknown[];
+}
 
 function post(
   app: ReturnType<typeof createCloudApp>['app'],
@@ -130,9 +139,24 @@ describe('POST /v3/auth/tokens', () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-subject-token')).not.toBe(token);
-    expect(((await res.json()) as { token: { methods: string[] } }).token.methods).toEqual([
-      'token',
-    ]);
+    const before = ((await first.json()) as { token: TokenBody }).token;
+    const after = ((await res.json()) as { token: TokenBody }).token;
+    // As Keystone 22 answers a re-scope: both methods, token first; its own audit id, then
+    // the first token's; the first token's expiry.
+    expect(after.methods).toEqual(['token', 'password']);
+    expect(after.audit_ids).toHaveLength(2);
+    expect(after.audit_ids[1]).toBe(before.audit_ids[0]);
+    expect(after.audit_ids[0]).not.toBe(before.audit_ids[0]);
+    expect(after.expires_at).toBe(before.expires_at);
+  });
+
+  it('leaves the catalog out with ?nocatalog', async () => {
+    const { app } = createCloudApp();
+    const res = await post(app, '/identity/v3/auth/tokens?nocatalog', v3PasswordBody());
+    expect(res.status).toBe(201);
+    const token = ((await res.json()) as { token: TokenBody }).token;
+    expect(Object.keys(token)).not.toContain('catalog');
+    expect(token.roles).toBeDefined();
   });
 
   it("answers wrong credentials with Keystone's 401 body and WWW-Authenticate", async () => {
@@ -150,8 +174,9 @@ describe('POST /v3/auth/tokens', () => {
       const res = await post(app, 'http://127.0.0.1:9/identity/v3/auth/tokens', body);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe(
-        'Keystone uri="http://127.0.0.1:9/identity"'
+        'Keystone uri="http://127.0.0.1:9/identity/v3"'
       );
+      expect(res.headers.get('vary')).toBe('X-Auth-Token');
       expect(res.headers.get('x-subject-token')).toBeNull();
       expect(await res.json()).toEqual({
         error: {
@@ -208,5 +233,78 @@ describe('POST /v2.0/tokens', () => {
       auth: { passwordCredentials: { username: 'demo', password: 'nope' }, tenantName: 'demo' },
     });
     expect(wrong.status).toBe(401);
+  });
+});
+
+describe('GET and HEAD /v3/auth/tokens (token validation)', () => {
+  async function issued(app: ReturnType<typeof createCloudApp>['app']): Promise<string> {
+    const res = await post(app, '/identity/v3/auth/tokens', v3PasswordBody());
+    return res.headers.get('x-subject-token') ?? '';
+  }
+
+  it('validates a token for a caller holding a valid token, catalog unless ?nocatalog', async () => {
+    const { app } = createCloudApp();
+    const token = await issued(app);
+    const headers = { 'X-Auth-Token': token, 'X-Subject-Token': token };
+    const res = await app.request('/identity/v3/auth/tokens', { headers });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-subject-token')).toBe(token);
+    expect(res.headers.get('vary')).toBe('X-Auth-Token');
+    const body = ((await res.json()) as { token: TokenBody }).token;
+    expect(body.methods).toEqual(['password']);
+    expect(body.catalog).toHaveLength(2);
+    const bare = await app.request('/identity/v3/auth/tokens?nocatalog', { headers });
+    expect(((await bare.json()) as { token: TokenBody }).token.catalog).toBeUndefined();
+    const head = await app.request('/identity/v3/auth/tokens', { method: 'HEAD', headers });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('answers an unknown or missing subject token with 404, an invalid caller with 401', async () => {
+    const { app } = createCloudApp();
+    const token = await issued(app);
+    const unknown = await app.request('/identity/v3/auth/tokens', {
+      headers: { 'X-Auth-Token': token, 'X-Subject-Token': 'gAAAAABbogus' },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({
+      error: { code: 404, title: 'Not Found', message: 'Could not recognize Fernet token' },
+    });
+    const missing = await app.request('/identity/v3/auth/tokens', {
+      headers: { 'X-Auth-Token': token },
+    });
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toBe(
+      'No token in the request'
+    );
+    const caller = await app.request('http://h:1/identity/v3/auth/tokens', {
+      headers: { 'X-Subject-Token': token },
+    });
+    expect(caller.status).toBe(401);
+    expect(caller.headers.get('www-authenticate')).toBe('Keystone uri="http://h:1/identity/v3"');
+  });
+});
+
+describe('keystoneVersions', () => {
+  it("['v3'] serves v3 only: no v2.0 in the list, Flask's HTML 404 under /v2.0", async () => {
+    const { app } = createCloudApp({ keystoneVersions: ['v3'] });
+    const list = await app.request('/identity');
+    const body = (await list.json()) as { versions: { values: { id: string }[] } };
+    expect(body.versions.values.map((v) => v.id)).toEqual(['v3.14']);
+    for (const path of ['/identity/v2.0', '/identity/v2.0/tokens']) {
+      const res = await post(app, path, { auth: {} });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('vary')).toBe('X-Auth-Token');
+      expect(await res.text()).toContain('<title>404 Not Found</title>');
+    }
+    expect((await post(app, '/identity/v3/auth/tokens', v3PasswordBody())).status).toBe(201);
+  });
+
+  it('parses the --keystone-versions values', () => {
+    expect(parseKeystoneVersions('v3')).toEqual(['v3']);
+    expect(parseKeystoneVersions('v3,v2.0')).toEqual(['v2.0', 'v3']);
+    for (const bad of ['', 'v2.0', 'v3,v3', 'v4']) {
+      expect(() => parseKeystoneVersions(bad)).toThrow(/expected v3 or v2.0,v3/);
+    }
   });
 });
