@@ -16,6 +16,7 @@ import { EventHub } from './event-hub.js';
 import { TraceLibrary } from './library.js';
 import { encodeExportResponse, encodeRpcStatus } from './otlp-proto.js';
 import {
+  checkJsonText,
   DEFAULT_MAX_BODY_BYTES,
   decodeContent,
   otlpEncoding,
@@ -26,7 +27,13 @@ import {
 import { RunError, RunManager, type ScenarioRunner } from './runs.js';
 import { hostGuard, SECURITY_HEADERS, sameOriginJson } from './security.js';
 import { SourceFiles } from './source-files.js';
-import { trimOtlpRequest } from './span-limits.js';
+import {
+  DEFAULT_FILE_REQUEST_LIMITS,
+  DEFAULT_OTLP_REQUEST_LIMITS,
+  requestLimitsFor,
+  trimOtlpRequest,
+  type RequestLimits,
+} from './span-limits.js';
 import { TraceStore, type TraceStoreOptions } from './trace-store.js';
 import type { ScenarioLine, TraceSource, TracesOpened, ViewerEvent } from './types.js';
 
@@ -50,6 +57,11 @@ export interface ViewerOptions {
   readonly maxBodyBytes?: number;
   /** `POST /api/traces` size limit (default 32 MiB). */
   readonly maxFileBytes?: number;
+  /** What one OTLP request may hold (default {@link DEFAULT_OTLP_REQUEST_LIMITS}, spans capped
+   * at the store's per-trace cap). */
+  readonly otlpLimits?: Partial<RequestLimits>;
+  /** What one opened file may hold (default {@link DEFAULT_FILE_REQUEST_LIMITS}, likewise). */
+  readonly fileLimits?: Partial<RequestLimits>;
   /** The package root holding `src/`, `web/` and `traces/` (default: this package). */
   readonly packageRoot?: string;
   /** The recorded-trace folder (default `<packageRoot>/traces`). */
@@ -92,6 +104,14 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   const heartbeatMs = opts.sse?.heartbeatMs ?? 15_000;
   const scenarios = opts.scenarios ?? (() => []);
   const store = new TraceStore(opts.store);
+  const otlpLimits: RequestLimits = {
+    ...requestLimitsFor(DEFAULT_OTLP_REQUEST_LIMITS, store.maxSpansPerTrace),
+    ...opts.otlpLimits,
+  };
+  const fileLimits: RequestLimits = {
+    ...requestLimitsFor(DEFAULT_FILE_REQUEST_LIMITS, store.maxSpansPerTrace),
+    ...opts.fileLimits,
+  };
   const hub = new EventHub({ maxQueue: opts.sse?.maxQueue });
   const sources = new SourceFiles(root);
   const library = new TraceLibrary(opts.libraryDir ?? join(root, 'traces'));
@@ -138,11 +158,12 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   }
 
   const app = new Hono();
-  app.use('*', hostGuard(opts.loopbackOnly ?? true));
+  // First, so every answer carries them: the host guard's 421 and the error handler's too.
   app.use('*', async function securityHeaders(c, next) {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
   });
+  app.use('*', hostGuard(opts.loopbackOnly ?? true));
   app.notFound((c) =>
     c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404)
   );
@@ -286,6 +307,8 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   app.post('/api/traces', sameOriginJson(), async (c) => {
     const bytes = await readLimited(c.req.raw, maxFile);
     const text = new TextDecoder('utf-8').decode(bytes);
+    // Counted before it is parsed: a small file may stand for millions of objects.
+    await checkJsonText(text, fileLimits);
     let records: SpanRecord[];
     try {
       records = codec.readTraceFile(text);
@@ -332,10 +355,15 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     try {
       const raw = await readLimited(c.req.raw, maxBody);
       const bytes = await decodeContent(raw, c.req.header('content-encoding'), maxBody);
-      records = parseTraceRequest(bytes, encoding, (body) => {
-        trimOtlpRequest(body, store.spanLimits);
-        return codec.fromOtlpJson(body);
-      });
+      records = await parseTraceRequest(
+        bytes,
+        encoding,
+        (body) => {
+          trimOtlpRequest(body, store.spanLimits);
+          return codec.fromOtlpJson(body);
+        },
+        otlpLimits
+      );
     } catch (err) {
       if (err instanceof ReceiveError) return fail(err.status, err.message);
       throw err;

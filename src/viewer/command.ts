@@ -15,7 +15,8 @@ import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
 import { startTelemetry } from '../telemetry/session.js';
 import { readTraceFile } from '../telemetry/trace-file.js';
 import { createViewerApp, type ViewerApp } from './app.js';
-import { DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './trace-store.js';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from './span-limits.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './trace-store.js';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -27,6 +28,10 @@ export interface ServeArgs {
   readonly host: string;
   readonly maxTraces: number;
   readonly maxSpans: number;
+  /** The per-trace span cap (src/viewer/span-limits.ts). */
+  readonly maxTraceSpans: number;
+  /** The store's approximate byte budget, in MiB. */
+  readonly maxStoreMb: number;
   readonly startup: boolean;
   readonly help: boolean;
 }
@@ -39,7 +44,8 @@ export class UsageError extends Error {
   }
 }
 
-export const SERVE_USAGE = `usage: novatrace serve [--port N] [--host ADDR] [--max-traces N] [--max-spans N] [--no-startup-run]
+export const SERVE_USAGE = `usage: novatrace serve [--port N] [--host ADDR] [--max-traces N] [--max-spans N]
+                      [--max-trace-spans N] [--max-store-mb N] [--no-startup-run]
 
 Starts the viewer with the mock cloud embedded and prints its URL.
 
@@ -49,6 +55,11 @@ options:
                     the traces and the Run button to your network, without authentication.
   --max-traces N    traces kept in memory, oldest dropped first (default ${DEFAULT_MAX_TRACES})
   --max-spans N     spans kept in memory across all traces (default ${DEFAULT_MAX_SPANS})
+  --max-trace-spans N
+                    spans one trace may hold; later ones are refused (default
+                    ${DEFAULT_MAX_SPANS_PER_TRACE}, or --max-spans when smaller)
+  --max-store-mb N  memory the stored traces may take, approximately, in MiB; the oldest
+                    traces are dropped past it (default ${DEFAULT_MAX_BYTES / (1024 * 1024)})
   --no-startup-run  do not record the ${STARTUP_SCENARIO} scenario at start
   -h, --help        this help
 `;
@@ -74,6 +85,8 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   let host = DEFAULT_HOST;
   let maxTraces = DEFAULT_MAX_TRACES;
   let maxSpans = DEFAULT_MAX_SPANS;
+  let maxTraceSpans: number | undefined;
+  let maxStoreMb = DEFAULT_MAX_BYTES / (1024 * 1024);
   let startup = true;
   let help = false;
   for (let i = 0; i < args.length; i++) {
@@ -103,6 +116,12 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
       case '--max-spans':
         maxSpans = intArg('--max-spans', value(), 1, 100_000_000);
         break;
+      case '--max-trace-spans':
+        maxTraceSpans = intArg('--max-trace-spans', value(), 1, 10_000_000);
+        break;
+      case '--max-store-mb':
+        maxStoreMb = intArg('--max-store-mb', value(), 1, 1_000_000);
+        break;
       case '--no-startup-run':
         startup = false;
         break;
@@ -114,7 +133,16 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
         throw new UsageError(`unknown option '${raw}'`);
     }
   }
-  return { port, host, maxTraces, maxSpans, startup, help };
+  return {
+    port,
+    host,
+    maxTraces,
+    maxSpans,
+    maxTraceSpans: maxTraceSpans ?? Math.min(DEFAULT_MAX_SPANS_PER_TRACE, maxSpans),
+    maxStoreMb,
+    startup,
+    help,
+  };
 }
 
 /** True for addresses only this machine can reach. */
@@ -189,7 +217,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   const viewer = createViewerApp({
     scenarios: () => SCENARIOS,
     runScenario: (name) => runScenario(name, { cloud }),
-    store: { maxTraces: opts.maxTraces, maxSpans: opts.maxSpans },
+    store: {
+      maxTraces: opts.maxTraces,
+      maxSpans: opts.maxSpans,
+      maxSpansPerTrace: Math.min(opts.maxTraceSpans, opts.maxSpans),
+      maxBytes: opts.maxStoreMb * 1024 * 1024,
+    },
     loopbackOnly: loopback,
   });
   const shutdown = async () => {

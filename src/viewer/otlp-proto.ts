@@ -20,6 +20,59 @@ export class ProtoDecodeError extends Error {
   }
 }
 
+/** Thrown when a request holds more than {@link ProtoLimits} allow; `limit` names which. */
+export class ProtoLimitError extends Error {
+  readonly code = 'OTLP_PROTO_LIMIT';
+  readonly limit: keyof ProtoLimits;
+  readonly max: number;
+  constructor(limit: keyof ProtoLimits, max: number, what: string) {
+    super(`${what} is over the limit of ${max} (${limit})`);
+    this.name = 'ProtoLimitError';
+    this.limit = limit;
+    this.max = max;
+  }
+}
+
+/**
+ * What one request may hold. Counted while the bytes are read, before each object is built, so
+ * a small body of millions of empty entries costs no more than reading it.
+ */
+export interface ProtoLimits {
+  /** Most spans in the request. */
+  readonly maxSpans: number;
+  /** Most attributes, events, links and array/kvlist values in the request, all together. */
+  readonly maxItems: number;
+}
+
+const NO_LIMITS: ProtoLimits = { maxSpans: Infinity, maxItems: Infinity };
+
+/** The running counts of one decode. */
+class Budget {
+  readonly limits: ProtoLimits;
+  spans = 0;
+  items = 0;
+  constructor(limits: ProtoLimits) {
+    this.limits = limits;
+  }
+  span(): void {
+    if (++this.spans > this.limits.maxSpans) {
+      throw new ProtoLimitError('maxSpans', this.limits.maxSpans, 'the number of spans');
+    }
+  }
+  item(): void {
+    if (++this.items > this.limits.maxItems) {
+      throw new ProtoLimitError(
+        'maxItems',
+        this.limits.maxItems,
+        'the number of attributes, events, links and values'
+      );
+    }
+  }
+}
+
+/** The budget of the decode under way (decoding is synchronous between pauses). */
+let budget = new Budget(NO_LIMITS);
+
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
@@ -173,7 +226,8 @@ function message(
   return out;
 }
 
-function push(out: JsonObject, key: string, value: Json): void {
+function push(out: JsonObject, key: string, value: Json, count = true): void {
+  if (count) budget.item();
   const list = out[key];
   if (Array.isArray(list)) list.push(value);
   else out[key] = [value];
@@ -234,6 +288,7 @@ function anyValue(r: Reader, depth: number): JsonObject {
       message(inner, {
         1: (r2, w2) => {
           expectWire(w2, WIRE_LEN, 'arrayValue.values');
+          budget.item();
           values.push(anyValue(r2.sub(), depth + 1));
         },
       });
@@ -246,6 +301,7 @@ function anyValue(r: Reader, depth: number): JsonObject {
       message(inner, {
         1: (r2, w2) => {
           expectWire(w2, WIRE_LEN, 'kvlistValue.values');
+          budget.item();
           values.push(keyValue(r2.sub(), depth + 1));
         },
       });
@@ -274,15 +330,17 @@ function keyValue(r: Reader, depth = 0): JsonObject {
 function attributes(key = 'attributes') {
   return (r: Reader, wire: number, out: JsonObject) => {
     expectWire(wire, WIRE_LEN, key);
-    push(out, key, keyValue(r.sub()));
+    budget.item();
+    push(out, key, keyValue(r.sub()), false);
   };
 }
 
 function nested(key: string, decode: (r: Reader) => JsonObject, repeated: boolean) {
   return (r: Reader, wire: number, out: JsonObject) => {
     expectWire(wire, WIRE_LEN, key);
+    if (repeated) budget.item();
     const value = decode(r.sub());
-    if (repeated) push(out, key, value);
+    if (repeated) push(out, key, value, false);
     else out[key] = value;
   };
 }
@@ -349,38 +407,116 @@ const decodeScope = (r: Reader): JsonObject =>
     4: u32('droppedAttributesCount'),
   });
 
-const decodeScopeSpans = (r: Reader): JsonObject =>
-  message(r, {
-    1: nested('scope', decodeScope, false),
-    2: nested('spans', decodeSpan, true),
-    3: str('schemaUrl'),
-  });
+/**
+ * The request, decoded one span at a time: yields after each span so a caller can pause between
+ * them. The outer messages are walked here (not through {@link message}) for that reason.
+ */
+function* decodeSteps(bytes: Uint8Array, out: JsonObject[]): Generator<void, void, void> {
+  const top = new Reader(bytes);
+  while (!top.done) {
+    const [field, wire] = top.tag();
+    if (field !== 1) {
+      top.skip(wire);
+      continue;
+    }
+    expectWire(wire, WIRE_LEN, 'resourceSpans');
+    budget.item();
+    const rsReader = top.sub();
+    const rs: JsonObject = {};
+    out.push(rs);
+    while (!rsReader.done) {
+      const [f, w] = rsReader.tag();
+      if (f === 1) {
+        expectWire(w, WIRE_LEN, 'resource');
+        rs.resource = decodeResource(rsReader.sub());
+      } else if (f === 3) {
+        expectWire(w, WIRE_LEN, 'schemaUrl');
+        rs.schemaUrl = rsReader.string();
+      } else if (f === 2) {
+        expectWire(w, WIRE_LEN, 'scopeSpans');
+        budget.item();
+        const ssReader = rsReader.sub();
+        const ss: JsonObject = {};
+        const scopeList = (rs.scopeSpans ??= []) as Json[];
+        scopeList.push(ss);
+        while (!ssReader.done) {
+          const [g, x] = ssReader.tag();
+          if (g === 1) {
+            expectWire(x, WIRE_LEN, 'scope');
+            ss.scope = decodeScope(ssReader.sub());
+          } else if (g === 3) {
+            expectWire(x, WIRE_LEN, 'schemaUrl');
+            ss.schemaUrl = ssReader.string();
+          } else if (g === 2) {
+            expectWire(x, WIRE_LEN, 'spans');
+            budget.span();
+            const span = decodeSpan(ssReader.sub());
+            ((ss.spans ??= []) as Json[]).push(span);
+            yield;
+          } else ssReader.skip(x);
+        }
+      } else rsReader.skip(w);
+    }
+  }
+}
 
 const decodeResource = (r: Reader): JsonObject =>
   message(r, { 1: attributes(), 2: u32('droppedAttributesCount') });
 
-const decodeResourceSpans = (r: Reader): JsonObject =>
-  message(r, {
-    1: nested('resource', decodeResource, false),
-    2: nested('scopeSpans', decodeScopeSpans, true),
-    3: str('schemaUrl'),
-  });
-
 /**
  * Decodes an `ExportTraceServiceRequest` into its OTLP/JSON object form.
  * @param bytes the (already decompressed) request body
+ * @param limits spans and items the request may hold (default: no limit)
  * @returns `{ resourceSpans: [...] }` shaped like the JSON encoding
  * @throws ProtoDecodeError with a short reason when the bytes are malformed
+ * @throws ProtoLimitError when the request holds more than `limits` allow
  * @example
  * const body = decodeTraceRequest(new Uint8Array(await req.arrayBuffer()));
  * const records = fromOtlpJson(body);
  */
-export function decodeTraceRequest(bytes: Uint8Array): { resourceSpans: JsonObject[] } {
-  const out = message(new Reader(bytes), {
-    1: nested('resourceSpans', decodeResourceSpans, true),
-  });
-  const list = out.resourceSpans;
-  return { resourceSpans: Array.isArray(list) ? (list as JsonObject[]) : [] };
+export function decodeTraceRequest(
+  bytes: Uint8Array,
+  limits: ProtoLimits = NO_LIMITS
+): { resourceSpans: JsonObject[] } {
+  const resourceSpans: JsonObject[] = [];
+  const previous = budget;
+  budget = new Budget(limits);
+  try {
+    const steps = decodeSteps(bytes, resourceSpans);
+    while (steps.next().done !== true);
+  } finally {
+    budget = previous;
+  }
+  return { resourceSpans };
+}
+
+/**
+ * As {@link decodeTraceRequest}, awaiting `pause()` after every `spansPerSlice` spans so a big
+ * request does not hold the event loop (other requests, `/healthz`, live pages) for its whole
+ * decode.
+ */
+export async function decodeTraceRequestYielding(
+  bytes: Uint8Array,
+  limits: ProtoLimits,
+  pause: () => Promise<void>,
+  spansPerSlice = 2_000
+): Promise<{ resourceSpans: JsonObject[] }> {
+  const resourceSpans: JsonObject[] = [];
+  const steps = decodeSteps(bytes, resourceSpans);
+  const own = new Budget(limits);
+  for (;;) {
+    const previous = budget;
+    budget = own;
+    let done = false;
+    try {
+      for (let n = 0; n < spansPerSlice && !done; n++) done = steps.next().done === true;
+    } finally {
+      budget = previous;
+    }
+    if (done) break;
+    await pause();
+  }
+  return { resourceSpans };
 }
 
 /**

@@ -1,14 +1,18 @@
 /**
  * @module
  * The OTLP/HTTP trace receiver behind `POST /v1/traces`: JSON or protobuf, optionally gzip,
- * with a size limit on both the wire bytes and the inflated bytes. A request is parsed
- * completely before any span reaches the store, so a malformed request changes nothing.
+ * with a size limit on both the wire bytes and the inflated bytes, and limits on what the body
+ * holds (spans, attributes and events, JSON nesting), counted while it is read and before
+ * objects are built. A request is parsed completely before any span reaches the store, so a
+ * malformed request changes nothing; big ones are decoded in slices with pauses in between.
  */
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { SpanRecord } from '../telemetry/types.js';
 import { readLimited as readLimitedBody } from '../util/read-limited.js';
-import { decodeTraceRequest, ProtoDecodeError } from './otlp-proto.js';
+import { scanJsonYielding, JsonLimitError } from '../util/json-scan.js';
+import { decodeTraceRequestYielding, ProtoDecodeError, ProtoLimitError } from './otlp-proto.js';
+import { DEFAULT_OTLP_REQUEST_LIMITS, type RequestLimits } from './span-limits.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -95,19 +99,58 @@ export async function decodeContent(
   }
 }
 
+/** Lets other requests (and `/healthz`, and the live pages) run between slices of a decode. */
+export function pause(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Spans converted between two pauses. */
+const SPANS_PER_SLICE = 2_000;
+
 /**
- * Turns the bytes of an OTLP trace request into span records.
- * @param convert the OTLP/JSON → records converter (`fromOtlpJson`)
- * @throws ReceiveError 400 with the reason for malformed input
+ * Checks a JSON text against the request limits, in slices with pauses between them, before it
+ * is parsed: too deep is a 400, too many of anything a 413, both naming the limit.
+ * @throws ReceiveError
  */
-export function parseTraceRequest(
+export async function checkJsonText(text: string, limits: RequestLimits): Promise<void> {
+  try {
+    await scanJsonYielding(
+      text,
+      {
+        maxDepth: limits.maxDepth,
+        maxContainers: limits.maxContainers,
+        maxSpans: limits.maxSpans,
+        // Attributes and events share one budget, as in the protobuf decoder.
+        maxAttributes: limits.maxItems,
+        maxEvents: limits.maxItems,
+      },
+      pause
+    );
+  } catch (err) {
+    if (err instanceof JsonLimitError) {
+      throw new ReceiveError(err.limit === 'maxDepth' ? 400 : 413, `body refused: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Turns the bytes of an OTLP trace request into span records, within `limits`, pausing between
+ * slices of the work so a big request never holds the event loop for long.
+ * @param convert the OTLP/JSON → records converter (`fromOtlpJson`); called on slices of the
+ *   request (the same resource and scope, fewer spans), so it must not care how a request is cut
+ * @throws ReceiveError 400 with the reason for malformed input, 413 past a limit
+ */
+export async function parseTraceRequest(
   bytes: Uint8Array,
   encoding: OtlpEncoding,
-  convert: (body: unknown) => SpanRecord[]
-): SpanRecord[] {
+  convert: (body: unknown) => SpanRecord[],
+  limits: RequestLimits = DEFAULT_OTLP_REQUEST_LIMITS
+): Promise<SpanRecord[]> {
   let body: unknown;
   if (encoding === 'json') {
     const text = new TextDecoder('utf-8').decode(bytes);
+    await checkJsonText(text, limits);
     try {
       body = JSON.parse(text);
     } catch (err) {
@@ -115,8 +158,15 @@ export function parseTraceRequest(
     }
   } else {
     try {
-      body = decodeTraceRequest(bytes);
+      body = await decodeTraceRequestYielding(
+        bytes,
+        { maxSpans: limits.maxSpans, maxItems: limits.maxItems },
+        pause
+      );
     } catch (err) {
+      if (err instanceof ProtoLimitError) {
+        throw new ReceiveError(413, `body refused: ${err.message}`);
+      }
       if (err instanceof ProtoDecodeError) {
         throw new ReceiveError(
           400,
@@ -127,8 +177,62 @@ export function parseTraceRequest(
     }
   }
   try {
-    return convert(body);
+    const out: SpanRecord[] = [];
+    let first = true;
+    for (const slice of slices(body, SPANS_PER_SLICE)) {
+      if (!first) await pause();
+      first = false;
+      for (const record of convert(slice)) out.push(record);
+    }
+    return out;
   } catch (err) {
     throw new ReceiveError(400, `not an OTLP trace request: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The request cut into requests of at most `size` spans each (same resource and scope), or the
+ * request itself when it is small or not shaped as expected (the converter then says why).
+ */
+function* slices(body: unknown, size: number): Generator<unknown> {
+  const resourceSpans = isRecord(body) ? body.resourceSpans : undefined;
+  if (!Array.isArray(resourceSpans) || countSpans(resourceSpans) <= size) {
+    yield body;
+    return;
+  }
+  for (const rs of resourceSpans) {
+    const scopes = isRecord(rs) ? (rs.scopeSpans ?? rs.instrumentationLibrarySpans) : undefined;
+    if (!isRecord(rs) || !Array.isArray(scopes)) {
+      yield { resourceSpans: [rs] };
+      continue;
+    }
+    const key = rs.scopeSpans !== undefined ? 'scopeSpans' : 'instrumentationLibrarySpans';
+    for (const ss of scopes) {
+      const spans = isRecord(ss) ? ss.spans : undefined;
+      if (!isRecord(ss) || !Array.isArray(spans) || spans.length <= size) {
+        yield { resourceSpans: [{ ...rs, [key]: [ss] }] };
+        continue;
+      }
+      for (let at = 0; at < spans.length; at += size) {
+        yield { resourceSpans: [{ ...rs, [key]: [{ ...ss, spans: spans.slice(at, at + size) }] }] };
+      }
+    }
+  }
+}
+
+function countSpans(resourceSpans: readonly unknown[]): number {
+  let n = 0;
+  for (const rs of resourceSpans) {
+    const scopes = isRecord(rs) ? (rs.scopeSpans ?? rs.instrumentationLibrarySpans) : undefined;
+    if (!Array.isArray(scopes)) continue;
+    for (const ss of scopes) {
+      const spans = isRecord(ss) ? ss.spans : undefined;
+      if (Array.isArray(spans)) n += spans.length;
+    }
+  }
+  return n;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

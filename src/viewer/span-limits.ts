@@ -31,6 +31,53 @@ export const DEFAULT_SPAN_LIMITS: SpanLimits = {
   maxArrayLength: 128,
 };
 
+/**
+ * The one per-trace span cap: the most spans one trace may hold in the store, and so in the page
+ * and in an export. Configurable (`serve --max-trace-spans`, `TraceStoreOptions.maxSpansPerTrace`).
+ */
+export const DEFAULT_MAX_SPANS_PER_TRACE = 100_000;
+
+/**
+ * What one request (an OTLP body, an opened file) may hold, checked while it is read and before
+ * objects are built. A request over one of them is refused whole with a 413 (400 for nesting)
+ * whose message names the limit.
+ */
+export interface RequestLimits {
+  /** Most spans in one request (default: the per-trace cap, or more when the cap is raised). */
+  readonly maxSpans: number;
+  /** Most attributes, events, links and array/kvlist values in one request, all together. */
+  readonly maxItems: number;
+  /** Deepest nesting of a JSON body (arrays and objects). */
+  readonly maxDepth: number;
+  /** Most objects and arrays in one JSON body. */
+  readonly maxContainers: number;
+}
+
+/** OTLP/HTTP bodies (4 MiB): about what 4 MiB of real spans hold, and far from what it could. */
+export const DEFAULT_OTLP_REQUEST_LIMITS: RequestLimits = {
+  maxSpans: DEFAULT_MAX_SPANS_PER_TRACE,
+  maxItems: 1_000_000,
+  maxDepth: 64,
+  maxContainers: 1_000_000,
+};
+
+/** Trace files opened in the page (32 MiB). */
+export const DEFAULT_FILE_REQUEST_LIMITS: RequestLimits = {
+  maxSpans: DEFAULT_MAX_SPANS_PER_TRACE,
+  maxItems: 2_000_000,
+  maxDepth: 64,
+  maxContainers: 2_500_000,
+};
+
+/**
+ * The request limits for a store whose traces hold at most `maxSpansPerTrace` spans: a request
+ * may always carry one whole trace at the cap (what is over a trace's cap is then refused span
+ * by span, as a partial success).
+ */
+export function requestLimitsFor(base: RequestLimits, maxSpansPerTrace: number): RequestLimits {
+  return { ...base, maxSpans: Math.max(base.maxSpans, maxSpansPerTrace) };
+}
+
 /** Appended to every string that was cut. */
 export const TRUNCATED_MARK = '…[truncated]';
 /** How many span attributes were left out. */

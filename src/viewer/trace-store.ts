@@ -5,32 +5,41 @@
  * and evicts whole traces, oldest first, once it holds more than `maxTraces` traces, `maxSpans`
  * spans or `maxBytes` (approximate) bytes.
  *
- * One trace may hold at most `maxSpansPerTrace` spans and `maxTraceBytes` bytes (a tenth of the
- * store by default): spans past that are refused, not stored at the cost of other traces, so a
+ * One trace may hold at most `maxSpansPerTrace` spans (the per-trace cap, 100,000 by default)
+ * and `maxTraceBytes` bytes (half the store by default): spans past that are refused, not stored at the cost of other traces, so a
  * single huge trace can never empty the store. Every span is cut to {@link SpanLimits} first.
  */
 import type { SpanRecord } from '../telemetry/types.js';
-import { approximateBytes, limitSpan, spanLimits, type SpanLimits } from './span-limits.js';
+import {
+  approximateBytes,
+  DEFAULT_MAX_SPANS_PER_TRACE,
+  limitSpan,
+  spanLimits,
+  type SpanLimits,
+} from './span-limits.js';
 import type { TraceSource, TraceSummary } from './types.js';
 
 export interface TraceStoreOptions {
   /** Most traces kept (default 200). */
   readonly maxTraces?: number;
-  /** Most spans kept across all traces (default 100,000). */
+  /** Most spans kept across all traces (default 200,000). */
   readonly maxSpans?: number;
-  /** Most spans one trace may hold; later ones are refused (default a tenth of `maxSpans`). */
+  /**
+   * Most spans one trace may hold; later ones are refused (default
+   * {@link DEFAULT_MAX_SPANS_PER_TRACE}, 100,000, or `maxSpans` when that is smaller).
+   */
   readonly maxSpansPerTrace?: number;
-  /** Approximate bytes kept across all traces (default 256 MiB). */
+  /** Approximate bytes kept across all traces (default 160 MiB). */
   readonly maxBytes?: number;
-  /** Approximate bytes one trace may hold; later spans are refused (default `maxBytes` / 10). */
+  /** Approximate bytes one trace may hold; later spans are refused (default `maxBytes` / 2). */
   readonly maxTraceBytes?: number;
   /** What one span may carry (default OpenTelemetry's: 128 attributes, 128 events, …). */
   readonly spanLimits?: Partial<SpanLimits>;
 }
 
 export const DEFAULT_MAX_TRACES = 200;
-export const DEFAULT_MAX_SPANS = 100_000;
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_SPANS = 200_000;
+export const DEFAULT_MAX_BYTES = 160 * 1024 * 1024;
 
 interface TraceEntry {
   readonly traceId: string;
@@ -89,13 +98,13 @@ export class TraceStore {
     this.maxSpans = positiveInt(opts.maxSpans, DEFAULT_MAX_SPANS, 'maxSpans');
     this.maxSpansPerTrace = positiveInt(
       opts.maxSpansPerTrace,
-      Math.max(1, Math.floor(this.maxSpans / 10)),
+      Math.min(DEFAULT_MAX_SPANS_PER_TRACE, this.maxSpans),
       'maxSpansPerTrace'
     );
     this.maxBytes = positiveInt(opts.maxBytes, DEFAULT_MAX_BYTES, 'maxBytes');
     this.maxTraceBytes = positiveInt(
       opts.maxTraceBytes,
-      Math.max(1, Math.floor(this.maxBytes / 10)),
+      Math.max(1, Math.floor(this.maxBytes / 2)),
       'maxTraceBytes'
     );
     this.spanLimits = spanLimits(opts.spanLimits);

@@ -108,7 +108,12 @@ async function partialFromProtobuf(res: Response) {
 describe('POST /v1/traces: one huge trace', () => {
   it('caps the trace instead of evicting every other stored trace', async () => {
     // Our spans carry an end time, so 110,000 of them are a little over the default 4 MiB.
-    const v = viewer({ maxBodyBytes: 8 * 1024 * 1024 });
+    const v = viewer({
+      maxBodyBytes: 8 * 1024 * 1024,
+      store: { maxSpansPerTrace: 10_000 },
+      // One request may hold more spans than one trace may: the rest is a partial success.
+      otlpLimits: { maxSpans: 200_000 },
+    });
     const small: string[] = [];
     for (let i = 0; i < 250; i++) {
       const t = traceId();
@@ -137,7 +142,7 @@ describe('POST /v1/traces: one huge trace', () => {
   });
 
   it('reports refused spans in partialSuccess for OTLP/JSON and leaves other traces alone', async () => {
-    const v = viewer({ store: { maxSpans: 1000 } });
+    const v = viewer({ store: { maxSpans: 1000, maxSpansPerTrace: 100 } });
     const others = [traceId(), traceId()];
     for (const t of others)
       v.ingest([span(t, { id: 'r', name: 'other', start: 0, end: 1 })], 'otlp');
@@ -252,7 +257,7 @@ describe('POST /v1/traces and /api/traces: span limits', () => {
       expect((await post(v, '/v1/traces', body)).status).toBe(200);
     }
     const h = await health(v);
-    expect(h.limits).toMatchObject({ maxBytes: 200_000, maxTraceBytes: 20_000 });
+    expect(h.limits).toMatchObject({ maxBytes: 200_000, maxTraceBytes: 100_000 });
     expect(h.bytes).toBeLessThanOrEqual(200_000);
     expect(h.evictedTraces).toBeGreaterThan(0);
     expect(h.traces).toBe(20 - h.evictedTraces);

@@ -7,7 +7,9 @@ describe('parseServeArgs', () => {
       port: 8787,
       host: '127.0.0.1',
       maxTraces: 200,
-      maxSpans: 100_000,
+      maxSpans: 200_000,
+      maxTraceSpans: 100_000,
+      maxStoreMb: 160,
       startup: true,
       help: false,
     });
@@ -22,9 +24,22 @@ describe('parseServeArgs', () => {
         '--max-traces=5',
         '--max-spans',
         '900',
+        '--max-trace-spans=300',
+        '--max-store-mb',
+        '64',
         '--no-startup-run',
       ])
-    ).toMatchObject({ port: 0, host: '::1', maxTraces: 5, maxSpans: 900, startup: false });
+    ).toMatchObject({
+      port: 0,
+      host: '::1',
+      maxTraces: 5,
+      maxSpans: 900,
+      maxTraceSpans: 300,
+      maxStoreMb: 64,
+      startup: false,
+    });
+    // The per-trace cap follows a smaller store.
+    expect(parseServeArgs(['--max-spans', '50']).maxTraceSpans).toBe(50);
     expect(parseServeArgs(['-h']).help).toBe(true);
   });
 

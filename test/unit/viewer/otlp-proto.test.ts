@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { fromOtlpJson } from '../../../src/telemetry/otlp-json.js';
 import {
   decodeTraceRequest,
+  decodeTraceRequestYielding,
   encodeRpcStatus,
   ProtoDecodeError,
+  ProtoLimitError,
 } from '../../../src/viewer/otlp-proto.js';
 
 /** Real spans, serialised by OpenTelemetry's own protobuf encoder. */
@@ -119,6 +121,61 @@ describe('decodeTraceRequest', () => {
     const resourceSpans = [0x12, ...varint(scopeSpans.length), ...scopeSpans];
     const bytes = Uint8Array.from([0x0a, ...varint(resourceSpans.length), ...resourceSpans]);
     expect(() => decodeTraceRequest(bytes)).toThrow(/nested too deeply/);
+  });
+});
+
+describe('decodeTraceRequest limits', () => {
+  function varint(n: number): number[] {
+    const out: number[] = [];
+    while (n > 0x7f) {
+      out.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    out.push(n);
+    return out;
+  }
+
+  /** One resourceSpans > one scopeSpans holding `n` entries of `entry` (field 2 of ScopeSpans). */
+  function manyEntries(n: number, entry: number[]): Uint8Array {
+    const scope: number[] = [];
+    for (let i = 0; i < n; i++) scope.push(...entry);
+    const rs = [0x12, ...varint(scope.length), ...scope];
+    return Uint8Array.from([0x0a, ...varint(rs.length), ...rs]);
+  }
+
+  it('stops at maxSpans before building the rest (a body of empty spans)', () => {
+    const bytes = manyEntries(50_000, [0x12, 0x00]);
+    let err: unknown;
+    try {
+      decodeTraceRequest(bytes, { maxSpans: 1000, maxItems: Infinity });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ProtoLimitError);
+    expect((err as ProtoLimitError).limit).toBe('maxSpans');
+    expect(decodeTraceRequest(bytes).resourceSpans[0]).toBeDefined();
+  });
+
+  it('counts attributes, events and links against maxItems', () => {
+    // One span (field 2) holding 600 empty attributes (field 9) and 600 empty events (field 11).
+    const inner: number[] = [];
+    for (let i = 0; i < 600; i++) inner.push(0x4a, 0x00, 0x5a, 0x00);
+    const bytes = manyEntries(1, [0x12, ...varint(inner.length), ...inner]);
+    expect(() => decodeTraceRequest(bytes, { maxSpans: 10, maxItems: 1000 })).toThrow(/maxItems/);
+    expect(() => decodeTraceRequest(bytes, { maxSpans: 10, maxItems: 2000 })).not.toThrow();
+  });
+
+  it('decodes in slices with pauses between them, to the same result', async () => {
+    const bytes = await officialBytes();
+    let pauses = 0;
+    const sliced = await decodeTraceRequestYielding(
+      bytes,
+      { maxSpans: 100, maxItems: 100_000 },
+      async () => void pauses++,
+      1
+    );
+    expect(sliced).toEqual(decodeTraceRequest(bytes));
+    expect(pauses).toBeGreaterThan(0);
   });
 });
 
