@@ -21,8 +21,8 @@ import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AttributeValue, Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpHttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { OTLPTraceExporter as OtlpHttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { toOtlpJson } from './otlp-json.js';
@@ -289,6 +289,19 @@ export function loadGrpcExporter(): GrpcExporterClass {
   return mod.OTLPTraceExporter;
 }
 
+/** The OTLP/HTTP exporter classes, loaded only when a plan asks for one (CommonJS packages). */
+export function loadHttpExporter(
+  protocol: 'http/protobuf' | 'http/json'
+): typeof OtlpHttpProtoExporter {
+  const require = createRequire(import.meta.url);
+  const mod = require(
+    protocol === 'http/json'
+      ? '@opentelemetry/exporter-trace-otlp-http'
+      : '@opentelemetry/exporter-trace-otlp-proto'
+  ) as { OTLPTraceExporter: typeof OtlpHttpProtoExporter | typeof OtlpHttpJsonExporter };
+  return mod.OTLPTraceExporter;
+}
+
 /**
  * The OTLP exporter a plan asks for. A gRPC plan falls back to http/protobuf (with one warning
  * through `warn`) when the gRPC exporter cannot be loaded.
@@ -320,13 +333,12 @@ export function createOtlpExporter(
       warn(
         `novatrace: OTLP over gRPC is not available here (${reasonOf(err)}); sending http/protobuf to ${displayEndpoint(url)} instead`
       );
-      return { exporter: new OtlpHttpProtoExporter({ ...common, url }), url };
+      const Proto = loadHttpExporter('http/protobuf');
+      return { exporter: new Proto({ ...common, url }), url };
     }
   }
-  if (plan.protocol === 'http/json') {
-    return { exporter: new OtlpHttpJsonExporter({ ...common, url: plan.url }), url: plan.url };
-  }
-  return { exporter: new OtlpHttpProtoExporter({ ...common, url: plan.url }), url: plan.url };
+  const Http = loadHttpExporter(plan.protocol);
+  return { exporter: new Http({ ...common, url: plan.url }), url: plan.url };
 }
 
 /**
