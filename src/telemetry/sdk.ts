@@ -499,9 +499,14 @@ export class RedactionSpanProcessor implements SpanProcessor {
 /** Most records a session keeps (oldest dropped first), so a long-lived viewer cannot grow without end. */
 export const MAX_RECORDS = 50_000;
 
-/** Keeps every finished span as a {@link SpanRecord}, for `records()` and the trace files. */
+/**
+ * Keeps every finished span, for `records()` and the trace files. The conversion to
+ * {@link SpanRecord} waits until someone asks (ended spans no longer change), so the traced
+ * call does not pay for it.
+ */
 export class RecordingSpanProcessor implements SpanProcessor {
   #records: SpanRecord[] = [];
+  #pending: ReadableSpan[] = [];
   readonly #max: number;
 
   constructor(max = MAX_RECORDS) {
@@ -510,14 +515,25 @@ export class RecordingSpanProcessor implements SpanProcessor {
 
   /** A copy of the finished spans so far, in end order. */
   records(): SpanRecord[] {
+    if (this.#pending.length > 0) {
+      for (const span of this.#pending) this.#records.push(toSpanRecord(span, true));
+      this.#pending = [];
+      this.#trim();
+    }
     return [...this.#records];
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    this.#records.push(toSpanRecord(span, true));
-    if (this.#records.length > this.#max) this.#records.splice(0, this.#records.length - this.#max);
+    this.#pending.push(span);
+    if (this.#pending.length > this.#max) this.#pending.splice(0, this.#pending.length - this.#max);
+    if (this.#records.length + this.#pending.length > this.#max) this.#trim();
+  }
+
+  #trim(): void {
+    const over = this.#records.length + this.#pending.length - this.#max;
+    if (over > 0) this.#records.splice(0, Math.min(over, this.#records.length));
   }
 
   forceFlush(): Promise<void> {
