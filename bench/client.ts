@@ -14,12 +14,13 @@ import { FIXTURES, startCloud, type RunningCloud } from '../src/cloud/index.js';
 import { Client } from '../src/novaclient/v2/client.js';
 import { cloudEnv } from '../src/scenarios/catalog.js';
 import { startTelemetry } from '../src/telemetry/session.js';
-import { median, msSince, percentile, printTable } from './stats.js';
+import { formatFigure, ratioFigure, type Figure } from './report.js';
+import { median, msSince, timeCommand } from './stats.js';
 
 const { servers, volumes, credentials } = FIXTURES;
 const ROUNDS = 5;
 const PER_ROUND = 60;
-const CLI_RUNS = 5;
+const CLI_RUNS = 7;
 
 function novaClient(cloud: RunningCloud): Client {
   return new Client({
@@ -81,22 +82,6 @@ async function bareUndici(
   return times;
 }
 
-function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${stderr.trim()}`));
-      else resolve(msSince(start));
-    });
-  });
-}
-
 async function hasNova(): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn('nova', ['--version'], { stdio: 'ignore' });
@@ -105,9 +90,10 @@ async function hasNova(): Promise<boolean> {
   });
 }
 
-export async function benchClient(): Promise<Record<string, number | string>> {
+/** The client figures: warm call traced / untraced / bare undici, and both CLIs' wall time. */
+export async function measure(): Promise<Figure[]> {
   const cloud = await startCloud();
-  const results: Record<string, number | string> = {};
+  const results: Figure[] = [];
   try {
     const off: number[] = [];
     const on: number[] = [];
@@ -133,17 +119,17 @@ export async function benchClient(): Promise<Record<string, number | string>> {
       }
     }
     await csOff.client.close();
-    Object.assign(results, {
-      'warm update, tracing off: median ms': median(off),
-      'warm update, tracing on: median ms': median(on),
-      'bare undici PUT: median ms': median(bare),
-      'warm update, tracing off: p95 ms': percentile(off, 95),
-      'warm update, tracing on: p95 ms': percentile(on, 95),
-      'ratio tracing on / off': median(on) / median(off),
-      'ratio tracing off / bare undici': median(off) / median(bare),
-      'ratio tracing on / bare undici': median(on) / median(bare),
-      samples: off.length,
-    });
+    const untraced = ratioFigure(
+      'warm call untraced / bare undici PUT, median',
+      median(off),
+      median(bare),
+      1.3
+    );
+    untraced.note += `; ${off.length} samples each`;
+    results.push(
+      ratioFigure('warm call traced / untraced, median', median(on), median(off), 1.1),
+      untraced
+    );
 
     if (await hasNova()) {
       const env = {
@@ -166,14 +152,23 @@ export async function benchClient(): Promise<Record<string, number | string>> {
         );
         theirs.push(await timeCommand('nova', ['volume-update', servers.vm1.id, to, from], env));
       }
-      Object.assign(results, {
-        'novatrace volume-update wall: median ms': median(ours),
-        'nova volume-update wall: median ms': median(theirs),
-        'ratio novatrace / nova (wall)': median(ours) / median(theirs),
-        'cli runs each': CLI_RUNS,
-      });
+      results.push(
+        ratioFigure(
+          'novatrace volume-update / nova volume-update, median wall',
+          median(ours),
+          median(theirs),
+          0.5
+        )
+      );
     } else {
-      results['nova CLI'] = 'SKIPPED: nova not installed (apt-get install python3-novaclient)';
+      results.push({
+        figure: 'novatrace volume-update / nova volume-update, median wall',
+        value: Number.NaN,
+        unit: '×',
+        goal: 0.5,
+        better: 'lower',
+        note: 'SKIPPED: nova not installed (apt-get install python3-novaclient)',
+      });
     }
   } finally {
     await cloud.close();
@@ -185,5 +180,5 @@ if (
   import.meta.url === `file://${process.argv[1]}` ||
   process.argv[1]?.endsWith('bench/client.ts')
 ) {
-  printTable('client', await benchClient());
+  for (const f of await measure()) console.log(formatFigure(f));
 }

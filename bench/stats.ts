@@ -1,6 +1,8 @@
 /**
- * Small statistics for the benchmarks: medians and percentiles of samples, and a table printer.
+ * Small statistics for the benchmarks: medians and percentiles of samples, a table printer, and
+ * the wall time of a command.
  */
+import { spawn } from 'node:child_process';
 
 /** The p-th percentile (0..100) of `samples` (nearest rank). */
 export function percentile(samples: readonly number[], p: number): number {
@@ -30,4 +32,26 @@ export function printTable(title: string, rows: Record<string, number | string>)
         : value;
     console.log(`  ${key.padEnd(width)}  ${shown}`);
   }
+}
+
+/** Wall time (ms) of one command run to its end; rejects on a non-zero exit. */
+export function timeCommand(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${stderr.trim()}`));
+      else resolve(msSince(start));
+    });
+  });
 }

@@ -18,7 +18,8 @@ import type { SpanRecord } from '../src/telemetry/types.js';
 import { createViewerApp } from '../src/viewer/app.js';
 import { TraceStore } from '../src/viewer/trace-store.js';
 import { findChromium, CHROMIUM_ARGS } from '../test/browser/chromium.js';
-import { median, percentile, printTable } from './stats.js';
+import { formatFigure, type Figure } from './report.js';
+import { median, percentile } from './stats.js';
 
 // Below the virtualisation threshold (300 rows), so every row is in the DOM to be observed.
 const LATENCY_SPANS = 250;
@@ -293,9 +294,41 @@ export async function benchViewer(): Promise<Record<string, number | string>> {
   return { ...page, ...storeMemory() };
 }
 
+/** The viewer's figures with their goals (issue 13): live latency, a 5,000-span trace, memory. */
+export async function measure(): Promise<Figure[]> {
+  const r = await benchViewer();
+  const skipped = typeof r['page benchmarks'] === 'string' ? r['page benchmarks'] : undefined;
+  const num = (key: string): number => (typeof r[key] === 'number' ? r[key] : Number.NaN);
+  return [
+    {
+      figure: 'span end → row painted in page, p95, 1 page',
+      value: num('span end → row, p95 ms'),
+      unit: 'ms',
+      goal: 33,
+      better: 'lower',
+      note: skipped ?? `p50 ${num('span end → row, p50 ms').toFixed(1)} ms`,
+    },
+    {
+      figure: 'show a 5,000-span trace, median',
+      value: num('show a 5,000-span trace: median ms'),
+      unit: 'ms',
+      goal: 100,
+      better: 'lower',
+      ...(skipped ? { note: skipped } : {}),
+    },
+    {
+      figure: 'store memory per span at 100k spans',
+      value: num('store heap per span: bytes'),
+      unit: 'B',
+      goal: 400,
+      better: 'lower',
+    },
+  ];
+}
+
 if (
   import.meta.url === `file://${process.argv[1]}` ||
   process.argv[1]?.endsWith('bench/viewer.ts')
 ) {
-  printTable('viewer', await benchViewer());
+  for (const f of await measure()) console.log(formatFigure(f));
 }

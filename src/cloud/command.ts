@@ -7,9 +7,8 @@
  * The cloud's own SERVER spans go to a running viewer with `--viewer URL`, and to any OTLP
  * backend (Jaeger) when `OTEL_EXPORTER_OTLP_ENDPOINT` is set; otherwise they are not recorded.
  */
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { loadHttpExporter } from '../telemetry/sdk.js';
 import { FIXTURES } from './fixtures.js';
 import { startCloud, type RunningCloud } from './index.js';
 
@@ -167,6 +166,7 @@ function exportProcessors(viewer: string | undefined, env: NodeJS.ProcessEnv): S
   const processors: SpanProcessor[] = [];
   const timeoutMillis = 2000;
   if (viewer) {
+    const OtlpJsonExporter = loadHttpExporter('http/json');
     processors.push(
       new BatchSpanProcessor({
         exporter: new OtlpJsonExporter({ url: `${viewer}/v1/traces`, timeoutMillis }),
@@ -181,10 +181,10 @@ function exportProcessors(viewer: string | undefined, env: NodeJS.ProcessEnv): S
       env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
     processors.push(
       new BatchSpanProcessor({
-        exporter:
-          protocol.trim() === 'http/json'
-            ? new OtlpJsonExporter({ timeoutMillis })
-            : new OtlpProtoExporter({ timeoutMillis }),
+        // Loaded only when asked for: `cloud` without export does not pay for them.
+        exporter: new (loadHttpExporter(
+          protocol.trim() === 'http/json' ? 'http/json' : 'http/protobuf'
+        ))({ timeoutMillis }),
       })
     );
   }

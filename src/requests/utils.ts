@@ -169,16 +169,22 @@ export function select_proxy(
 /** Python's `getproxies_environment()`: `<scheme>_proxy` variables, lower case winning. */
 export function getproxies(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const proxies: Record<string, string> = {};
-  // Upper case first, so lower case (preferred, as Python 3 does) overwrites it.
-  for (const [name, value] of Object.entries(env)) {
-    if (value && name.endsWith('_PROXY') && name === name.toUpperCase()) {
-      proxies[name.slice(0, -6).toLowerCase()] = value;
-    }
+  // One walk over the names, reading only the `*_proxy` values: process.env is slow to read,
+  // and this runs for every request (as Python reads os.environ every time).
+  const upper: string[] = [];
+  const lower: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (name.endsWith('_PROXY') && name === name.toUpperCase()) upper.push(name);
+    else if (name.endsWith('_proxy') && name === name.toLowerCase()) lower.push(name);
   }
-  for (const [name, value] of Object.entries(env)) {
-    if (value && name.endsWith('_proxy') && name === name.toLowerCase()) {
-      proxies[name.slice(0, -6)] = value;
-    }
+  // Upper case first, so lower case (preferred, as Python 3 does) overwrites it.
+  for (const name of upper) {
+    const value = env[name];
+    if (value) proxies[name.slice(0, -6).toLowerCase()] = value;
+  }
+  for (const name of lower) {
+    const value = env[name];
+    if (value) proxies[name.slice(0, -6)] = value;
   }
   delete proxies.no;
   return proxies;

@@ -6,13 +6,17 @@
  * redirects, chunked upload, a bad timeout. Faults are switched on the cloud, never faked in the
  * client.
  */
-import { FIXTURES, type RunningCloud } from '../cloud/index.js';
+import type { RunningCloud } from '../cloud/index.js';
+import { FIXTURES } from '../cloud/fixtures.js';
 import type { ShellOptions } from '../novaclient/shell.js';
 import type { HTTPClientOptions } from '../novaclient/client.js';
 import type { Client } from '../novaclient/v2/client.js';
-import { Session } from '../requests/index.js';
-import { HTTPConnectionPool } from '../urllib3/connectionpool.js';
 import type { ScenarioInfo } from './types.js';
+
+// `novatrace scenarios` reads this list and must not load the HTTP stack for it: the bodies
+// that drive requests or urllib3 directly load them when they run.
+const loadSession = async () => (await import('../requests/index.js')).Session;
+const loadPool = async () => (await import('../urllib3/connectionpool.js')).HTTPConnectionPool;
 
 const { servers, volumes, credentials } = FIXTURES;
 
@@ -151,6 +155,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 1,
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'delay', ms: 400, path: '/v2.1/', method: 'GET', count: 1 });
+      const HTTPConnectionPool = await loadPool();
       const pool = new HTTPConnectionPool('127.0.0.1', ctx.cloud.port, { maxsize: 1, block: true });
       try {
         const first = pool.urlopen('GET', '/v2.1/', { preload_content: true });
@@ -266,6 +271,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
       async function* chunks(): AsyncGenerator<string> {
         for (let i = 0; i < body.length; i += 24) yield body.slice(i, i + 24);
       }
+      const Session = await loadSession();
       const session = new Session();
       try {
         const resp = await session.request(
@@ -287,6 +293,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
       '3 つの値のタイムアウトタプル: HTTPAdapter.send は (connect, read) に分解できず、接続を作る前に ValueError を出します。',
     expectedExit: 1,
     run: async (ctx) => {
+      const Session = await loadSession();
       const session = new Session();
       try {
         await ctx.expectError(() =>
@@ -324,3 +331,8 @@ export function cloudEnv(cloud: RunningCloud): NodeJS.ProcessEnv {
     OS_PROJECT_DOMAIN_NAME: credentials.domain,
   };
 }
+
+/** The scenarios, name and one line each, in teaching order. */
+export const SCENARIOS: readonly ScenarioInfo[] = SCENARIO_LIST.map(
+  ({ name, summary, summaryJa, expectedExit }) => ({ name, summary, summaryJa, expectedExit })
+);

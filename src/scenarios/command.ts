@@ -9,11 +9,23 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { splitCommonFlags } from '../commands/volume-update.js';
-import { startTelemetry } from '../telemetry/session.js';
-import { writeTraceFile } from '../telemetry/trace-file.js';
 import { renderTree, terminalSafe } from '../telemetry/tree-render.js';
-import { runScenario, SCENARIOS } from './run.js';
+import { SCENARIOS } from './catalog.js';
+
+// `novatrace scenarios` only prints the list: what runs a scenario (telemetry, the cloud, the
+// ported client) is loaded by the commands that run one.
+const loadRunner = async () => {
+  const [run, session, traceFile] = await Promise.all([
+    import('./run.js'),
+    import('../telemetry/session.js'),
+    import('../telemetry/trace-file.js'),
+  ]);
+  return {
+    runScenario: run.runScenario,
+    startTelemetry: session.startTelemetry,
+    writeTraceFile: traceFile.writeTraceFile,
+  };
+};
 
 interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -39,6 +51,7 @@ function useColor(io: Io, explicit: boolean | undefined): boolean {
  * @returns 0 the scenario ended as designed, 1 it did not, 2 usage error
  */
 export async function runCommand(args: string[], io: Io = defaultIo()): Promise<number> {
+  const { splitCommonFlags } = await import('../commands/volume-update.js');
   const flags = splitCommonFlags(args);
   if ('error' in flags) {
     io.stderr.write(`novatrace run: ${flags.error}\n\n${RUN_USAGE}`);
@@ -69,6 +82,7 @@ export async function runCommand(args: string[], io: Io = defaultIo()): Promise<
     );
     return 2;
   }
+  const { runScenario, startTelemetry } = await loadRunner();
   const session = startTelemetry({ ...flags.telemetry, env: io.env });
   let ok = false;
   try {
@@ -115,6 +129,7 @@ export async function recordTracesCommand(args: string[], io: Io = defaultIo()):
     return 2;
   }
   await mkdir(dir, { recursive: true });
+  const { runScenario, startTelemetry, writeTraceFile } = await loadRunner();
   let failures = 0;
   for (const info of SCENARIOS) {
     const session = startTelemetry({ env: { ...io.env, OTEL_TRACES_EXPORTER: 'none' } });

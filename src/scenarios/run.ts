@@ -13,12 +13,9 @@ import { recordError, tracerFor } from '../telemetry/layer-span.js';
 import { scrubSecrets } from '../telemetry/redact.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { cloudEnv, SCENARIO_LIST, type Scenario, type ScenarioContext } from './catalog.js';
-import type { ScenarioInfo, ScenarioResult } from './types.js';
+import type { ScenarioResult } from './types.js';
 
-/** The scenarios, name and one line each, in teaching order. */
-export const SCENARIOS: readonly ScenarioInfo[] = SCENARIO_LIST.map(
-  ({ name, summary, summaryJa, expectedExit }) => ({ name, summary, summaryJa, expectedExit })
-);
+export { SCENARIOS } from './catalog.js';
 
 /** A scenario name that does not exist. */
 export class UnknownScenarioError extends Error {

@@ -6,6 +6,7 @@
  * records any exception with its Python class name on the way out.
  */
 import {
+  ProxyTracerProvider,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -48,6 +49,17 @@ export function tracerFor(scope: LayerKind | 'cloud' | 'cli'): Tracer {
     byScope.set(scope, tracer);
   }
   return tracer;
+}
+
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * True when no SDK is registered, so every span is a no-op: the hot path then builds no
+ * attribute objects nobody would record.
+ */
+export function tracingOff(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_PROVIDER;
 }
 
 /** Scrubs known secrets out of every string (and string array) attribute value. */
@@ -94,6 +106,21 @@ export function recordError(span: Span, err: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
+function layerAttributes(name: LayerName, attrs: Attributes): Attributes {
+  const info: { layer: LayerKind; file: string; addition?: boolean } = LAYERS[name];
+  const site = callSiteOf(name);
+  return {
+    [ATTR.codeFunctionName]: name,
+    [ATTR.codeFilePath]: site.file,
+    [ATTR.codeLineNumber]: site.line,
+    [ATTR.layer]: info.layer,
+    [ATTR.upstreamFile]: info.file,
+    [ATTR.upstreamVersion]: UPSTREAM_VERSIONS[info.layer],
+    ...(info.addition ? { [ATTR.addition]: true } : {}),
+    ...safeAttributes(attrs),
+  };
+}
+
 /**
  * Opens the span of a ported function and runs its body inside it.
  * @param name the Python qualified name, from {@link LAYERS}
@@ -110,17 +137,9 @@ export function layerSpan<T>(
   fn: (span: Span) => Promise<T> | T
 ): Promise<T> {
   const info: { layer: LayerKind; file: string; addition?: boolean } = LAYERS[name];
-  const site = callSiteOf(name);
-  const attributes: Attributes = {
-    [ATTR.codeFunctionName]: name,
-    [ATTR.codeFilePath]: site.file,
-    [ATTR.codeLineNumber]: site.line,
-    [ATTR.layer]: info.layer,
-    [ATTR.upstreamFile]: info.file,
-    [ATTR.upstreamVersion]: UPSTREAM_VERSIONS[info.layer],
-    ...(info.addition ? { [ATTR.addition]: true } : {}),
-    ...safeAttributes(attrs),
-  };
+  const attributes: Attributes | undefined = tracingOff()
+    ? undefined
+    : layerAttributes(name, attrs);
   return tracerFor(info.layer).startActiveSpan(
     name,
     { kind: SpanKind.INTERNAL, attributes },

@@ -21,8 +21,8 @@ import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AttributeValue, Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpHttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { OTLPTraceExporter as OtlpHttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { toOtlpJson } from './otlp-json.js';
@@ -289,6 +289,19 @@ export function loadGrpcExporter(): GrpcExporterClass {
   return mod.OTLPTraceExporter;
 }
 
+/** The OTLP/HTTP exporter classes, loaded only when a plan asks for one (CommonJS packages). */
+export function loadHttpExporter(
+  protocol: 'http/protobuf' | 'http/json'
+): typeof OtlpHttpProtoExporter {
+  const require = createRequire(import.meta.url);
+  const mod = require(
+    protocol === 'http/json'
+      ? '@opentelemetry/exporter-trace-otlp-http'
+      : '@opentelemetry/exporter-trace-otlp-proto'
+  ) as { OTLPTraceExporter: typeof OtlpHttpProtoExporter | typeof OtlpHttpJsonExporter };
+  return mod.OTLPTraceExporter;
+}
+
 /**
  * The OTLP exporter a plan asks for. A gRPC plan falls back to http/protobuf (with one warning
  * through `warn`) when the gRPC exporter cannot be loaded.
@@ -320,13 +333,12 @@ export function createOtlpExporter(
       warn(
         `novatrace: OTLP over gRPC is not available here (${reasonOf(err)}); sending http/protobuf to ${displayEndpoint(url)} instead`
       );
-      return { exporter: new OtlpHttpProtoExporter({ ...common, url }), url };
+      const Proto = loadHttpExporter('http/protobuf');
+      return { exporter: new Proto({ ...common, url }), url };
     }
   }
-  if (plan.protocol === 'http/json') {
-    return { exporter: new OtlpHttpJsonExporter({ ...common, url: plan.url }), url: plan.url };
-  }
-  return { exporter: new OtlpHttpProtoExporter({ ...common, url: plan.url }), url: plan.url };
+  const Http = loadHttpExporter(plan.protocol);
+  return { exporter: new Http({ ...common, url: plan.url }), url: plan.url };
 }
 
 /**
@@ -487,9 +499,14 @@ export class RedactionSpanProcessor implements SpanProcessor {
 /** Most records a session keeps (oldest dropped first), so a long-lived viewer cannot grow without end. */
 export const MAX_RECORDS = 50_000;
 
-/** Keeps every finished span as a {@link SpanRecord}, for `records()` and the trace files. */
+/**
+ * Keeps every finished span, for `records()` and the trace files. The conversion to
+ * {@link SpanRecord} waits until someone asks (ended spans no longer change), so the traced
+ * call does not pay for it.
+ */
 export class RecordingSpanProcessor implements SpanProcessor {
   #records: SpanRecord[] = [];
+  #pending: ReadableSpan[] = [];
   readonly #max: number;
 
   constructor(max = MAX_RECORDS) {
@@ -498,14 +515,25 @@ export class RecordingSpanProcessor implements SpanProcessor {
 
   /** A copy of the finished spans so far, in end order. */
   records(): SpanRecord[] {
+    if (this.#pending.length > 0) {
+      for (const span of this.#pending) this.#records.push(toSpanRecord(span, true));
+      this.#pending = [];
+      this.#trim();
+    }
     return [...this.#records];
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    this.#records.push(toSpanRecord(span, true));
-    if (this.#records.length > this.#max) this.#records.splice(0, this.#records.length - this.#max);
+    this.#pending.push(span);
+    if (this.#pending.length > this.#max) this.#pending.splice(0, this.#pending.length - this.#max);
+    if (this.#records.length + this.#pending.length > this.#max) this.#trim();
+  }
+
+  #trim(): void {
+    const over = this.#records.length + this.#pending.length - this.#max;
+    if (over > 0) this.#records.splice(0, Math.min(over, this.#records.length));
   }
 
   forceFlush(): Promise<void> {

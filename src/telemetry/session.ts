@@ -1,7 +1,12 @@
 /**
  * @module
  * A telemetry session: what a CLI command (or one viewer run, or a test) opens around the
- * traced program. It starts `@opentelemetry/sdk-node` with the processors in this order:
+ * traced program. It registers what `@opentelemetry/sdk-node`'s `NodeSDK` registers with no
+ * `OTEL_*` tuning set (an AsyncLocalStorage context manager, the W3C trace-context + baggage
+ * propagator, an sdk-trace `TracerProvider`), built directly so a short CLI run does not load
+ * sdk-node and every exporter it bundles; when a variable only NodeSDK reads is set (sampler,
+ * limits, propagators, `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`) NodeSDK itself is loaded and
+ * started, so those keep working. The processors, in this order:
  *
  * 0. precise start times ({@link PreciseStartProcessor}: the SDK cuts starts to the millisecond);
  * 1. redaction safety net (scrubs remembered secrets before anyone sees the span);
@@ -20,12 +25,21 @@
  * second registration. Only one session is the global one at a time; starting a new one while
  * another is open hands the globals to the new one.
  */
+import { createRequire } from 'node:module';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   SimpleSpanProcessor,
+  TracerProvider,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { LiveSpanProcessor } from './live-processor.js';
@@ -98,6 +112,49 @@ function batchDelay(env: NodeJS.ProcessEnv): number {
     : OTLP_BATCH_DELAY_MS;
 }
 
+/** `OTEL_*` variables that NodeSDK reads (always from `process.env`) and the direct setup does not. */
+const NODE_SDK_ONLY =
+  /^OTEL_(SDK_DISABLED|LOG_LEVEL|PROPAGATORS|TRACES_SAMPLER|ATTRIBUTE_|SPAN_|EVENT_|LINK_)/;
+
+/** True when NodeSDK must be started for a variable the direct setup would ignore. */
+export function needsNodeSdk(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Object.keys(env).some((key) => NODE_SDK_ONLY.test(key) && env[key] !== '');
+}
+
+/**
+ * Registers the globals as `NodeSDK.start()` does with these processors and no tuning variable
+ * set; returns what shuts them down.
+ */
+function startProvider(
+  resource: Resource,
+  spanProcessors: SpanProcessor[]
+): { shutdown(): Promise<void> } {
+  if (needsNodeSdk()) {
+    const { NodeSDK: Sdk } = createRequire(import.meta.url)('@opentelemetry/sdk-node') as {
+      NodeSDK: typeof NodeSDK;
+    };
+    const sdk = new Sdk({
+      resource,
+      autoDetectResources: false,
+      spanProcessors,
+      metricReaders: [],
+      logRecordProcessors: [],
+      instrumentations: [],
+    });
+    sdk.start();
+    return sdk;
+  }
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    })
+  );
+  const provider = new TracerProvider({ resource, spanProcessors });
+  trace.setGlobalTracerProvider(provider);
+  return provider;
+}
+
 /**
  * Starts telemetry for one run and registers it as the global OpenTelemetry setup.
  * @param opts trace files, viewer URL, service name, environment
@@ -151,17 +208,9 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
     }
   }
 
-  // A second NodeSDK.start() in one process is silently ignored unless the globals are free.
+  // A second registration in one process is silently ignored unless the globals are free.
   clearGlobals();
-  const sdk = new NodeSDK({
-    resource: resourceFromEnv(env, opts.serviceName ?? 'novaclient'),
-    autoDetectResources: false,
-    spanProcessors: processors,
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: [],
-  });
-  sdk.start();
+  const sdk = startProvider(resourceFromEnv(env, opts.serviceName ?? 'novaclient'), processors);
 
   let open = true;
   let closing: Promise<void> | undefined;

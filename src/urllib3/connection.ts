@@ -53,7 +53,7 @@ import {
 } from '@opentelemetry/api';
 import { Client, type DiagnosticsChannel, type Dispatcher } from 'undici';
 import { wireCallSite } from '../telemetry/call-sites.js';
-import { recordError, safeAttributes, tracerFor } from '../telemetry/layer-span.js';
+import { recordError, safeAttributes, tracerFor, tracingOff } from '../telemetry/layer-span.js';
 import { UPSTREAM_VERSIONS } from '../telemetry/layers.js';
 import { isSecretHeader, sha1Redact } from '../telemetry/redact.js';
 import { perfToHrTime } from '../telemetry/precise-clock.js';
@@ -182,13 +182,14 @@ function subscribeChannels(): void {
         perfToHrTime(connected)
       );
     }
+    wire.headersSentAt = performance.now();
+    if (!wire.span.isRecording()) return; // tracing off: nothing to format
     wire.span.setAttributes({
       [ATTR.networkPeerAddress]: socket.remoteAddress ?? '',
       [ATTR.networkPeerPort]: socket.remotePort ?? 0,
       'network.local.port': socket.localPort ?? 0,
       ...requestHeaderAttributes(headers),
     });
-    wire.headersSentAt = performance.now();
     wire.span.addEvent('headers sent', {
       'novatrace.request.line': headers.slice(0, headers.indexOf('\r\n')),
       'novatrace.request.header_names': headerNames(headers),
@@ -726,22 +727,24 @@ export class HTTPConnection {
     const full = /^https?:\/\//i.test(url) ? url : `${scheme}://${this.host}:${this.port}${url}`;
     const resend = current_resend_count();
     const known = KNOWN_METHODS.has(method);
-    const attributes: Attributes = {
-      [ATTR.httpRequestMethod]: known ? method : '_OTHER',
-      ...(known ? {} : { 'http.request.method_original': method }),
-      [ATTR.urlFull]: redactUrl(full),
-      [ATTR.serverAddress]: this.host,
-      [ATTR.serverPort]: this.port,
-      [ATTR.urlScheme]: scheme,
-      [ATTR.networkProtocolVersion]: '1.1',
-      [ATTR.codeFunctionName]: WIRE_CODE.fn,
-      [ATTR.codeFilePath]: WIRE_CODE.file,
-      [ATTR.codeLineNumber]: wireCodeLine(),
-      [ATTR.layer]: 'urllib3',
-      [ATTR.upstreamFile]: 'http/client.py (httplib)',
-      [ATTR.upstreamVersion]: UPSTREAM_VERSIONS.urllib3,
-      ...(resend > 0 ? { [ATTR.httpRequestResendCount]: resend } : {}),
-    };
+    const attributes: Attributes = tracingOff()
+      ? {}
+      : {
+          [ATTR.httpRequestMethod]: known ? method : '_OTHER',
+          ...(known ? {} : { 'http.request.method_original': method }),
+          [ATTR.urlFull]: redactUrl(full),
+          [ATTR.serverAddress]: this.host,
+          [ATTR.serverPort]: this.port,
+          [ATTR.urlScheme]: scheme,
+          [ATTR.networkProtocolVersion]: '1.1',
+          [ATTR.codeFunctionName]: WIRE_CODE.fn,
+          [ATTR.codeFilePath]: WIRE_CODE.file,
+          [ATTR.codeLineNumber]: wireCodeLine(),
+          [ATTR.layer]: 'urllib3',
+          [ATTR.upstreamFile]: 'http/client.py (httplib)',
+          [ATTR.upstreamVersion]: UPSTREAM_VERSIONS.urllib3,
+          ...(resend > 0 ? { [ATTR.httpRequestResendCount]: resend } : {}),
+        };
     return tracerFor('urllib3').startActiveSpan(
       known ? method : 'HTTP',
       { kind: SpanKind.CLIENT, attributes: safeAttributes(attributes) },
@@ -754,7 +757,7 @@ export class HTTPConnection {
           }
           const response = await this.#exchange(span, method, url, opts);
           span.setAttribute(ATTR.httpResponseStatusCode, response.status);
-          span.setAttributes(responseHeaderAttributes(response.headers));
+          if (span.isRecording()) span.setAttributes(responseHeaderAttributes(response.headers));
           if (response.status >= 400) {
             span.setAttribute(ATTR.errorType, String(response.status));
             span.setStatus({ code: SpanStatusCode.ERROR });

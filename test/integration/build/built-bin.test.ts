@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +71,13 @@ function packages(modules: string[]): Set<string> {
 }
 
 const COMPILERS = ['tsx', 'typescript', 'esbuild'];
+const SERVER = ['hono', '@hono/node-server'];
+const EXPORT = [
+  '@opentelemetry/sdk-node',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/exporter-trace-otlp-proto',
+];
+
 function expectNone(loaded: Set<string>, names: string[]): void {
   expect(names.filter((n) => loaded.has(n))).toEqual([]);
 }
@@ -103,7 +112,7 @@ describe('the built bin', () => {
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/^happy\s/m);
     const loaded = packages(ran.modules);
-    expectNone(loaded, COMPILERS);
+    expectNone(loaded, [...COMPILERS, ...SERVER, ...EXPORT, 'undici', '@opentelemetry/sdk-trace']);
     const own = ownModules(ran.modules);
     expect(own.length).toBeGreaterThan(0);
     expect(own.filter((m) => !m.includes('/dist/') && !m.includes('/bin/'))).toEqual([]);
@@ -114,7 +123,7 @@ describe('the built bin', () => {
     const ran = await novatrace(['run', 'happy', '--no-color', '--trace-file', file]);
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
-    expectNone(packages(ran.modules), COMPILERS);
+    expectNone(packages(ran.modules), [...COMPILERS, ...EXPORT]);
     const spans = await spansOf(file);
     const located = spans.filter((s) => attr(s.attributes, 'code.file.path') !== undefined);
     expect(located.length).toBeGreaterThan(10);
@@ -175,7 +184,63 @@ describe('the built bin', () => {
       expect(ran.code, ran.stderr).toBe(0);
       const loaded = packages(ran.modules);
       expect(loaded.has('undici')).toBe(true);
-      expectNone(loaded, COMPILERS);
+      expectNone(loaded, [...COMPILERS, ...SERVER, ...EXPORT]);
     });
+
+    it('loads the OTLP exporter when OTEL_EXPORTER_OTLP_ENDPOINT asks, and exports', async () => {
+      const posts: string[] = [];
+      const collector = createServer((req, res) => {
+        posts.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+      });
+      await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = collector.address() as AddressInfo;
+        const ran = await novatrace(argv(), {
+          ...env(),
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        });
+        expect(ran.code, ran.stderr).toBe(0);
+        const loaded = packages(ran.modules);
+        expect(loaded.has('@opentelemetry/exporter-trace-otlp-proto')).toBe(true);
+        expectNone(loaded, [...COMPILERS, ...SERVER, '@opentelemetry/sdk-node']);
+        expect(posts).toContain('POST /v1/traces application/x-protobuf');
+      } finally {
+        await new Promise((resolve) => collector.close(resolve));
+      }
+    });
+  });
+
+  it('serves the page built into dist/web without bundling it at start', async () => {
+    const log = join(dir, 'modules-serve.log');
+    const child = spawn(process.execPath, ['--import', MODULE_LOG, BIN, 'serve', '--port', '0'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, NOVATRACE_MODULE_LOG: log },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const found = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+          if (found) resolve(found[0]);
+        });
+        child.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      const page = await fetch(`${url}/assets/app.js`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toBe(readFileSync(join(ROOT, 'dist', 'web', 'app.js'), 'utf8'));
+    } finally {
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      child.kill('SIGTERM');
+      await closed;
+      clearTimeout(deadline);
+    }
+    const loaded = packages(readFileSync(log, 'utf8').split('\n'));
+    expect(loaded.has('hono')).toBe(true);
+    expectNone(loaded, [...COMPILERS, ...EXPORT]);
   });
 });

@@ -265,3 +265,46 @@ describe('startTelemetry with --viewer', () => {
     expect(session.records()).toHaveLength(3);
   });
 });
+
+describe('startTelemetry without sdk-node', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('needs NodeSDK only for the tuning variables it alone reads', async () => {
+    const { needsNodeSdk } = await import('../../../src/telemetry/session.js');
+    expect(needsNodeSdk({ OTEL_SERVICE_NAME: 'x', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://h' })).toBe(
+      false
+    );
+    expect(needsNodeSdk({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '5' })).toBe(true);
+    expect(needsNodeSdk({ OTEL_TRACES_SAMPLER: 'always_off' })).toBe(true);
+    expect(needsNodeSdk({ OTEL_PROPAGATORS: '' })).toBe(false);
+  });
+
+  it('propagates W3C trace context and baggage, as NodeSDK does by default', async () => {
+    const session = startTelemetry({ env: {} });
+    try {
+      await layerSpan('HTTPClient._cs_request', {}, async () => {
+        const carrier: Record<string, string> = {};
+        propagation.inject(context.active(), carrier);
+        const active = trace.getActiveSpan()?.spanContext();
+        expect(carrier.traceparent).toBe(`00-${active?.traceId}-${active?.spanId}-01`);
+        expect(propagation.fields()).toEqual(expect.arrayContaining(['traceparent', 'baggage']));
+      });
+    } finally {
+      await session.shutdown();
+    }
+  });
+
+  it('still honours a limit variable, through NodeSDK', async () => {
+    vi.stubEnv('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', '5');
+    const session = startTelemetry({ env: {} });
+    try {
+      await layerSpan('HTTPClient._cs_request', { 'url.path': 'abcdefghij' }, () => undefined);
+      const span = session.records().find((r) => r.name === 'HTTPClient._cs_request');
+      expect(span?.attributes['url.path']).toBe('abcde');
+    } finally {
+      await session.shutdown();
+    }
+  });
+});
