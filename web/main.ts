@@ -19,7 +19,8 @@ import { ScenarioPicker } from './scenario-picker.js';
 import { StepControl } from './step-control.js';
 import { initialState, stored, STORAGE, Store } from './store.js';
 import { toasts } from './toast.js';
-import { applyTheme, Topbar } from './topbar.js';
+import { applyTheme, installLaneColours } from './theme.js';
+import { Topbar } from './topbar.js';
 import { TraceList } from './trace-list.js';
 import { Traces } from './traces.js';
 import { TreePane } from './tree-pane.js';
@@ -29,6 +30,7 @@ setLang(
   saved === 'ja' || saved === 'en' ? saved : navigator.language.startsWith('ja') ? 'ja' : 'en'
 );
 applyTheme(stored(STORAGE.theme) ?? 'auto');
+installLaneColours();
 
 const store = new Store(initialState(lang()));
 const traces = new Traces(store);

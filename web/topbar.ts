@@ -10,18 +10,13 @@ import { lang, setLang, t } from './i18n.js';
 import type { Lang } from './narration.js';
 import type { StepControl } from './step-control.js';
 import { remember, stored, STORAGE, type Store } from './store.js';
+import { applyTheme } from './theme.js';
 
 export interface TopbarActions {
   toggleCompare(): void;
   toggleHelp(): void;
   openFile(file: File): void;
   relabel(): void;
-}
-
-/** Applies a theme choice: `light`, `dark`, or `auto` (the system's). */
-export function applyTheme(theme: string): void {
-  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
-  else delete document.documentElement.dataset.theme;
 }
 
 export class Topbar {
