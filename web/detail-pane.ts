@@ -33,7 +33,14 @@ export class DetailPane {
     this.#store = store;
     this.#traces = traces;
     this.#actions = actions;
-    this.el.appendChild(this.detail.el);
+    this.el.append(
+      h('button', {
+        class: 'small drawer-close',
+        'data-i18n': 'close',
+        onclick: () => document.body.classList.remove('details-open'),
+      }),
+      this.detail.el
+    );
     const keys = [
       'view',
       'current',

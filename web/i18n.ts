@@ -5,7 +5,7 @@
  */
 import type { Lang } from './narration.js';
 
-const STRINGS = {
+export const STRINGS = {
   tagline: { en: 'nova volume-update, layer by layer', ja: 'nova volume-update を層ごとに' },
   run: { en: 'Run', ja: '実行' },
   runThis: { en: 'Run “{0}”', ja: '「{0}」を実行' },
@@ -139,6 +139,20 @@ const STRINGS = {
     en: 'The trace in this link is not on this server (it may come from another viewer, or the server restarted). Pick a trace on the left.',
     ja: 'このリンクのトレースはこのサーバーにありません（別のビューアーのものか、サーバーが再起動しました）。左のトレースを選んでください。',
   },
+  details: { en: 'Details', ja: '詳細' },
+  more: { en: 'More ▾', ja: 'その他 ▾' },
+  skipToTree: { en: 'Skip to the call tree', ja: '呼び出しツリーへ移動' },
+  resizeSplit: {
+    en: 'Resize the tree and the waterfall (← →)',
+    ja: 'ツリーとウォーターフォールの幅を変える（← →）',
+  },
+  spanId: { en: 'span id', ja: 'スパン ID' },
+  traceId: { en: 'trace id', ja: 'トレース ID' },
+  parent: { en: 'parent', ja: '親スパン' },
+  scope: { en: 'scope', ja: 'スコープ' },
+  internal: { en: 'internal', ja: '内部' },
+  client: { en: 'client', ja: 'クライアント' },
+  server: { en: 'server', ja: 'サーバー' },
   legend: { en: 'Layers', ja: 'レイヤー' },
   keys: { en: 'Keys', ja: 'キー' },
   close: { en: 'Close', ja: '閉じる' },

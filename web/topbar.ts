@@ -65,19 +65,30 @@ export class Topbar {
         steps.abortBtn
       ),
       h('div', { class: 'spacer' }),
+      this.compareBtn,
+      // Less-used controls: one "More" menu keeps the bar on one line in both languages.
       h(
         'div',
         { class: 'group file-group' },
-        h('label', { class: 'button', for: 'file-input', 'data-i18n': 'openFile', tabindex: '0' }),
         this.fileInput,
         h(
           'details',
-          { class: 'menu' },
-          h('summary', { class: 'button' }, h('span', { 'data-i18n': 'download' })),
-          h('div', { class: 'menu-items' }, this.otlpLink, this.jaegerLink)
+          { class: 'menu', id: 'more-menu' },
+          h('summary', { class: 'button' }, h('span', { 'data-i18n': 'more' })),
+          h(
+            'div',
+            { class: 'menu-items' },
+            h('label', {
+              class: 'button',
+              for: 'file-input',
+              'data-i18n': 'openFile',
+              tabindex: '0',
+            }),
+            this.otlpLink,
+            this.jaegerLink
+          )
         )
       ),
-      this.compareBtn,
       h(
         'div',
         { class: 'group seg', role: 'group', 'aria-label': 'language' },
@@ -125,8 +136,8 @@ export class Topbar {
 
   relabel(): void {
     const comparing = this.#store.state.view === 'compare';
-    this.otlpLink.textContent = t('downloadOtlp');
-    this.jaegerLink.textContent = t('downloadJaeger');
+    this.otlpLink.textContent = `↓ ${t('downloadOtlp')}`;
+    this.jaegerLink.textContent = `↓ ${t('downloadJaeger')}`;
     this.compareBtn.textContent = comparing ? `☰ ${t('tree')}` : `⇆ ${t('compare')}`;
     this.compareBtn.setAttribute('aria-pressed', String(comparing));
     this.themeBtn.title = t('theme');

@@ -88,6 +88,19 @@ export function laneVariables(theme: 'light' | 'dark'): string {
     .join(' ');
 }
 
+/**
+ * The page's CSS of the key: `--lane-<id>` for the light theme, the dark one and the system's
+ * choice. The viewer puts it at the top of the page's stylesheet when it builds the page.
+ */
+export function laneCss(): string {
+  return [
+    `:root { ${laneVariables('light')} }`,
+    `@media (prefers-color-scheme: dark) { :root:not([data-theme='light']) { ${laneVariables('dark')} } }`,
+    `:root[data-theme='dark'] { ${laneVariables('dark')} }`,
+    '',
+  ].join('\n');
+}
+
 /** WCAG relative luminance of a `#rrggbb` colour. */
 export function luminance(hex: string): number {
   const [r, g, b] = rgb(hex).map((v) => {

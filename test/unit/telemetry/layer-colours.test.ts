@@ -51,7 +51,7 @@ describe('LAYER_COLOURS', () => {
 describe('users of the colour key', () => {
   it('the page takes its --lane-* variables from the key only', () => {
     expect(read('web/style.css')).not.toMatch(/--lane-[a-z0-9]+:\s*#/);
-    expect(read('web/theme.ts')).toContain('laneVariables(');
+    expect(read('src/viewer/assets.ts')).toContain('laneCss() + file.text');
     for (const id of LAYER_IDS) expect(read('web/style.css')).toContain(`.lane-${id} {`);
   });
 

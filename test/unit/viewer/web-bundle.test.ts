@@ -35,6 +35,7 @@ describe('buildWebAssets', () => {
     const assets = await buildWebAssets(WEB);
     expect(assets.js.length).toBeGreaterThan(10_000);
     expect(assets.css).toContain('.row');
+    expect(assets.css).toContain('--lane-novaclient: #');
     const remote =
       /(src|href)=["']?(https?:)?\/\/|@import\s+url\(\s*["']?https?:|\burl\(\s*["']?https?:/;
     expect(remote.test(assets.html)).toBe(false);
