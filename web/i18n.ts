@@ -140,6 +140,10 @@ export const STRINGS = {
     ja: 'このリンクのトレースはこのサーバーにありません（別のビューアーのものか、サーバーが再起動しました）。左のトレースを選んでください。',
   },
   details: { en: 'Details', ja: '詳細' },
+  readOnlyRun: {
+    en: 'Another page started this run and holds its controls; this page follows it read-only. Start your own with Run once it ends.',
+    ja: 'この実行は別のページが始めたもので、操作はそのページだけができます。このページは読み取り専用で追いかけます。終わったら「実行」で自分の実行を始められます。',
+  },
   more: { en: 'More ▾', ja: 'その他 ▾' },
   skipToTree: { en: 'Skip to the call tree', ja: '呼び出しツリーへ移動' },
   resizeSplit: {
