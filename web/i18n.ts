@@ -140,6 +140,30 @@ export const STRINGS = {
     ja: 'このリンクのトレースはこのサーバーにありません（別のビューアーのものか、サーバーが再起動しました）。左のトレースを選んでください。',
   },
   details: { en: 'Details', ja: '詳細' },
+  storyHead: {
+    en: 'This trace, “{0}”, has {1} spans.',
+    ja: 'このトレース「{0}」には {1} 個のスパンがあります。',
+  },
+  storyWire: {
+    en: '{0} HTTP requests went on the wire ({1}).',
+    ja: '{0} 個の HTTP リクエストが送られました（{1}）。',
+  },
+  storyNoWire: {
+    en: 'No request reached the wire.',
+    ja: 'ワイヤーまで届いたリクエストはありません。',
+  },
+  storyPool: {
+    en: 'The pool opened {0} new connections and reused one {1} times (pool hit).',
+    ja: 'プールは新しい接続を {0} 回開き、接続を {1} 回再利用しました（プールのヒット）。',
+  },
+  storyError: {
+    en: '{0} spans ended in error; at the top: {1}',
+    ja: '{0} 個のスパンがエラーで終わりました。最上位のもの：{1}',
+  },
+  storyOk: {
+    en: 'Every span ended without error.',
+    ja: 'すべてのスパンがエラーなく終わりました。',
+  },
   readOnlyRun: {
     en: 'Another page started this run and holds its controls; this page follows it read-only. Start your own with Run once it ends.',
     ja: 'この実行は別のページが始めたもので、操作はそのページだけができます。このページは読み取り専用で追いかけます。終わったら「実行」で自分の実行を始められます。',

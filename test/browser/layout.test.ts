@@ -152,6 +152,17 @@ describe.skipIf(SKIP_BROWSER)('viewer layout at classroom sizes', () => {
     expect(await page.locator('#run').isEnabled()).toBe(true);
   }, 40_000);
 
+  it('narrates the trace on screen when no span is selected', async () => {
+    await page.setViewportSize(SIZES[1]);
+    // No link: the page opens the newest trace with nothing selected.
+    await page.goto('about:blank');
+    await page.goto(`${url}/`);
+    await page.waitForSelector('.live.on');
+    const story = page.locator('.trace-story');
+    await story.filter({ hasText: 'This trace' }).waitFor();
+    expect(await story.textContent()).toMatch(/HTTP requests? went on the wire|No request/);
+  });
+
   it('gives a bad permalink a sentence, not an empty tree over a fake axis', async () => {
     await page.goto(`${url}/#trace=${'f'.repeat(32)}`);
     await page.locator('.empty-state', { hasText: 'not on this server' }).waitFor();
