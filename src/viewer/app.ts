@@ -61,6 +61,8 @@ export interface ViewerOptions {
   readonly libraryDir?: string;
   /** Refuse Host headers other than loopback names (default true). */
   readonly loopbackOnly?: boolean;
+  /** Host names accepted besides loopback (`serve --name`); with any, the Host guard stays on. */
+  readonly hostNames?: readonly string[];
   /** Per-browser event queue bound and heartbeat interval. */
   readonly sse?: { readonly maxQueue?: number; readonly heartbeatMs?: number };
   /** Supplies the page assets (default: build `web/` with esbuild on first use). */
@@ -143,7 +145,7 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   }
 
   const app = new Hono();
-  app.use('*', hostGuard(opts.loopbackOnly ?? true));
+  app.use('*', hostGuard(opts.loopbackOnly ?? true, opts.hostNames ?? []));
   app.use('*', async function securityHeaders(c, next) {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
