@@ -66,6 +66,24 @@ function post<T>(path: string, body: unknown, headers: Record<string, string> = 
   });
 }
 
+/**
+ * This page's owner token: runs it starts belong to it (the server refuses Next, Continue and
+ * Abort from other pages). Kept per tab, so a reload keeps control of the tab's run.
+ */
+export const ownerToken: string = (() => {
+  try {
+    const kept = sessionStorage.getItem('novatrace.owner');
+    if (kept) return kept;
+    const made = crypto.randomUUID();
+    sessionStorage.setItem('novatrace.owner', made);
+    return made;
+  } catch {
+    return crypto.randomUUID();
+  }
+})();
+
+const OWNER = { 'x-novatrace-owner': ownerToken };
+
 export const api = {
   scenarios: () => call<ScenarioLine[]>('/api/scenarios'),
   traces: () => call<TraceSummary[]>('/api/traces'),
@@ -81,9 +99,10 @@ export const api = {
     call<{ file: string; text: string; lines: number }>(
       `/api/source?file=${encodeURIComponent(file)}`
     ),
-  startRun: (scenario: string, step: boolean) => post<RunStarted>('/api/runs', { scenario, step }),
+  startRun: (scenario: string, step: boolean) =>
+    post<RunStarted>('/api/runs', { scenario, step }, OWNER),
   step: (runId: string, action: 'next' | 'continue' | 'abort') =>
-    post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}),
+    post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, OWNER),
   openFile: (text: string, name: string) =>
     post<TracesOpened>('/api/traces', text, {
       'x-file-name': name.replace(/[^\w .()-]/g, '_').slice(0, 120),

@@ -33,7 +33,14 @@ export class DetailPane {
     this.#store = store;
     this.#traces = traces;
     this.#actions = actions;
-    this.el.appendChild(this.detail.el);
+    this.el.append(
+      h('button', {
+        class: 'small drawer-close',
+        'data-i18n': 'close',
+        onclick: () => document.body.classList.remove('details-open'),
+      }),
+      this.detail.el
+    );
     const keys = [
       'view',
       'current',
@@ -52,7 +59,14 @@ export class DetailPane {
       const node = this.selectedNode();
       const key = node
         ? [node.span, store.state.lang]
-        : [store.state.lang, store.state.selectedScenario, this.#actions.canCompare()];
+        : [
+            store.state.lang,
+            store.state.selectedScenario,
+            this.#actions.canCompare(),
+            store.state.current,
+            store.state.current?.size,
+            store.state.current?.tree().running,
+          ];
       if (!changed(detailKey, key)) return;
       detailKey = key;
       this.detail.show(node, () => this.welcome());
@@ -79,6 +93,38 @@ export class DetailPane {
     return s.selected ? s.current?.tree().byId.get(s.selected) : undefined;
   }
 
+  /** What the trace on screen did, in one paragraph made from its spans. */
+  story(): string | undefined {
+    const s = this.#store.state;
+    const model = s.current;
+    if (!model || model.size === 0) return undefined;
+    const summary = s.traces.get(model.traceId);
+    if (summary?.source === 'startup' && summary.label === 'warm-pool') return t('welcome2');
+    const spans = [...model.spans.values()];
+    const wire = spans.filter((x) => x.kind === 'client');
+    const keys = spans.flatMap((x) =>
+      x.events.map((e) => String(e.attributes['novatrace.event'] ?? e.name))
+    );
+    const opened = keys.filter((k) => k.startsWith('Starting new HTTP connection')).length;
+    const hits = keys.filter((k) => k === 'pool hit').length;
+    const errors = spans.filter((x) => x.status.code === 2);
+    const root = errors.find((x) => !x.parentSpanId) ?? errors[errors.length - 1];
+    const requests = wire
+      .map(
+        (x) =>
+          `${x.name}${x.attributes['http.response.status_code'] ? ` ${String(x.attributes['http.response.status_code'])}` : ''}`
+      )
+      .join(', ');
+    return [
+      t('storyHead', summary?.label ?? model.tree().roots[0]?.span.name ?? '', spans.length),
+      wire.length > 0 ? t('storyWire', wire.length, requests) : t('storyNoWire'),
+      t('storyPool', opened, hits),
+      errors.length > 0
+        ? t('storyError', errors.length, root?.status.message?.slice(0, 160) ?? '')
+        : t('storyOk'),
+    ].join(' ');
+  }
+
   welcome(): Child {
     const scenario = this.#store.state.selectedScenario;
     return h(
@@ -86,7 +132,7 @@ export class DetailPane {
       { class: 'welcome' },
       h('h2', null, t('welcomeTitle')),
       h('p', null, t('welcome1')),
-      h('p', null, t('welcome2')),
+      h('p', { class: 'trace-story' }, this.story() ?? t('emptyServer')),
       h(
         'p',
         { class: 'welcome-actions' },

@@ -19,7 +19,8 @@ import { ScenarioPicker } from './scenario-picker.js';
 import { StepControl } from './step-control.js';
 import { initialState, stored, STORAGE, Store } from './store.js';
 import { toasts } from './toast.js';
-import { applyTheme, Topbar } from './topbar.js';
+import { applyTheme } from './theme.js';
+import { Topbar } from './topbar.js';
 import { TraceList } from './trace-list.js';
 import { Traces } from './traces.js';
 import { TreePane } from './tree-pane.js';
@@ -64,6 +65,9 @@ function relabel(): void {
   for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
     el.textContent = t(el.dataset.i18n as StringKey);
   }
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nLabel as StringKey));
+  }
   steps.relabel();
   if (help.open) help.render();
 }
@@ -88,6 +92,7 @@ const main = h(
 );
 replace(
   document.body,
+  h('a', { class: 'skip-link', href: '#tree', 'data-i18n': 'skipToTree' }),
   topbar.el,
   h('div', { class: 'layout' }, sidebar, main, detail.el),
   toasts,

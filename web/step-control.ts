@@ -71,6 +71,7 @@ export class StepControl {
       this.#store.set({ prediction: undefined });
       const started = await api.startRun(name, s.stepMode);
       this.#store.set({ myRunId: started.runId });
+      remember(STORAGE.myRun, started.runId);
       if (started.traceId && s.current?.traceId !== started.traceId)
         await this.#traces.show(started.traceId);
     } catch (err) {
@@ -78,9 +79,14 @@ export class StepControl {
     }
   }
 
+  /** True when the run in progress was started by this page (others watch it read-only). */
+  mine(run = this.activeRun()): boolean {
+    return run !== undefined && run.runId === this.#store.state.myRunId;
+  }
+
   async step(action: StepAction): Promise<void> {
     const run = this.activeRun();
-    if (!run || this.#store.state.connection !== 'live') return;
+    if (!run || !this.mine(run) || this.#store.state.connection !== 'live') return;
     try {
       this.#live.onRun(await api.step(run.runId, action));
     } catch (err) {
@@ -105,9 +111,10 @@ export class StepControl {
       ? `▶ ${t('runThis', s.selectedScenario)}`
       : `▶ ${t('run')}`;
     this.runBtn.disabled = !s.selectedScenario || active !== undefined || !live;
-    this.nextBtn.disabled = !paused || !live;
-    this.contBtn.disabled = !paused || !live;
-    this.abortBtn.disabled = !active || !live;
+    const mine = this.mine(active);
+    this.nextBtn.disabled = !paused || !live || !mine;
+    this.contBtn.disabled = !paused || !live || !mine;
+    this.abortBtn.disabled = !active || !live || !mine;
   }
 
   renderBanner(): void {
@@ -140,14 +147,16 @@ export class StepControl {
               null,
               p.name === 'wire' ? t('pausedWire', p.method ?? 'HTTP') : t('pausedAt', p.name)
             ),
-            h('p', { class: 'muted' }, t('pausedHint'))
+            h('p', { class: 'muted' }, this.mine(run) ? t('pausedHint') : t('readOnlyRun'))
           ),
-          h(
-            'div',
-            { class: 'banner-actions' },
-            this.#clone(this.nextBtn, () => void this.step('next')),
-            this.#clone(this.contBtn, () => void this.step('continue'))
-          )
+          this.mine(run)
+            ? h(
+                'div',
+                { class: 'banner-actions' },
+                this.#clone(this.nextBtn, () => void this.step('next')),
+                this.#clone(this.contBtn, () => void this.step('continue'))
+              )
+            : null
         );
       }
       case 'running':

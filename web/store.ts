@@ -132,7 +132,7 @@ export function initialState(lang: Lang): PageState {
     follow: true,
     stepMode: false,
     predict: stored(STORAGE.predict) === '1',
-    myRunId: undefined,
+    myRunId: stored(STORAGE.myRun) ?? undefined,
     prediction: undefined,
     connection: 'connecting',
     lang,
@@ -146,12 +146,18 @@ export const STORAGE = {
   theme: 'novatrace.theme',
   predict: 'novatrace.predict',
   split: 'novatrace.split',
+  /** Per tab (sessionStorage): the run this tab started, so a reload keeps its controls. */
+  myRun: 'novatrace.myRun',
 } as const;
+
+function storageFor(key: string): Storage {
+  return key === STORAGE.myRun ? sessionStorage : localStorage;
+}
 
 /** A remembered setting, or null (also in private mode, where storage throws). */
 export function stored(key: string): string | null {
   try {
-    return localStorage.getItem(key);
+    return storageFor(key).getItem(key);
   } catch {
     return null;
   }
@@ -160,7 +166,7 @@ export function stored(key: string): string | null {
 /** Remembers a setting; in private mode it just is not remembered. */
 export function remember(key: string, value: string): void {
   try {
-    localStorage.setItem(key, value);
+    storageFor(key).setItem(key, value);
   } catch {
     // not remembered
   }

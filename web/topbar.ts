@@ -10,18 +10,13 @@ import { lang, setLang, t } from './i18n.js';
 import type { Lang } from './narration.js';
 import type { StepControl } from './step-control.js';
 import { remember, stored, STORAGE, type Store } from './store.js';
+import { applyTheme } from './theme.js';
 
 export interface TopbarActions {
   toggleCompare(): void;
   toggleHelp(): void;
   openFile(file: File): void;
   relabel(): void;
-}
-
-/** Applies a theme choice: `light`, `dark`, or `auto` (the system's). */
-export function applyTheme(theme: string): void {
-  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
-  else delete document.documentElement.dataset.theme;
 }
 
 export class Topbar {
@@ -70,19 +65,30 @@ export class Topbar {
         steps.abortBtn
       ),
       h('div', { class: 'spacer' }),
+      this.compareBtn,
+      // Less-used controls: one "More" menu keeps the bar on one line in both languages.
       h(
         'div',
         { class: 'group file-group' },
-        h('label', { class: 'button', for: 'file-input', 'data-i18n': 'openFile', tabindex: '0' }),
         this.fileInput,
         h(
           'details',
-          { class: 'menu' },
-          h('summary', { class: 'button' }, h('span', { 'data-i18n': 'download' })),
-          h('div', { class: 'menu-items' }, this.otlpLink, this.jaegerLink)
+          { class: 'menu', id: 'more-menu' },
+          h('summary', { class: 'button' }, h('span', { 'data-i18n': 'more' })),
+          h(
+            'div',
+            { class: 'menu-items' },
+            h('label', {
+              class: 'button',
+              for: 'file-input',
+              'data-i18n': 'openFile',
+              tabindex: '0',
+            }),
+            this.otlpLink,
+            this.jaegerLink
+          )
         )
       ),
-      this.compareBtn,
       h(
         'div',
         { class: 'group seg', role: 'group', 'aria-label': 'language' },
@@ -130,8 +136,8 @@ export class Topbar {
 
   relabel(): void {
     const comparing = this.#store.state.view === 'compare';
-    this.otlpLink.textContent = t('downloadOtlp');
-    this.jaegerLink.textContent = t('downloadJaeger');
+    this.otlpLink.textContent = `↓ ${t('downloadOtlp')}`;
+    this.jaegerLink.textContent = `↓ ${t('downloadJaeger')}`;
     this.compareBtn.textContent = comparing ? `☰ ${t('tree')}` : `⇆ ${t('compare')}`;
     this.compareBtn.setAttribute('aria-pressed', String(comparing));
     this.themeBtn.title = t('theme');

@@ -39,6 +39,13 @@ export class TreePane {
     const toolbar = h(
       'div',
       { class: 'toolbar' },
+      h('button', {
+        class: 'small details-toggle',
+        id: 'details-toggle',
+        'aria-controls': 'detail',
+        'data-i18n': 'details',
+        onclick: () => document.body.classList.toggle('details-open'),
+      }),
       this.#title,
       h('div', { class: 'spacer' }),
       button('collapseAll', '[', () => this.collapseAll()),
@@ -71,6 +78,7 @@ export class TreePane {
       this.#empty,
       this.tree.el
     );
+    this.tree.focusTarget.id = 'tree';
     this.followBox.addEventListener('change', () => store.set({ follow: this.followBox.checked }));
     store.subscribe(['current', 'spans', 'selected', 'collapsed', 'lang', 'traces', 'empty'], () =>
       this.render()

@@ -6,6 +6,7 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs([])).toEqual({
       port: 8787,
       host: '127.0.0.1',
+      names: [],
       maxTraces: 200,
       maxSpans: 200_000,
       maxTraceSpans: 100_000,
@@ -13,6 +14,12 @@ describe('parseServeArgs', () => {
       startup: true,
       help: false,
     });
+  });
+
+  it('reads --name for a classroom host name, repeatable, and refuses a bad one', () => {
+    const args = parseServeArgs(['--host', '0.0.0.0', '--name', 'Lab-PC.local', '--name=10.0.0.5']);
+    expect(args.names).toEqual(['lab-pc.local', '10.0.0.5']);
+    expect(() => parseServeArgs(['--name', 'evil/x'])).toThrow(UsageError);
   });
 
   it('reads --port, --host and the store bounds, with or without =', () => {
