@@ -12,7 +12,7 @@ import { spanBus as defaultBus, type SpanBus } from '../telemetry/span-bus.js';
 import type { SpanRecord } from '../telemetry/types.js';
 import { buildWebAssets, type WebAssets } from './assets.js';
 import { DEFAULT_CODEC, type TraceCodec } from './codec.js';
-import { EventHub } from './event-hub.js';
+import { EventHub, sseFrame } from './event-hub.js';
 import { TraceLibrary } from './library.js';
 import { encodeExportResponse, encodeRpcStatus } from './otlp-proto.js';
 import {
@@ -242,7 +242,16 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
         if (item === 'idle') await stream.write(': keep-alive\n\n');
         else if (item === 'resync') {
           await stream.writeSSE({ event: 'resync', data: JSON.stringify(resync('dropped')) });
-        } else await stream.writeSSE({ event: item.type, data: JSON.stringify(item) });
+        } else {
+          // What is already queued goes out in the same write: one await per burst, not per event.
+          let text = sseFrame(item);
+          for (let n = 1; n < 256; n++) {
+            const more = client.take();
+            if (!more) break;
+            text += sseFrame(more);
+          }
+          await stream.write(text);
+        }
       }
       hub.disconnect(client);
     })
