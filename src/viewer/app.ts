@@ -243,7 +243,9 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
         else if (item === 'resync') {
           await stream.writeSSE({ event: 'resync', data: JSON.stringify(resync('dropped')) });
         } else {
-          // What is already queued goes out in the same write: one await per burst, not per event.
+          // What is queued by the end of this turn of the loop goes out in the same write: one
+          // write per burst (an OTLP batch, a run's step), not one per event and per page.
+          await new Promise((resolve) => setImmediate(resolve));
           let text = sseFrame(item);
           for (let n = 1; n < 256; n++) {
             const more = client.take();
