@@ -100,7 +100,7 @@ export class DetailPane {
     if (!model || model.size === 0) return undefined;
     const summary = s.traces.get(model.traceId);
     if (summary?.source === 'startup' && summary.label === 'warm-pool') return t('welcome2');
-    const spans = [...model.spans.values()];
+    const spans = [...model.records()];
     const wire = spans.filter((x) => x.kind === 'client');
     const keys = spans.flatMap((x) =>
       x.events.map((e) => String(e.attributes['novatrace.event'] ?? e.name))

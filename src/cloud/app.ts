@@ -117,6 +117,8 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
   const inflight = new Set<Promise<unknown>>();
 
   const app = new Hono<CloudEnv>();
+  app.use('*', cloudSecurityHeaders);
+  app.use('*', hostGuard(opts.publicUrl));
   registerControl(app, deps);
   app.use('*', cloudRequest(deps, lifetime.signal, idleTimers, inflight));
   app.use('*', sizeLimit(deps));
@@ -177,6 +179,54 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
       idleTimers.clear();
       await tracing.forceFlush();
     },
+  };
+}
+
+/**
+ * Security headers on every answer of the cloud, errors and refusals included: JSON APIs that no
+ * browser should sniff, frame or hand to another site.
+ */
+export const CLOUD_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+const cloudSecurityHeaders: MiddlewareHandler<CloudEnv> = async function cloudSecurityHeaders(
+  c,
+  next
+) {
+  await next();
+  for (const [name, value] of Object.entries(CLOUD_SECURITY_HEADERS)) {
+    c.res.headers.set(name, value);
+  }
+};
+
+/**
+ * The Host check on every route: Keystone's catalog and Nova's links are built from the Host a
+ * request names (unless a public URL is configured), so a page whose DNS name re-binds to this
+ * machine must not get them. Allowed: a loopback name, the address the client connected to (a
+ * cloud bound to a LAN address is reached by it), and the configured public URL's host.
+ */
+function hostGuard(publicUrl: string | undefined): MiddlewareHandler<CloudEnv> {
+  let publicHost: string | undefined;
+  try {
+    publicHost = publicUrl ? hostName(new URL(publicUrl).host) : undefined;
+  } catch {
+    publicHost = undefined;
+  }
+  return async function hostGuard(c, next) {
+    const socket = c.env?.incoming?.socket;
+    // app.request() in-process: no network, nothing to re-bind.
+    if (!socket) return next();
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    const name = hostName(host);
+    const local = socket.localAddress?.replace(/^::ffff:/, '');
+    const localName = local === undefined ? undefined : local.includes(':') ? `[${local}]` : local;
+    if (isLoopbackHostName(host) || name === localName || name === publicHost) return next();
+    return json({ error: `unexpected Host header '${host.slice(0, 100)}'` }, 421);
   };
 }
 

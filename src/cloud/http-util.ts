@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { CloudDeps, CloudEnv } from './internal-types.js';
 import { CloudHttpError, type ErrorStyle } from './nova-errors.js';
+import { JsonScanner } from '../util/json-scan.js';
 import { readLimited } from '../util/read-limited.js';
 
 /** The URL clients reach the cloud at: the fixed public URL, else the request's origin. */
@@ -90,6 +91,9 @@ export async function readJson(
   }
   if (text.trim() === '') return null;
   try {
+    // Python's json module gives up past its recursion limit (1000 frames by default); so do we,
+    // before parsing, and as a malformed body (400) rather than the crash (500) it was there.
+    new JsonScanner({ maxDepth: MAX_JSON_DEPTH }).scanAll(text);
     return JSON.parse(text) as unknown;
   } catch {
     if (style === 'nova') throw new CloudHttpError(400, 'Malformed request body', { style });
@@ -100,6 +104,9 @@ export async function readJson(
     );
   }
 }
+
+/** Deepest JSON nesting a request body may have (about what Python's json module manages). */
+export const MAX_JSON_DEPTH = 900;
 
 /** A JSON response with an exact Content-Type. */
 export function json(

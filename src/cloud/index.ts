@@ -15,8 +15,10 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createCloudApp, type CloudAppOptions } from './app.js';
+import { guardSlowClients, timeoutServerOptions } from '../util/server-timeouts.js';
 import type { Faults } from './faults.js';
 import type { KeystoneVersions } from './keystone.js';
+import { pausedConnections } from './paused-connections.js';
 import type { CloudState } from './store.js';
 
 export { createCloudApp, DEFAULT_BODY_LIMIT } from './app.js';
@@ -51,6 +53,7 @@ export type {
 export { CLOUD_TRACER_SCOPE } from './tracing.js';
 export { KEYSTONE_VERSIONS, parseKeystoneVersions } from './keystone.js';
 export type { KeystoneVersion, KeystoneVersions } from './keystone.js';
+export { connectionKey, PausedConnections, pausedConnections } from './paused-connections.js';
 export type { CloudService } from './tracing.js';
 
 /** Options of {@link startCloud}. */
@@ -69,6 +72,8 @@ export interface StartCloudOptions {
   bodyLimit?: number;
   /** Keystone API versions served: v2.0 and v3 (default), or `['v3']` as every Keystone since Queens. */
   keystoneVersions?: KeystoneVersions;
+  /** How long a client may take to send its request headers (default 10 s). */
+  headersTimeoutMs?: number;
 }
 
 /** A started cloud. */
@@ -110,9 +115,17 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
   if (opts.bodyLimit !== undefined) appOptions.bodyLimit = opts.bodyLimit;
   if (opts.keystoneVersions !== undefined) appOptions.keystoneVersions = opts.keystoneVersions;
   const cloud = createCloudApp(appOptions);
-  const server = createAdaptorServer({ fetch: cloud.app.fetch, hostname: host }) as Server;
+  const server = createAdaptorServer({
+    fetch: cloud.app.fetch,
+    hostname: host,
+    serverOptions: timeoutServerOptions(opts.headersTimeoutMs),
+  }) as Server;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
+  // Slow-header sockets are closed, except those of a run paused in step mode.
+  guardSlowClients(server, {
+    headersTimeoutMs: opts.headersTimeoutMs,
+    exempt: (socket) => pausedConnections.isPaused(socket.remoteAddress, socket.remotePort),
+  });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -122,8 +135,6 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
       resolve();
     });
   });
-  // A client that vanishes mid-request must not take the process down.
-  server.on('clientError', (_err, socket) => socket.destroy());
 
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;

@@ -55,21 +55,46 @@ const BOOLEAN_STRINGS: Record<string, boolean> = {
   f: false,
 };
 
-/** Python's `repr()` of a JSON value (what jsonschema's messages show). */
+/**
+ * Python's `repr()` of a JSON value (what jsonschema's messages show). Iterative, so a body of
+ * any depth gets its message rather than a stack overflow.
+ */
 export function pyRepr(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
-  if (typeof value === 'string') return pyStr(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
-  if (typeof value === 'object') {
-    const items = Object.entries(value as Record<string, unknown>).map(
-      ([k, v]) => `${pyStr(k)}: ${pyRepr(v)}`
-    );
-    return `{${items.join(', ')}}`;
+  const out: string[] = [];
+  // Work items: a value to print, or a literal piece of text (separators, closing brackets).
+  const stack: { value?: unknown; text?: string }[] = [{ value }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (item.text !== undefined) {
+      out.push(item.text);
+      continue;
+    }
+    const v = item.value;
+    if (v === null || v === undefined) out.push('None');
+    else if (v === true) out.push('True');
+    else if (v === false) out.push('False');
+    else if (typeof v === 'number') out.push(String(v));
+    else if (typeof v === 'string') out.push(pyStr(v));
+    else if (Array.isArray(v)) {
+      out.push('[');
+      stack.push({ text: ']' });
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push({ value: v[i] as unknown });
+        if (i > 0) stack.push({ text: ', ' });
+      }
+    } else if (typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>);
+      out.push('{');
+      stack.push({ text: '}' });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, inner] = entries[i]!;
+        stack.push({ value: inner });
+        stack.push({ text: `${pyStr(k)}: ` });
+        if (i > 0) stack.push({ text: ', ' });
+      }
+    } else out.push(String(v));
   }
-  return String(value);
+  return out.join('');
 }
 
 function pyStr(text: string): string {

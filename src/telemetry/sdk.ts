@@ -24,7 +24,13 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { OTLPTraceExporter as OtlpHttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
 import { toOtlpJson } from './otlp-json.js';
 import { toSpanRecord } from './records.js';
 import { scrubSecrets } from './redact.js';
@@ -213,7 +219,11 @@ export function reasonOf(err: unknown): string {
   } else {
     text = String(err ?? 'unknown error');
   }
-  const line = scrubSecrets(text).replace(/\s+/g, ' ').trim();
+  const line = scrubSecrets(text)
+    .replace(/\s+/g, ' ')
+    // grpc-js ends its connect errors with "Resolution note: " and an often empty note.
+    .replace(/[.;,]?\s*Resolution note:\s*$/, '')
+    .trim();
   return terminalSafe(line.length > 200 ? `${line.slice(0, 199)}…` : line || 'unknown error');
 }
 
@@ -574,9 +584,18 @@ export class ForwardingSpanProcessor implements SpanProcessor {
     for (const p of this.#targets) p.onEnd(span);
   }
 
+  /**
+   * Flushes the targets that hold spans in the process (recorder, live bus), not the batch
+   * exporters: those send over the network, and the session's own bounded shutdown flushes
+   * them. A collector that never answers must not stall the borrower (the cloud's dispose).
+   */
   async forceFlush(): Promise<void> {
     if (!this.#isOpen()) return;
-    await Promise.all(this.#targets.map((p) => p.forceFlush().catch(() => undefined)));
+    await Promise.all(
+      this.#targets
+        .filter((p) => !(p instanceof BatchSpanProcessor))
+        .map((p) => p.forceFlush().catch(() => undefined))
+    );
   }
 
   shutdown(): Promise<void> {

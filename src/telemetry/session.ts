@@ -26,6 +26,7 @@
  * another is open hands the globals to the new one.
  */
 import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
@@ -177,8 +178,11 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
     new LiveSpanProcessor(),
     recorder,
   ];
+  /** Ports of the collectors spans go to, whose sockets may be let go at exit. */
+  const exportPorts = new Set<number>();
   if (plan.otlp) {
     const { exporter, url } = createOtlpExporter(plan.otlp, warn);
+    exportPorts.add(portOf(url));
     processors.push(
       new BatchSpanProcessor({
         exporter: new GuardedExporter(exporter, (err) => warnExportFailure(url, err)),
@@ -236,7 +240,16 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
   const close = async (): Promise<void> => {
     try {
       await writeFiles();
-      await sdk.shutdown();
+      if (!(await withinExitBound(sdk.shutdown()))) {
+        warn(
+          `novatrace: a span exporter did not finish within ${EXIT_BOUND_MS} ms at exit; spans not yet sent are dropped (the run itself is unaffected)`
+        );
+        // The exporter's own timers (its request timeout, the batch processor's export timeout)
+        // would hold the process for seconds more. Once everything else is done, end it with
+        // the exit code already set; the unref'd timer never fires if the process ends first.
+        releaseExportSockets(exportPorts);
+        setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+      }
     } catch (err) {
       // The guarded exporters swallow their own failures; this is anything else.
       warn(`novatrace: telemetry shutdown: ${reasonOf(err)} (the run itself is unaffected)`);
@@ -257,4 +270,55 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
       return closing;
     },
   };
+}
+
+/**
+ * How long `shutdown()` waits for the exporters: a collector that accepts the connection and
+ * never answers costs this plus {@link EXIT_GRACE_MS} at exit, under the 1 s issue 14 allows,
+ * rather than the export timeout and its retries.
+ */
+export const EXIT_BOUND_MS = 850;
+/** After the bound passed, time left for the caller to finish writing before the process ends. */
+const EXIT_GRACE_MS = 100;
+
+/** Resolves true when `work` settles within {@link EXIT_BOUND_MS}, false otherwise. */
+async function withinExitBound(work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), EXIT_BOUND_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function portOf(url: string): number {
+  try {
+    const u = new URL(url);
+    return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Lets the process end although an export is still waiting for an answer: the sockets to the
+ * collectors' ports (and only those) no longer keep the event loop alive. Node has no public
+ * list of open sockets, hence the internal `_getActiveHandles` (present in Node 20 to 24).
+ */
+function releaseExportSockets(ports: ReadonlySet<number>): void {
+  const list = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+  if (typeof list !== 'function' || ports.size === 0) return;
+  for (const handle of list.call(process)) {
+    if (
+      handle instanceof Socket &&
+      handle.remotePort !== undefined &&
+      ports.has(handle.remotePort)
+    ) {
+      handle.unref();
+    }
+  }
 }

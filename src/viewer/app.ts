@@ -12,7 +12,7 @@ import { spanBus as defaultBus, type SpanBus } from '../telemetry/span-bus.js';
 import type { SpanRecord } from '../telemetry/types.js';
 import { loadWebAssets, type WebAssets } from './assets.js';
 import { DEFAULT_CODEC, type TraceCodec } from './codec.js';
-import { EventHub } from './event-hub.js';
+import { EventHub, sseFrame } from './event-hub.js';
 import { TraceLibrary } from './library.js';
 import { encodeExportResponse, encodeRpcStatus } from './otlp-proto.js';
 import {
@@ -249,7 +249,18 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
         if (item === 'idle') await stream.write(': keep-alive\n\n');
         else if (item === 'resync') {
           await stream.writeSSE({ event: 'resync', data: JSON.stringify(resync('dropped')) });
-        } else await stream.writeSSE({ event: item.type, data: JSON.stringify(item) });
+        } else {
+          // What is queued by the end of this turn of the loop goes out in the same write: one
+          // write per burst (an OTLP batch, a run's step), not one per event and per page.
+          await new Promise((resolve) => setImmediate(resolve));
+          let text = sseFrame(item);
+          for (let n = 1; n < 256; n++) {
+            const more = client.take();
+            if (!more) break;
+            text += sseFrame(more);
+          }
+          await stream.write(text);
+        }
       }
       hub.disconnect(client);
     })

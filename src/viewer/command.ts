@@ -14,6 +14,7 @@ import { runScenario, SCENARIOS } from '../scenarios/index.js';
 import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
 import { startTelemetry } from '../telemetry/session.js';
 import { readTraceFile } from '../telemetry/trace-file.js';
+import { guardSlowClients, timeoutServerOptions } from '../util/server-timeouts.js';
 import { createViewerApp, type ViewerApp } from './app.js';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from './span-limits.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_SPANS, DEFAULT_MAX_TRACES } from './trace-store.js';
@@ -263,7 +264,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: viewer.app.fetch, port: opts.port, hostname: opts.host }) as Server;
+      const s = serve({
+        fetch: viewer.app.fetch,
+        port: opts.port,
+        hostname: opts.host,
+        serverOptions: timeoutServerOptions(),
+      }) as Server;
+      guardSlowClients(s);
       s.once('listening', () => resolve(s));
       s.once('error', reject);
     });

@@ -3,7 +3,8 @@
  * Fan-out of viewer events to the browsers connected to `/api/events`. Publishing is
  * synchronous and O(1) per client: each client has a bounded queue that its own writer drains
  * at the pace of its socket. A client that falls too far behind loses its queue and gets one
- * `resync` instead, so a slow browser never slows the traced program or grows memory.
+ * `resync` instead, so a slow browser never slows the traced program or grows memory. Each
+ * event is serialised once ({@link sseFrame}) and the same string written to every client.
  */
 import type { ViewerEvent } from './types.js';
 
@@ -11,6 +12,22 @@ import type { ViewerEvent } from './types.js';
 export type StreamEvent = Exclude<ViewerEvent, { type: 'resync' }>;
 
 export const DEFAULT_MAX_QUEUE = 2_000;
+
+const frames = new WeakMap<StreamEvent, string>();
+
+/**
+ * The SSE frame of an event (`event:` its type, `data:` its JSON), made once per event and
+ * shared by every client that sends it: with 50 pages open, an event is serialised once, not 50
+ * times. The frame is a single `data:` line (JSON.stringify never writes a raw line break).
+ */
+export function sseFrame(event: StreamEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
 
 /** One connected client: a bounded queue plus a wake-up for its writer. */
 export class ClientQueue {
@@ -62,6 +79,22 @@ export class ClientQueue {
     this.#notify();
   }
 
+  /** The next queued event without waiting, or undefined (none queued, or a resync is due). */
+  take(): StreamEvent | undefined {
+    if (this.#closed || this.#needsResync || this.length === 0) return undefined;
+    const item = this.#items[this.#head] as StreamEvent;
+    this.#head += 1;
+    this.#compact();
+    return item;
+  }
+
+  #compact(): void {
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
   /**
    * Waits for the next thing to send: an event, `'resync'`, or `undefined` once closed.
    * @param timeoutMs resolves with `'idle'` after this long without news (for heartbeats)
@@ -76,10 +109,7 @@ export class ClientQueue {
       if (this.length > 0) {
         const item = this.#items[this.#head] as StreamEvent;
         this.#head += 1;
-        if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-          this.#items = this.#items.slice(this.#head);
-          this.#head = 0;
-        }
+        this.#compact();
         return item;
       }
       const woke = await new Promise<boolean>((resolve) => {

@@ -196,6 +196,15 @@ describe('displayEndpoint and reasonOf', () => {
     expect(reasonOf(new AggregateError([refused], ''))).toBe('connect ECONNREFUSED ::1:9');
     expect(reasonOf(Object.assign(new Error(''), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
   });
+
+  it('drops the dangling "Resolution note:" of a gRPC connect error', () => {
+    const grpc = new Error(
+      '14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:4317. Resolution note: '
+    );
+    expect(reasonOf(grpc)).toBe(
+      '14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:4317'
+    );
+  });
 });
 
 describe('warnExportFailure', () => {

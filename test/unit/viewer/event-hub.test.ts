@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { EventHub } from '../../../src/viewer/event-hub.js';
+import { describe, expect, it, vi } from 'vitest';
+import { EventHub, sseFrame, type StreamEvent } from '../../../src/viewer/event-hub.js';
 import { span, traceId } from './spans.js';
 
 const t = traceId();
@@ -86,5 +86,23 @@ describe('EventHub', () => {
     hub.resyncAll();
     expect(await client.next(10)).toBe('resync');
     expect(await client.next(10)).toBe('idle');
+  });
+});
+
+describe('sseFrame', () => {
+  it('serialises an event once and hands every client the same frame', () => {
+    const hub = new EventHub();
+    const a = hub.connect();
+    const b = hub.connect();
+    const event = { type: 'run-state', run: { runId: 'r1' } } as unknown as StreamEvent;
+    const stringify = vi.spyOn(JSON, 'stringify');
+    hub.publish(event);
+    const fa = sseFrame(a.take()!);
+    const fb = sseFrame(b.take()!);
+    expect(stringify).toHaveBeenCalledTimes(1);
+    stringify.mockRestore();
+    expect(fa).toBe(fb);
+    expect(fa).toBe(`event: run-state\ndata: ${JSON.stringify(event)}\n\n`);
+    expect(a.take()).toBeUndefined();
   });
 });

@@ -1,0 +1,319 @@
+/**
+ * Hostile-load figures (issue 14), loopback only, bounded loops:
+ * - OTLP ingest rate with 50 `/api/events` subscribers (45 reading, 5 stalled) over the rate
+ *   without them (goal ≥ 0.5);
+ * - `/healthz` p99 while hostile bodies arrive (1.9 million empty protobuf spans, a JSON body
+ *   of 2 million `{}` spans; goal ≤ 100 ms);
+ * - RSS peak during a burst of hostile bodies (goal ≤ 400 MiB) and after it over before
+ *   (goal ≤ 2);
+ * - the store's heap per span at 100,000 spans (goal ≤ 400 B).
+ * Run alone with `node bin/run-ts.js bench/hostile.ts`.
+ */
+import { spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { serve } from '@hono/node-server';
+import { toOtlpJson } from '../src/telemetry/otlp-json.js';
+import { SpanBus } from '../src/telemetry/span-bus.js';
+import type { SpanRecord } from '../src/telemetry/types.js';
+import { createViewerApp, type ViewerApp } from '../src/viewer/app.js';
+import { TraceStore } from '../src/viewer/trace-store.js';
+
+export type Figure = {
+  figure: string;
+  value: number;
+  unit: string;
+  goal: number;
+  better: 'lower' | 'higher';
+};
+
+const INGEST_REQUESTS = 300;
+const BASE = 1_795_000_000_000_000_000n;
+let ids = 0;
+
+function record(trace: string, i: number, parent?: string): SpanRecord {
+  ids += 1;
+  const start = BASE + BigInt(ids) * 1000n;
+  return {
+    traceId: trace,
+    spanId: ids.toString(16).padStart(16, '0'),
+    ...(parent ? { parentSpanId: parent } : {}),
+    name: ['HTTPClient._cs_request', 'Session.send', 'HTTPConnectionPool.urlopen'][i % 3]!,
+    kind: 'internal',
+    service: 'novaclient',
+    scope: 'novatrace.urllib3',
+    startTimeUnixNano: start.toString(),
+    endTimeUnixNano: (start + 40_000n).toString(),
+    attributes: {
+      'code.function.name': 'HTTPConnectionPool.urlopen',
+      'code.file.path': 'src/urllib3/connectionpool.ts',
+      'code.line.number': 200 + (i % 50),
+      'novatrace.layer': 'urllib3',
+      'url.full': `http://127.0.0.1:8774/v2.1/servers/${ids.toString(16)}/os-volume_attachments`,
+      'server.port': 8774,
+    },
+    events: [{ name: 'pool hit', timeUnixNano: start.toString(), attributes: {} }],
+    status: { code: 0 },
+  };
+}
+
+function smallTraceBody(): string {
+  const trace = (++ids).toString(16).padStart(32, '0');
+  const root = record(trace, 0);
+  const spans = [root, ...Array.from({ length: 4 }, (_, i) => record(trace, i + 1, root.spanId))];
+  return JSON.stringify(toOtlpJson(spans));
+}
+
+async function start(): Promise<{ viewer: ViewerApp; server: Server; url: string; port: number }> {
+  const viewer = createViewerApp({ bus: new SpanBus() });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    s.once('listening', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return { viewer, server, url: `http://127.0.0.1:${port}`, port };
+}
+
+async function stop(s: { viewer: ViewerApp; server: Server }): Promise<void> {
+  s.viewer.hub.closeAll();
+  s.server.closeAllConnections();
+  await new Promise<void>((resolve) => s.server.close(() => resolve()));
+  await s.viewer.close();
+}
+
+async function ingestRate(url: string): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < INGEST_REQUESTS; i++) {
+    const res = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: smallTraceBody(),
+    });
+    await res.arrayBuffer();
+  }
+  return INGEST_REQUESTS / ((performance.now() - t0) / 1000);
+}
+
+async function subscriberRatio(): Promise<number> {
+  const s = await start();
+  try {
+    await ingestRate(s.url); // warm-up
+    const alone = await ingestRate(s.url);
+    // The 45 readers live in another process, as browsers do: their parsing is not ours.
+    const readers = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const http = require('node:http');
+         for (let i = 0; i < 45; i++) http.get('${s.url}/api/events', (res) => res.on('data', () => {}));
+         setTimeout(() => process.exit(0), 120000);`,
+      ],
+      { stdio: 'ignore' }
+    );
+    const stalled: Socket[] = [];
+    for (let i = 0; i < 5; i++) {
+      const sock = connect(s.port, '127.0.0.1', () => {
+        sock.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+        sock.pause(); // never reads
+      });
+      sock.on('error', () => undefined);
+      stalled.push(sock);
+    }
+    while (s.viewer.hub.size < 50) await new Promise((r) => setTimeout(r, 20));
+    const crowded = await ingestRate(s.url);
+    readers.kill();
+    for (const sock of stalled) sock.destroy();
+    return crowded / alone;
+  } finally {
+    await stop(s);
+  }
+}
+
+/** ExportTraceServiceRequest > ResourceSpans > ScopeSpans > `n` empty spans. */
+function emptySpansProto(n: number): Uint8Array {
+  const varint = (x: number): number[] => {
+    const out: number[] = [];
+    while (x > 0x7f) {
+      out.push((x & 0x7f) | 0x80);
+      x = Math.floor(x / 128);
+    }
+    out.push(x);
+    return out;
+  };
+  const scopeHead = [0x12, ...varint(2 * n)];
+  const head = [0x0a, ...varint(scopeHead.length + 2 * n), ...scopeHead];
+  const out = new Uint8Array(head.length + 2 * n);
+  out.set(head, 0);
+  for (let i = head.length; i < out.length; i += 2) out[i] = 0x12;
+  return out;
+}
+
+const HOSTILE: { path: string; type: string; body: () => string | Uint8Array }[] = [
+  { path: '/v1/traces', type: 'application/x-protobuf', body: () => emptySpansProto(1_900_000) },
+  {
+    path: '/api/traces',
+    type: 'application/json',
+    body: () => `{"resourceSpans":[{"scopeSpans":[{"spans":[${'{},'.repeat(2_000_000)}{}]}]}]}`,
+  },
+  {
+    path: '/v1/traces',
+    type: 'application/json',
+    body: () => `{"resourceSpans":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+  },
+];
+
+/** The bodies, made once: the sender shares this process, and making them is not the server's work. */
+const bodies = new Map<(typeof HOSTILE)[number], string | Uint8Array>();
+
+async function sendHostile(url: string, h: (typeof HOSTILE)[number]): Promise<number> {
+  let body = bodies.get(h);
+  if (body === undefined) {
+    body = h.body();
+    bodies.set(h, body);
+  }
+  const res = await fetch(`${url}${h.path}`, {
+    method: 'POST',
+    headers: { 'content-type': h.type, origin: url },
+    body: body as BodyInit,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function healthzP99(): Promise<number> {
+  for (const h of HOSTILE) if (!bodies.has(h)) bodies.set(h, h.body());
+  const s = await start();
+  const latencies: number[] = [];
+  let probing = true;
+  const probe = (async () => {
+    while (probing) {
+      const t0 = performance.now();
+      await (await fetch(`${s.url}/healthz`)).arrayBuffer();
+      latencies.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  try {
+    for (let round = 0; round < 2; round++) {
+      for (const h of HOSTILE) await sendHostile(s.url, h);
+    }
+  } finally {
+    probing = false;
+    await probe;
+    await stop(s);
+  }
+  latencies.sort((a, b) => a - b);
+  return latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;
+}
+
+function gcFunction(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const MiB = 1024 * 1024;
+
+async function rssBurst(): Promise<{ peak: number; ratio: number }> {
+  const gc = gcFunction();
+  const s = await start();
+  try {
+    gc();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 10);
+    for (let round = 0; round < 4; round++) {
+      // Three at once, as a fuzzer with a little concurrency would send them.
+      await Promise.all(HOSTILE.map((h) => sendHostile(s.url, h)));
+    }
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    await new Promise((r) => setTimeout(r, 200));
+    gc();
+    gc();
+    const after = process.memoryUsage().rss;
+    return { peak: peak / MiB, ratio: after / before };
+  } finally {
+    await stop(s);
+  }
+}
+
+function storeBytesPerSpan(): number {
+  const gc = gcFunction();
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const store = new TraceStore({ maxSpans: 100_000, maxTraces: 500 });
+  for (let t = 0; t < 500; t++) {
+    const trace = (++ids).toString(16).padStart(32, '0');
+    const root = record(trace, 0);
+    const spans = [
+      root,
+      ...Array.from({ length: 199 }, (_, i) => record(trace, i + 1, root.spanId)),
+    ];
+    // Through JSON, as spans arrive from the wire: no structure shared between records.
+    store.putAll(JSON.parse(JSON.stringify(spans)) as SpanRecord[], 'otlp');
+  }
+  gc();
+  gc();
+  const held = process.memoryUsage().heapUsed - before;
+  if (store.spanCount !== 100_000) throw new Error(`store holds ${store.spanCount} spans`);
+  return held / store.spanCount;
+}
+
+export async function measure(): Promise<Figure[]> {
+  const ratio = await subscriberRatio();
+  const p99 = await healthzP99();
+  const rss = await rssBurst();
+  const perSpan = storeBytesPerSpan();
+  return [
+    {
+      figure: 'OTLP ingest with 50 subscribers (5 stalled) / without',
+      value: ratio,
+      unit: 'ratio',
+      goal: 0.5,
+      better: 'higher',
+    },
+    {
+      figure: '/healthz p99 during hostile bodies',
+      value: p99,
+      unit: 'ms',
+      goal: 100,
+      better: 'lower',
+    },
+    {
+      figure: 'RSS peak during a hostile burst',
+      value: rss.peak,
+      unit: 'MiB',
+      goal: 400,
+      better: 'lower',
+    },
+    {
+      figure: 'RSS after the burst / before',
+      value: rss.ratio,
+      unit: 'ratio',
+      goal: 2,
+      better: 'lower',
+    },
+    {
+      figure: 'store heap per span at 100k spans',
+      value: perSpan,
+      unit: 'B',
+      goal: 400,
+      better: 'lower',
+    },
+  ];
+}
+
+if (process.argv[1]?.endsWith('hostile.ts')) {
+  for (const f of await measure()) {
+    const met = f.better === 'lower' ? f.value <= f.goal : f.value >= f.goal;
+    process.stdout.write(
+      `${f.figure}: ${f.value.toFixed(f.unit === 'ratio' ? 2 : 0)} ${f.unit} (goal ${f.better === 'lower' ? '≤' : '≥'} ${f.goal}) ${met ? 'met' : 'NOT MET'}\n`
+    );
+  }
+  process.exit(0);
+}
