@@ -20,6 +20,7 @@ import { SpanBus } from '../src/telemetry/span-bus.js';
 import type { SpanRecord } from '../src/telemetry/types.js';
 import { createViewerApp, type ViewerApp } from '../src/viewer/app.js';
 import { TraceStore } from '../src/viewer/trace-store.js';
+import { emptySpansProto } from '../test/helpers/otlp-proto-bytes.js';
 
 export type Figure = {
   figure: string;
@@ -129,25 +130,6 @@ async function subscriberRatio(): Promise<number> {
   } finally {
     await stop(s);
   }
-}
-
-/** ExportTraceServiceRequest > ResourceSpans > ScopeSpans > `n` empty spans. */
-function emptySpansProto(n: number): Uint8Array {
-  const varint = (x: number): number[] => {
-    const out: number[] = [];
-    while (x > 0x7f) {
-      out.push((x & 0x7f) | 0x80);
-      x = Math.floor(x / 128);
-    }
-    out.push(x);
-    return out;
-  };
-  const scopeHead = [0x12, ...varint(2 * n)];
-  const head = [0x0a, ...varint(scopeHead.length + 2 * n), ...scopeHead];
-  const out = new Uint8Array(head.length + 2 * n);
-  out.set(head, 0);
-  for (let i = head.length; i < out.length; i += 2) out[i] = 0x12;
-  return out;
 }
 
 const HOSTILE: { path: string; type: string; body: () => string | Uint8Array }[] = [

@@ -5,6 +5,7 @@
  * @see novaclient/client.py HTTPClient._redact / http_log_req (3.3.0)
  */
 import { createHash } from 'node:crypto';
+import { setOwn } from './types.js';
 
 /** Header names whose values are secrets (lower-case). */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set([
@@ -46,16 +47,35 @@ export function redactHeaders(
  * `access.token.id`, and the v3/v2.0 `token.id` of token-method auth bodies.
  */
 export function redactJson(value: unknown, path: readonly string[] = []): unknown {
-  if (Array.isArray(value)) return value.map((item) => redactJson(item, path));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    const here = [...path, key];
-    const secret =
-      SECRET_KEYS.has(key.toLowerCase()) || (key === 'id' && path[path.length - 1] === 'token');
-    out[key] = secret && typeof inner === 'string' ? sha1Redact(inner) : redactJson(inner, here);
+  // Iterative: a body nested 50,000 deep (from a hostile server, say) is redacted, not a crash.
+  // Only the last key of the path matters (`token.id`), so each item carries just that.
+  const root: { value: unknown } = { value: undefined };
+  const stack: { from: unknown; parentKey: string | undefined; put: (v: unknown) => void }[] = [
+    { from: value, parentKey: path[path.length - 1], put: (v) => (root.value = v) },
+  ];
+  while (stack.length > 0) {
+    const { from, parentKey, put } = stack.pop()!;
+    if (Array.isArray(from)) {
+      const out: unknown[] = new Array<unknown>(from.length);
+      put(out);
+      from.forEach((item, i) => stack.push({ from: item, parentKey, put: (v) => (out[i] = v) }));
+    } else if (from === null || typeof from !== 'object') {
+      put(from);
+    } else {
+      const out: Record<string, unknown> = {};
+      put(out);
+      for (const [key, inner] of Object.entries(from)) {
+        const secret =
+          SECRET_KEYS.has(key.toLowerCase()) || (key === 'id' && parentKey === 'token');
+        if (secret && typeof inner === 'string') setOwn(out, key, sha1Redact(inner));
+        else {
+          setOwn(out, key, undefined);
+          stack.push({ from: inner, parentKey: key, put: (v) => setOwn(out, key, v) });
+        }
+      }
+    }
   }
-  return out;
+  return root.value;
 }
 
 /** Redacts a JSON text; a text that is not JSON is returned unchanged only if it holds no known secret. */

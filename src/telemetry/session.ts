@@ -180,9 +180,11 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
   ];
   /** Ports of the collectors spans go to, whose sockets may be let go at exit. */
   const exportPorts = new Set<number>();
+  const exportUrls: string[] = [];
   if (plan.otlp) {
     const { exporter, url } = createOtlpExporter(plan.otlp, warn);
     exportPorts.add(portOf(url));
+    exportUrls.push(url);
     processors.push(
       new BatchSpanProcessor({
         exporter: new GuardedExporter(exporter, (err) => warnExportFailure(url, err)),
@@ -241,9 +243,9 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
     try {
       await writeFiles();
       if (!(await withinExitBound(sdk.shutdown()))) {
-        warn(
-          `novatrace: a span exporter did not finish within ${EXIT_BOUND_MS} ms at exit; spans not yet sent are dropped (the run itself is unaffected)`
-        );
+        // The export warning's own line (once per endpoint): the exporter will not report later.
+        const late = new Error(`no answer within ${EXIT_BOUND_MS} ms at exit, spans dropped`);
+        for (const url of exportUrls) warnExportFailure(url, late);
         // The exporter's own timers (its request timeout, the batch processor's export timeout)
         // would hold the process for seconds more. Once everything else is done, end it with
         // the exit code already set; the unref'd timer never fires if the process ends first.

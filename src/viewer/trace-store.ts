@@ -9,7 +9,12 @@
  * and `maxTraceBytes` bytes (half the store by default): spans past that are refused, not stored at the cost of other traces, so a
  * single huge trace can never empty the store. Every span is cut to {@link SpanLimits} first.
  */
-import type { SpanRecord } from '../telemetry/types.js';
+import {
+  setOwn,
+  type AttrValue,
+  type SpanEventRecord,
+  type SpanRecord,
+} from '../telemetry/types.js';
 import {
   approximateBytes,
   DEFAULT_MAX_SPANS_PER_TRACE,
@@ -92,6 +97,7 @@ export class TraceStore {
   #evicted = 0;
   #dropped = 0;
   #evictListeners = new Set<(traceId: string) => void>();
+  #strings = new SharedStrings();
 
   constructor(opts: TraceStoreOptions = {}) {
     this.maxTraces = positiveInt(opts.maxTraces, DEFAULT_MAX_TRACES, 'maxTraces');
@@ -175,7 +181,10 @@ export class TraceStore {
   }
 
   #put(incoming: SpanRecord, source: TraceSource): { result: PutResult; record: SpanRecord } {
-    const span = limitSpan(incoming, this.spanLimits);
+    const parentRecord = incoming.parentSpanId
+      ? this.#traces.get(incoming.traceId)?.spans.get(incoming.parentSpanId)
+      : undefined;
+    const span = this.#strings.compact(limitSpan(incoming, this.spanLimits), parentRecord);
     const bytes = approximateBytes(span);
     let entry = this.#traces.get(span.traceId);
     const existing = entry?.spans.get(span.spanId);
@@ -257,6 +266,7 @@ export class TraceStore {
   /** Removes every trace. */
   clear(): void {
     this.#traces.clear();
+    this.#strings.clear();
     this.#spanCount = 0;
     this.#bytes = 0;
   }
@@ -288,6 +298,91 @@ export class TraceStore {
     const it = this.#traces.values();
     it.next();
     return it.next().value;
+  }
+}
+
+const EMPTY_ATTRIBUTES: Readonly<Record<string, AttrValue>> = Object.freeze({});
+const EMPTY_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
+const PLAIN_STATUS: Record<0 | 1 | 2, SpanRecord['status']> = {
+  0: Object.freeze({ code: 0 }),
+  1: Object.freeze({ code: 1 }),
+  2: Object.freeze({ code: 2 }),
+};
+
+/**
+ * One copy of each repeated string (names, services, scopes, attribute values, trace ids) and
+ * of the empty and plain parts of a span, shared by every stored span that has it: spans that
+ * arrive through JSON.parse carry fresh copies of all of them. Bounded: the table forgets
+ * everything once it holds `MAX_ENTRIES` strings (the spans keep theirs).
+ */
+class SharedStrings {
+  static readonly MAX_ENTRIES = 65_536;
+  static readonly MAX_LENGTH = 256;
+  #table = new Map<string, string>();
+
+  clear(): void {
+    this.#table.clear();
+  }
+
+  str(s: string): string {
+    if (s.length > SharedStrings.MAX_LENGTH) return s;
+    const known = this.#table.get(s);
+    if (known !== undefined) return known;
+    if (this.#table.size >= SharedStrings.MAX_ENTRIES) this.#table.clear();
+    this.#table.set(s, s);
+    return s;
+  }
+
+  #attributes(attrs: Readonly<Record<string, AttrValue>>): Readonly<Record<string, AttrValue>> {
+    let out: Record<string, AttrValue> | undefined;
+    for (const key in attrs) {
+      out ??= {};
+      const v = attrs[key] as AttrValue;
+      setOwn(out, this.str(key), typeof v === 'string' ? this.str(v) : v);
+    }
+    return out ?? EMPTY_ATTRIBUTES;
+  }
+
+  /** The span with its repeated parts shared; its own ids and times are kept as they are. */
+  compact(span: SpanRecord, parent: SpanRecord | undefined): SpanRecord {
+    const events =
+      span.events.length === 0
+        ? EMPTY_EVENTS
+        : span.events.map((e) => ({
+            name: this.str(e.name),
+            timeUnixNano: e.timeUnixNano,
+            attributes: this.#attributes(e.attributes),
+          }));
+    const status = span.status.message === undefined ? PLAIN_STATUS[span.status.code] : span.status;
+    const out: {
+      -readonly [K in keyof SpanRecord]: SpanRecord[K];
+    } = {
+      traceId: this.str(span.traceId),
+      spanId: span.spanId,
+      name: this.str(span.name),
+      kind: this.str(span.kind) as SpanRecord['kind'],
+      service: this.str(span.service),
+      scope: this.str(span.scope),
+      startTimeUnixNano: span.startTimeUnixNano,
+      attributes: this.#attributes(span.attributes),
+      events,
+      status,
+    };
+    // Key order as the record had it: parentSpanId after spanId, endTimeUnixNano after start.
+    const ordered: Record<string, unknown> = {};
+    for (const key of Object.keys(span)) {
+      if (key === 'parentSpanId') {
+        ordered[key] =
+          parent !== undefined && parent.spanId === span.parentSpanId
+            ? parent.spanId
+            : span.parentSpanId;
+      } else if (key === 'endTimeUnixNano') ordered[key] = span.endTimeUnixNano;
+      else
+        ordered[key] =
+          (out as Record<string, unknown>)[key] ??
+          (span as unknown as Record<string, unknown>)[key];
+    }
+    return ordered as unknown as SpanRecord;
   }
 }
 

@@ -11,6 +11,7 @@ import type { SpanRecord } from '../../../src/telemetry/types.js';
 import { createViewerApp, type ViewerApp } from '../../../src/viewer/app.js';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from '../../../src/viewer/span-limits.js';
 import { span, traceId } from '../../unit/viewer/spans.js';
+import { emptySpansProto } from '../../helpers/otlp-proto-bytes.js';
 
 const opened: ViewerApp[] = [];
 afterEach(async () => {
@@ -124,27 +125,6 @@ async function underAttack(
   expect(health.status).toBe(200);
   expect(v.store.has(valid.trace)).toBe(true);
   expect((await v.app.request('/healthz')).status).toBe(200);
-}
-
-/** ExportTraceServiceRequest > one ResourceSpans > one ScopeSpans > `n` empty spans. */
-function emptySpansProto(n: number): Uint8Array {
-  const varint = (x: number): number[] => {
-    const out: number[] = [];
-    while (x > 0x7f) {
-      out.push((x & 0x7f) | 0x80);
-      x = Math.floor(x / 128);
-    }
-    out.push(x);
-    return out;
-  };
-  const scopeLen = 2 * n;
-  const scopeHead = [0x12, ...varint(scopeLen)];
-  const rsLen = scopeHead.length + scopeLen;
-  const head = [0x0a, ...varint(rsLen), ...scopeHead];
-  const out = new Uint8Array(head.length + scopeLen);
-  out.set(head, 0);
-  for (let i = head.length; i < out.length; i += 2) out[i] = 0x12; // field 2, length 0
-  return out;
 }
 
 describe('hostile bodies are refused with the limit named, and the server keeps answering', () => {

@@ -49,3 +49,19 @@ describe('scrubSecrets: URL credentials', () => {
     expect(scrubSecrets(text)).toBe(text);
   });
 });
+
+describe('redactJson on hostile depth', () => {
+  it('redacts a body nested 50,000 deep without a stack overflow, order kept', () => {
+    let body: unknown = { token: { id: 'tok' }, password: 'pw', z: 1, a: 2 };
+    for (let i = 0; i < 50_000; i++) body = [body];
+    let out = redactJson(body);
+    for (let i = 0; i < 50_000; i++) out = (out as unknown[])[0];
+    expect(out).toEqual({
+      token: { id: sha1Redact('tok') },
+      password: sha1Redact('pw'),
+      z: 1,
+      a: 2,
+    });
+    expect(Object.keys(out as object)).toEqual(['token', 'password', 'z', 'a']);
+  });
+});

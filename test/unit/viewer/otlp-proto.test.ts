@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { fromOtlpJson } from '../../../src/telemetry/otlp-json.js';
+import { emptySpansProto, varint as protoVarint } from '../../helpers/otlp-proto-bytes.js';
 import {
   decodeTraceRequest,
   decodeTraceRequestYielding,
@@ -125,15 +126,7 @@ describe('decodeTraceRequest', () => {
 });
 
 describe('decodeTraceRequest limits', () => {
-  function varint(n: number): number[] {
-    const out: number[] = [];
-    while (n > 0x7f) {
-      out.push((n & 0x7f) | 0x80);
-      n = Math.floor(n / 128);
-    }
-    out.push(n);
-    return out;
-  }
+  const varint = protoVarint;
 
   /** One resourceSpans > one scopeSpans holding `n` entries of `entry` (field 2 of ScopeSpans). */
   function manyEntries(n: number, entry: number[]): Uint8Array {
@@ -144,7 +137,7 @@ describe('decodeTraceRequest limits', () => {
   }
 
   it('stops at maxSpans before building the rest (a body of empty spans)', () => {
-    const bytes = manyEntries(50_000, [0x12, 0x00]);
+    const bytes = emptySpansProto(50_000);
     let err: unknown;
     try {
       decodeTraceRequest(bytes, { maxSpans: 1000, maxItems: Infinity });

@@ -98,3 +98,37 @@ describe('TraceStore source', () => {
     expect(store.summary(t)?.source).toBe('otlp');
   });
 });
+
+describe('TraceStore shared strings', () => {
+  it('gives back exactly what was put, key order included, while sharing repeated strings', () => {
+    const store = new TraceStore();
+    const t = traceId();
+    const records = [
+      span(t, { id: 'root', name: 'root', start: 0, end: 9 }),
+      span(t, {
+        id: 'child',
+        parent: 'root',
+        name: 'HTTPConnectionPool._get_conn',
+        start: 1,
+        attributes: { 'novatrace.layer': 'urllib3', n: 3, list: ['a', 'b'] },
+        events: [{ name: 'pool hit', at: 2, key: 'pool hit' }],
+        error: { type: 'E', message: 'boom' },
+      }),
+    ];
+    const fromWire = JSON.parse(JSON.stringify(records)) as typeof records;
+    store.putAll(fromWire, 'otlp');
+    const again = JSON.parse(JSON.stringify(records)) as typeof records;
+    const t2 = traceId();
+    store.putAll(
+      again.map((r) => ({ ...r, traceId: t2 })),
+      'otlp'
+    );
+    const got = store.get(t)!;
+    expect(JSON.stringify(got)).toBe(JSON.stringify(records));
+    const twin = store.get(t2)!;
+    // One copy of the repeated parts, not one per span.
+    expect(twin[1]!.status).not.toBe(got[1]!.status);
+    expect(twin[0]!.status).toBe(got[0]!.status);
+    expect(got[1]!.parentSpanId).toBe(got[0]!.spanId);
+  });
+});
