@@ -47,8 +47,9 @@ export class StepControl {
     this.nextBtn.addEventListener('click', () => void this.step('next'));
     this.contBtn.addEventListener('click', () => void this.step('continue'));
     this.abortBtn.addEventListener('click', () => void this.step('abort'));
-    store.subscribe(['runs', 'selectedScenario', 'connection', 'lang', 'current'], () =>
-      this.renderControls()
+    store.subscribe(
+      ['runs', 'selectedScenario', 'connection', 'lang', 'current', 'followRole'],
+      () => this.renderControls()
     );
     store.subscribe(['runs', 'myRunId', 'prediction', 'connection', 'lang'], () =>
       this.renderBanner()
@@ -110,7 +111,8 @@ export class StepControl {
     this.runBtn.textContent = s.selectedScenario
       ? `▶ ${t('runThis', s.selectedScenario)}`
       : `▶ ${t('run')}`;
-    this.runBtn.disabled = !s.selectedScenario || active !== undefined || !live;
+    this.runBtn.disabled =
+      !s.selectedScenario || active !== undefined || !live || s.followRole === 'follow';
     const mine = this.mine(active);
     this.nextBtn.disabled = !paused || !live || !mine;
     this.contBtn.disabled = !paused || !live || !mine;
