@@ -48,7 +48,8 @@ export class StepControl {
     this.contBtn.addEventListener('click', () => void this.step('continue'));
     this.abortBtn.addEventListener('click', () => void this.step('abort'));
     store.subscribe(
-      ['runs', 'selectedScenario', 'connection', 'lang', 'current', 'followRole'],
+      // myRunId too: the POST's answer can come after the run's first pause was drawn.
+      ['runs', 'myRunId', 'selectedScenario', 'connection', 'lang', 'current', 'followRole'],
       () => this.renderControls()
     );
     store.subscribe(['runs', 'myRunId', 'prediction', 'connection', 'lang'], () =>
