@@ -103,6 +103,13 @@ export const api = {
     post<RunStarted>('/api/runs', { scenario, step }, OWNER),
   step: (runId: string, action: 'next' | 'continue' | 'abort') =>
     post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, OWNER),
+  startFollow: () => post<{ followId: string }>('/api/follow', {}, OWNER),
+  followed: (id: string) =>
+    call<{ traceId: string | null; spanId: string | null }>(
+      `/api/follow/${encodeURIComponent(id)}`
+    ),
+  lead: (id: string, traceId: string, spanId: string | undefined) =>
+    post<{ ok: true }>(`/api/follow/${encodeURIComponent(id)}`, { traceId, spanId }, OWNER),
   openFile: (text: string, name: string) =>
     post<TracesOpened>('/api/traces', text, {
       'x-file-name': name.replace(/[^\w .()-]/g, '_').slice(0, 120),

@@ -42,7 +42,7 @@ export class Connection {
       }
       this.#onEvent(event);
     };
-    for (const type of ['span-start', 'span-end', 'run-state', 'resync'] as const) {
+    for (const type of ['span-start', 'span-end', 'run-state', 'resync', 'follow'] as const) {
       source.addEventListener(type, handle as EventListener);
     }
     source.addEventListener('open', () => {

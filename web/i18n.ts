@@ -140,6 +140,12 @@ export const STRINGS = {
     ja: 'このリンクのトレースはこのサーバーにありません（別のビューアーのものか、サーバーが再起動しました）。左のトレースを選んでください。',
   },
   details: { en: 'Details', ja: '詳細' },
+  leadClass: { en: 'Let the class follow', ja: 'クラスに追従させる' },
+  followLink: { en: 'Follow link for the class', ja: 'クラス用の追従リンク' },
+  followStarted: {
+    en: 'Students who open the follow link see this page’s trace, selection and step pauses, read-only.',
+    ja: '追従リンクを開いた受講者には、このページのトレース、選択、ステップの停止が読み取り専用で表示されます。',
+  },
   storyHead: {
     en: 'This trace, “{0}”, has {1} spans.',
     ja: 'このトレース「{0}」には {1} 個のスパンがあります。',

@@ -42,6 +42,12 @@ export class Live {
       case 'run-state':
         this.onRun(event.run);
         return;
+      case 'follow': {
+        const s = this.#store.state;
+        if (s.followRole === 'follow' && s.followId === event.followId)
+          void this.#traces.show(event.traceId, event.spanId);
+        return;
+      }
       default: {
         const never: never = event;
         return never;

@@ -10,6 +10,7 @@ import { ComparePane } from './compare-pane.js';
 import { Connection } from './connection.js';
 import { DetailPane } from './detail-pane.js';
 import { h, replace } from './dom.js';
+import { Follow, followIdOf } from './follow.js';
 import { Help } from './help.js';
 import { lang, setLang, t, type StringKey } from './i18n.js';
 import { bindKeys } from './keys.js';
@@ -52,12 +53,18 @@ const list = new TraceList(store, traces);
 const help = new Help();
 const openFile = (file: File) =>
   void file.text().then((text) => traces.openText(text, file.name, true));
-const topbar = new Topbar(store, steps, {
-  toggleCompare: () => compare.setView(store.state.view === 'compare' ? 'tree' : 'compare'),
-  toggleHelp: () => help.toggle(),
-  openFile,
-  relabel,
-});
+const follow = new Follow(store, traces);
+const topbar = new Topbar(
+  store,
+  steps,
+  {
+    toggleCompare: () => compare.setView(store.state.view === 'compare' ? 'tree' : 'compare'),
+    toggleHelp: () => help.toggle(),
+    openFile,
+    relabel,
+  },
+  follow
+);
 
 /** Re-applies every static label in the current language. */
 function relabel(): void {
@@ -100,7 +107,9 @@ replace(
 );
 
 bindKeys(store, treePane, steps, help);
-window.addEventListener('hashchange', () => void traces.applyLink(readHash(location.hash)));
+window.addEventListener('hashchange', () => {
+  if (store.state.followRole !== 'follow') void traces.applyLink(readHash(location.hash));
+});
 window.addEventListener('dragover', (ev) => ev.preventDefault());
 window.addEventListener('drop', (ev) => {
   ev.preventDefault();
@@ -110,6 +119,8 @@ window.addEventListener('drop', (ev) => {
 
 relabel();
 store.touch('lang');
+const followId = followIdOf(location.hash);
+if (followId) void follow.join(followId);
 const connection = new Connection(store, (event) => live.onEvent(event));
 connection.start();
 (window as unknown as { novatrace: unknown }).novatrace = { store, traces, steps, connection };

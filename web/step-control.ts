@@ -47,8 +47,10 @@ export class StepControl {
     this.nextBtn.addEventListener('click', () => void this.step('next'));
     this.contBtn.addEventListener('click', () => void this.step('continue'));
     this.abortBtn.addEventListener('click', () => void this.step('abort'));
-    store.subscribe(['runs', 'selectedScenario', 'connection', 'lang', 'current'], () =>
-      this.renderControls()
+    store.subscribe(
+      // myRunId too: the POST's answer can come after the run's first pause was drawn.
+      ['runs', 'myRunId', 'selectedScenario', 'connection', 'lang', 'current', 'followRole'],
+      () => this.renderControls()
     );
     store.subscribe(['runs', 'myRunId', 'prediction', 'connection', 'lang'], () =>
       this.renderBanner()
@@ -110,7 +112,8 @@ export class StepControl {
     this.runBtn.textContent = s.selectedScenario
       ? `▶ ${t('runThis', s.selectedScenario)}`
       : `▶ ${t('run')}`;
-    this.runBtn.disabled = !s.selectedScenario || active !== undefined || !live;
+    this.runBtn.disabled =
+      !s.selectedScenario || active !== undefined || !live || s.followRole === 'follow';
     const mine = this.mine(active);
     this.nextBtn.disabled = !paused || !live || !mine;
     this.contBtn.disabled = !paused || !live || !mine;

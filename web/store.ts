@@ -53,6 +53,9 @@ export interface PageState {
   prediction: PredictionState | undefined;
   connection: ConnectionState;
   lang: Lang;
+  /** Follow mode: this page leads a class (`lead`) or mirrors a leading page (`follow`). */
+  followRole: 'lead' | 'follow' | undefined;
+  followId: string | undefined;
   /** Why the tree is empty, when it is: no trace at all, a bad link, an evicted trace. */
   empty: 'none' | 'bad-link' | 'evicted' | undefined;
 }
@@ -137,6 +140,8 @@ export function initialState(lang: Lang): PageState {
     connection: 'connecting',
     lang,
     empty: undefined,
+    followRole: undefined,
+    followId: undefined,
   };
 }
 

@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import type { Lang } from './narration.js';
+import type { Follow } from './follow.js';
 import type { StepControl } from './step-control.js';
 import { remember, stored, STORAGE, type Store } from './store.js';
 import { applyTheme } from './theme.js';
@@ -38,7 +39,7 @@ export class Topbar {
   readonly live = h('span', { class: 'live', role: 'status' });
   readonly #store: Store;
 
-  constructor(store: Store, steps: StepControl, actions: TopbarActions) {
+  constructor(store: Store, steps: StepControl, actions: TopbarActions, follow: Follow) {
     this.#store = store;
     this.el = h(
       'header',
@@ -65,6 +66,7 @@ export class Topbar {
         steps.abortBtn
       ),
       h('div', { class: 'spacer' }),
+      follow.link,
       this.compareBtn,
       // Less-used controls: one "More" menu keeps the bar on one line in both languages.
       h(
@@ -85,7 +87,8 @@ export class Topbar {
               tabindex: '0',
             }),
             this.otlpLink,
-            this.jaegerLink
+            this.jaegerLink,
+            follow.button
           )
         )
       ),

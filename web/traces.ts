@@ -155,6 +155,7 @@ export class Traces {
 
   /** What to show once the first resync arrived: the permalink, else the start-up trace. */
   async initialView(): Promise<void> {
+    if (this.#store.state.followRole === 'follow') return;
     const link = readHash(location.hash);
     if (link.trace || link.compare) {
       await this.applyLink(link);
@@ -197,6 +198,8 @@ export class Traces {
   }
 
   syncHash(): void {
+    // A following page keeps its follow link in the address bar.
+    if (this.#store.state.followRole === 'follow') return;
     const { view, comparePick, compareSel, current, selected } = this.#store.state;
     const link: PageLink =
       view === 'compare' && comparePick.a && comparePick.b

@@ -4,6 +4,7 @@
  * OTLP receiver, trace download and upload, the read-only source pane and the trace library.
  * `createViewerApp` wires the parts; `serveCommand` (command.ts) puts it on a socket.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -327,6 +328,56 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
       return c.json(state);
     });
   }
+
+  // --- follow mode: a teacher's page, mirrored by the class --------------------------------
+  /** Followable pages: follow id → the leading page's owner token and what it shows. */
+  const follows = new Map<string, { owner: string; traceId?: string; spanId?: string }>();
+  app.post('/api/follow', sameOriginJson(), (c) => {
+    const owner = c.req.header(OWNER_HEADER);
+    if (!owner || !OWNER_TOKEN.test(owner)) {
+      return c.json({ error: `a followable page sends its ${OWNER_HEADER} token` }, 400);
+    }
+    for (const [id, f] of follows) if (f.owner === owner) return c.json({ followId: id });
+    const followId = randomUUID().replace(/-/g, '').slice(0, 16);
+    follows.set(followId, { owner });
+    for (const old of follows.keys()) {
+      if (follows.size <= MAX_OWNERS) break;
+      follows.delete(old);
+    }
+    return c.json({ followId }, 201);
+  });
+  app.get('/api/follow/:id', (c) => {
+    const f = follows.get(c.req.param('id'));
+    if (!f) return c.json({ error: 'no such follow link (the viewer may have restarted)' }, 404);
+    return c.json({ traceId: f.traceId ?? null, spanId: f.spanId ?? null });
+  });
+  app.post('/api/follow/:id', sameOriginJson(), async (c) => {
+    const followId = c.req.param('id');
+    const f = follows.get(followId);
+    if (!f) return c.json({ error: 'no such follow link' }, 404);
+    if (c.req.header(OWNER_HEADER) !== f.owner) {
+      return c.json({ error: 'only the page that made this follow link can lead it' }, 403);
+    }
+    const body = await readJson(c, 4 * 1024);
+    const hex = (v: unknown, n: number) =>
+      typeof v === 'string' && new RegExp(`^[0-9a-f]{${n}}$`).test(v);
+    if (
+      !isRecord(body) ||
+      !hex(body.traceId, 32) ||
+      (body.spanId !== undefined && !hex(body.spanId, 16))
+    ) {
+      return c.json({ error: 'expected {"traceId": "<32 hex>", "spanId": "<16 hex>"}' }, 400);
+    }
+    f.traceId = body.traceId as string;
+    f.spanId = body.spanId as string | undefined;
+    hub.publish({
+      type: 'follow',
+      followId,
+      traceId: f.traceId,
+      ...(f.spanId ? { spanId: f.spanId } : {}),
+    });
+    return c.json({ ok: true });
+  });
 
   // --- stored traces --------------------------------------------------------------------
   app.get('/api/traces', (c) => c.json(store.list()));
