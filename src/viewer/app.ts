@@ -36,6 +36,11 @@ export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 const LIVE_BATCH_LIMIT = 500;
 const TRACE_ID = /^[0-9a-f]{16,32}$/;
 
+/** The header a page sends with its own random token to own the runs it starts. */
+export const OWNER_HEADER = 'x-novatrace-owner';
+const OWNER_TOKEN = /^[\w-]{16,64}$/;
+const MAX_OWNERS = 256;
+
 export interface ViewerOptions {
   /** Where live span events come from (default: the process-wide {@link defaultBus}). */
   readonly bus?: SpanBus;
@@ -56,6 +61,8 @@ export interface ViewerOptions {
   readonly libraryDir?: string;
   /** Refuse Host headers other than loopback names (default true). */
   readonly loopbackOnly?: boolean;
+  /** Host names accepted besides loopback (`serve --name`); with any, the Host guard stays on. */
+  readonly hostNames?: readonly string[];
   /** Per-browser event queue bound and heartbeat interval. */
   readonly sse?: { readonly maxQueue?: number; readonly heartbeatMs?: number };
   /** Supplies the page assets (default: build `web/` with esbuild on first use). */
@@ -138,7 +145,7 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   }
 
   const app = new Hono();
-  app.use('*', hostGuard(opts.loopbackOnly ?? true));
+  app.use('*', hostGuard(opts.loopbackOnly ?? true, opts.hostNames ?? []));
   app.use('*', async function securityHeaders(c, next) {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
@@ -237,6 +244,8 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
       }))
     )
   );
+  /** Which page owns a run it started (run id → the page's owner token). */
+  const owners = new Map<string, string>();
   app.get('/api/runs', (c) => c.json(runs.list()));
   app.get('/api/runs/:id', (c) => {
     const run = runs.get(c.req.param('id'));
@@ -251,12 +260,32 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
       return c.json({ error: '"step" must be true or false' }, 400);
     }
     if (!opts.runScenario) return c.json({ error: 'in-process runs are not available here' }, 503);
+    const owner = c.req.header(OWNER_HEADER);
+    if (owner !== undefined && !OWNER_TOKEN.test(owner)) {
+      return c.json({ error: `${OWNER_HEADER} must be 16 to 64 letters, digits, - or _` }, 400);
+    }
     const started = await runs.start(body.scenario, body.step === true);
+    if (owner) {
+      owners.set(started.runId, owner);
+      // Bounded: forget the oldest runs' owners (those runs are long finished).
+      for (const old of owners.keys()) {
+        if (owners.size <= MAX_OWNERS) break;
+        owners.delete(old);
+      }
+    }
     return c.json(started, 202);
   });
   for (const action of ['next', 'continue', 'abort'] as const) {
     app.post(`/api/runs/:id/${action}`, sameOriginJson(), (c) => {
       const id = c.req.param('id');
+      // A run started by a page belongs to it: other pages watch it read-only.
+      const owner = owners.get(id);
+      if (owner !== undefined && c.req.header(OWNER_HEADER) !== owner) {
+        return c.json(
+          { error: 'this run belongs to the page that started it; other pages watch it read-only' },
+          403
+        );
+      }
       const state =
         action === 'next'
           ? runs.next(id)

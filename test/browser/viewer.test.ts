@@ -267,7 +267,31 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     expect(await page.locator('.row[data-state="running"]').count()).toBe(0);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
-  });
+    // About 25 steps, each a round trip through the real program: room for a loaded machine.
+  }, 90_000);
+
+  it('gives a run to the page that started it: another page watches it and cannot step it', async () => {
+    cloud.state.reset();
+    const teacher = await open();
+    await teacher.click('.scenario[data-scenario="happy"]');
+    await teacher.check('#step-mode');
+    await teacher.click('#run');
+    await teacher.locator('.banner-line.paused', { hasText: 'nova volume-update' }).waitFor();
+    const student = await open();
+    await student.locator('.banner-line.paused', { hasText: 'read-only' }).waitFor();
+    expect(await student.locator('#next').isDisabled()).toBe(true);
+    expect(await student.locator('#abort').isDisabled()).toBe(true);
+    expect(await student.locator('.banner-actions').count()).toBe(0);
+    const run = viewer.runs.active();
+    const steps = run?.steps;
+    await student.keyboard.press('n');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(viewer.runs.get(run!.runId)?.steps).toBe(steps);
+    // The student still sees the teacher's pauses as they come.
+    await teacher.keyboard.press('n');
+    await student.locator('.banner-line.paused', { hasText: 'do_volume_update' }).waitFor();
+    expect(pageErrors(student)).toEqual([]);
+  }, 60_000);
 
   it('shows a CLI run from another process, over OTLP protobuf and over --viewer', async () => {
     const page = await open();

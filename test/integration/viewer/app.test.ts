@@ -237,6 +237,24 @@ describe('POST /api/runs and step controls', () => {
     expect(v.store.summary(tid)).toMatchObject({ label: 'happy', runId, errorCount: 2 });
   });
 
+  it('lets only the page that started a run step or abort it; others watch read-only', async () => {
+    const v = viewer({ bus: spanBus });
+    const teacher = { ...JSON_POST, 'x-novatrace-owner': 'page-a-0123456789abcdef' };
+    const student = { ...JSON_POST, 'x-novatrace-owner': 'page-b-0123456789abcdef' };
+    const res = await post(v, '/api/runs', { scenario: 'happy', step: true }, teacher);
+    const { runId } = (await res.json()) as { runId: string };
+    for (const action of ['next', 'continue', 'abort']) {
+      expect((await post(v, `/api/runs/${runId}/${action}`, {}, student)).status).toBe(403);
+      expect((await post(v, `/api/runs/${runId}/${action}`, {})).status).toBe(403);
+    }
+    expect(v.runs.get(runId)?.phase).toBe('paused');
+    expect((await post(v, `/api/runs/${runId}/next`, {}, teacher)).status).toBe(200);
+    expect((await post(v, `/api/runs/${runId}/abort`, {}, teacher)).status).toBe(200);
+    expect((await v.runs.settled(runId)).phase).toBe('aborted');
+    const bad = { ...JSON_POST, 'x-novatrace-owner': 'short' };
+    expect((await post(v, '/api/runs', { scenario: 'happy' }, bad)).status).toBe(400);
+  });
+
   it.each([
     ['another origin', { 'content-type': 'application/json', origin: 'http://evil.example' }, 403],
     [
