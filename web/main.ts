@@ -6,6 +6,7 @@
  * acts. Nothing here renders.
  */
 import './style.css';
+import { AnalysisPane } from './analysis-pane.js';
 import { ComparePane } from './compare-pane.js';
 import { Connection } from './connection.js';
 import { DetailPane } from './detail-pane.js';
@@ -37,6 +38,7 @@ const traces = new Traces(store);
 const live = new Live(store, traces);
 const steps = new StepControl(store, traces, live);
 const treePane = new TreePane(store, traces);
+const analysis = new AnalysisPane(store, traces, treePane);
 const compare = new ComparePane(store, traces);
 const detail = new DetailPane(store, traces, {
   compare: () => compare.setView('compare'),
@@ -93,6 +95,7 @@ const main = h(
   { class: 'main' },
   topbar.lostBanner,
   steps.banner,
+  analysis.el,
   treePane.el,
   compare.el,
   detail.source.el

@@ -369,6 +369,13 @@ export class TraceModel {
     return this.#forest.nodes.get(spanId)?.span;
   }
 
+  /** The records by span id (a fresh map: for occasional whole-trace reads, not per frame). */
+  get spans(): ReadonlyMap<string, SpanRecord> {
+    const out = new Map<string, SpanRecord>();
+    for (const [id, node] of this.#forest.nodes) out.set(id, node.span);
+    return out;
+  }
+
   /** Every span record, in arrival order. */
   *records(): IterableIterator<SpanRecord> {
     for (const node of this.#forest.nodes.values()) yield node.span;

@@ -259,9 +259,7 @@ export class TreeView {
     }
     this.#inner.style.height = `${rows.length * ROW_HEIGHT}px`;
     this.#inner.style.paddingTop = `${start * ROW_HEIGHT}px`;
-    this.#inner.dataset.traceId = this.#tree
-      ? ([...this.#tree.byId.values()][0]?.span.traceId ?? '')
-      : '';
+    this.#inner.dataset.traceId = this.#tree ? (this.#tree.roots[0]?.span.traceId ?? '') : '';
     this.#inner.dataset.rowCount = String(rows.length);
     const keep = new Set<string>();
     const list: HTMLElement[] = [];
@@ -286,17 +284,22 @@ export class TreeView {
     else this.#scroller.removeAttribute('aria-activedescendant');
   }
 
+  /** Ids of the rows find highlights (analysis: web/analysis-pane.ts sets it, then re-renders). */
+  marked: ReadonlySet<string> = new Set();
+
   #fill(els: RowEls, row: Row, index: number, count: number): void {
     const { node } = row;
     const span = node.span;
     const running = node.endMs === undefined;
     const selected = node.id === this.#selected;
+    const marked = this.marked.has(node.id);
     // Live runs re-render often: touch the DOM only where something changed.
-    const structKey = `${row.depth}|${row.hasChildren}|${row.open}|${selected}|${index}|${count}|${node.orphan}|${t('running')}`;
+    const structKey = `${row.depth}|${row.hasChildren}|${row.open}|${selected}|${index}|${count}|${node.orphan}|${t('running')}|${marked}`;
     if (span !== els.span || structKey !== els.structKey) {
       els.span = span;
       els.structKey = structKey;
       this.#fillStructure(els, row, index, count, selected, running);
+      els.row.classList.toggle('find-match', marked);
     }
     const end = node.endMs ?? Math.max(this.#nowMs, node.startMs);
     const total = this.#totalMs;

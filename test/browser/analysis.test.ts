@@ -1,0 +1,100 @@
+// The analysis bar in a real page: Find counts what the trace files hold, and the Trace
+// statistics summary says how many requests went on how many connections. One browser, one page.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpanBus } from '../../src/telemetry/span-bus.js';
+import { readTraceFile } from '../../src/telemetry/trace-file.js';
+import type { SpanRecord } from '../../src/telemetry/types.js';
+import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
+import { launchBrowser, SKIP_BROWSER, type Browser } from './chromium.js';
+
+const TRACES = join(import.meta.dirname, '..', '..', 'traces');
+const SCENARIOS = ['happy', 'warm-pool', 'dropped-connection'] as const;
+
+let viewer: ViewerApp;
+let server: Server;
+let browser: Browser;
+let page: Page;
+const files = new Map<string, { id: string; records: SpanRecord[] }>();
+
+beforeAll(async () => {
+  if (SKIP_BROWSER) return;
+  viewer = createViewerApp({ bus: new SpanBus(), scenarios: () => [] });
+  await viewer.ready();
+  for (const name of SCENARIOS) {
+    const records = readTraceFile(readFileSync(join(TRACES, `${name}.json`), 'utf8'));
+    const [id] = viewer.ingest(records, 'file', name);
+    files.set(name, { id: id as string, records });
+  }
+  server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    s.once('listening', () => resolve(s));
+  });
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+}, 60_000);
+
+afterAll(async () => {
+  if (SKIP_BROWSER) return;
+  await browser?.close();
+  viewer?.hub.closeAll();
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await viewer?.close();
+});
+
+async function show(name: string): Promise<void> {
+  const { id } = files.get(name)!;
+  await page.evaluate((traceId) => (location.hash = `#trace=${traceId}`), id);
+  await page.waitForFunction(
+    (traceId) => document.querySelector<HTMLElement>('.rows')?.dataset.traceId === traceId,
+    id
+  );
+}
+
+describe.skipIf(SKIP_BROWSER)('the analysis bar', () => {
+  it('finds _get_conn as often as each trace file has it, and Enter selects a match', async () => {
+    for (const name of SCENARIOS) {
+      await show(name);
+      const expected = files.get(name)!.records.filter((r) => r.name.includes('_get_conn')).length;
+      const find = page.getByRole('searchbox', { name: 'Find' });
+      await find.fill('_get_conn');
+      const status = page.getByRole('status', { name: 'Find results' });
+      await expect.poll(() => status.textContent()).toBe(`0 of ${expected}`);
+      await find.press('Enter');
+      await expect.poll(() => status.textContent()).toBe(`1 of ${expected}`);
+      const selected = await page.locator('.row.selected').getAttribute('data-name');
+      expect(selected).toBe('HTTPConnectionPool._get_conn');
+      expect(await page.locator('.row.find-match').count()).toBeGreaterThan(0);
+      await find.fill('');
+    }
+  });
+
+  it('counts requests and connections in the statistics summary', async () => {
+    await page.locator('.stats-section > summary').click();
+    const want = {
+      happy: { requests: '3', opened: '3', reused: '0', reset: '0' },
+      'warm-pool': { requests: '5', opened: '1', reused: '4', reset: '0' },
+      'dropped-connection': { requests: '5', opened: '2', reused: '3', reset: '1' },
+    };
+    for (const name of SCENARIOS) {
+      await show(name);
+      const table = page.getByRole('table', { name: 'Trace statistics' });
+      const cell = (label: string) =>
+        table
+          .getByRole('row', { name: new RegExp(`^${label} `) })
+          .locator('td')
+          .textContent();
+      await expect.poll(() => cell('HTTP requests')).toBe(want[name].requests);
+      expect(await cell('connections opened')).toBe(want[name].opened);
+      expect(await cell('connections reused')).toBe(want[name].reused);
+      expect(await cell('connections reset')).toBe(want[name].reset);
+    }
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * @module
+ * The analysis bar above the tree: Find (a search box named `Find`, its live `n of m` count as a
+ * status, filters by layer and errors only; Enter / Shift+Enter go to the next / previous match,
+ * `/` focuses the box; matching rows are highlighted and their collapsed ancestors opened) and the
+ * `Trace statistics` table (the summary rows, then one row per layer and per span name), computed
+ * only while the table is open. Reads the trace on screen from the store; pure logic lives in
+ * find.ts and trace-stats.ts.
+ */
+import { h, replace } from './dom.js';
+import { FIND_LAYERS, Finder, openAncestors, stepMatch, type FindLayer } from './find.js';
+import { formatMs } from './format.js';
+import type { SpanNode } from './model.js';
+import type { Store } from './store.js';
+import { SUMMARY_ROWS, traceStatistics, type StatRow } from './trace-stats.js';
+import type { Traces } from './traces.js';
+import type { TreePane } from './tree-pane.js';
+
+export class AnalysisPane {
+  readonly el: HTMLElement;
+  readonly input: HTMLInputElement;
+  readonly #count: HTMLElement;
+  readonly #errors: HTMLInputElement;
+  readonly #layers = new Map<FindLayer, HTMLInputElement>();
+  readonly #stats: HTMLDetailsElement;
+  readonly #table: HTMLTableElement;
+  readonly #finder = new Finder();
+  readonly #store: Store;
+  readonly #traces: Traces;
+  readonly #tree: TreePane;
+  #matches: readonly SpanNode[] = [];
+  #index = -1;
+
+  constructor(store: Store, traces: Traces, tree: TreePane) {
+    this.#store = store;
+    this.#traces = traces;
+    this.#tree = tree;
+    this.input = h('input', {
+      type: 'search',
+      class: 'find-input',
+      'aria-label': 'Find',
+      placeholder: 'Find  /',
+      autocomplete: 'off',
+      spellcheck: 'false',
+    });
+    this.#count = h('span', {
+      class: 'find-count',
+      role: 'status',
+      'aria-label': 'Find results',
+      'aria-live': 'polite',
+    });
+    this.#errors = h('input', { type: 'checkbox', class: 'find-errors' });
+    const filters = h(
+      'span',
+      { class: 'find-filters' },
+      h('label', null, this.#errors, ' errors only'),
+      ...FIND_LAYERS.map((layer) => {
+        const box = h('input', { type: 'checkbox', 'data-layer': layer });
+        this.#layers.set(layer, box);
+        return h('label', { class: `lane-${layer}` }, box, ` ${layer}`);
+      })
+    );
+    this.#table = h('table', { class: 'trace-stats' });
+    this.#stats = h(
+      'details',
+      { class: 'stats-section' },
+      h('summary', null, 'Trace statistics'),
+      this.#table
+    );
+    this.el = h(
+      'div',
+      { class: 'analysis' },
+      h('div', { class: 'find-bar', role: 'search' }, this.input, this.#count, filters),
+      this.#stats
+    );
+    this.input.addEventListener('input', () => this.#search(true));
+    filters.addEventListener('change', () => this.#search(true));
+    this.input.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Enter') return;
+      ev.preventDefault();
+      this.go(ev.shiftKey);
+    });
+    this.#stats.addEventListener('toggle', () => this.#renderStats());
+    document.addEventListener('keydown', (ev) => {
+      const target = ev.target as HTMLElement | null;
+      if (ev.key !== '/' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+      ev.preventDefault();
+      this.input.focus();
+      this.input.select();
+    });
+    store.subscribe(['current', 'spans'], () => {
+      this.#search(false);
+      this.#renderStats();
+    });
+  }
+
+  /** Goes to the next (or previous) match: selects it, opening its ancestors. */
+  go(back = false): void {
+    if (this.#matches.length === 0) return;
+    this.#index = stepMatch(this.#matches.length, this.#index, back);
+    const node = this.#matches[this.#index];
+    this.#showCount();
+    if (node) this.#traces.select(node.id);
+  }
+
+  #search(fresh: boolean): void {
+    const model = this.#store.state.current;
+    const tree = model?.tree();
+    const layers = new Set<FindLayer>();
+    for (const [layer, box] of this.#layers) if (box.checked) layers.add(layer);
+    const text = this.input.value.trim();
+    this.#matches = tree
+      ? this.#finder.run(tree, text, { layers, errorsOnly: this.#errors.checked })
+      : [];
+    if (fresh) this.#index = -1;
+    if (this.#index >= this.#matches.length) this.#index = this.#matches.length - 1;
+    const collapsed = this.#store.state.collapsed;
+    const opened = fresh && collapsed.size > 0 ? openAncestors(this.#matches, collapsed) : 0;
+    this.#tree.tree.marked = new Set(this.#matches.map((n) => n.id));
+    this.#showCount();
+    this.#store.touch(opened > 0 ? 'collapsed' : 'spans');
+  }
+
+  #showCount(): void {
+    const m = this.#matches.length;
+    const active = this.input.value.trim() !== '' || this.#errors.checked || m > 0;
+    this.#count.textContent = active ? `${this.#index < 0 ? 0 : this.#index + 1} of ${m}` : '';
+  }
+
+  #renderStats(): void {
+    if (!this.#stats.open) return;
+    const tree = this.#store.state.current?.tree();
+    if (!tree) {
+      replace(this.#table, h('caption', null, 'Trace statistics'));
+      return;
+    }
+    const stats = traceStatistics(tree);
+    const row = (r: StatRow, kind: string) =>
+      h(
+        'tr',
+        { class: `stat-${kind}` },
+        h('th', { scope: 'row' }, r.key),
+        h('td', null, String(r.count)),
+        h('td', null, formatMs(r.totalMs)),
+        h('td', null, formatMs(r.selfMs)),
+        h('td', null, `${(r.share * 100).toFixed(1)} %`)
+      );
+    replace(
+      this.#table,
+      h('caption', null, 'Trace statistics'),
+      h(
+        'tbody',
+        { class: 'stats-summary' },
+        ...SUMMARY_ROWS.map(([key, label]) =>
+          h(
+            'tr',
+            { 'data-summary': key },
+            h('th', { scope: 'row' }, label),
+            h('td', { colspan: '4' }, String(stats.summary[key]))
+          )
+        )
+      ),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ...['span name / layer', 'count', 'total', 'self', 'share'].map((c) =>
+            h('th', { scope: 'col' }, c)
+          )
+        )
+      ),
+      h('tbody', { class: 'stats-layers' }, ...stats.byLayer.map((r) => row(r, 'layer'))),
+      h('tbody', { class: 'stats-names' }, ...stats.byName.map((r) => row(r, 'name')))
+    );
+  }
+}
