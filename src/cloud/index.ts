@@ -11,11 +11,12 @@
  * await cloud.close();
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createCloudApp, type CloudAppOptions } from './app.js';
 import type { Faults } from './faults.js';
+import { isHeld } from './held-connections.js';
 import type { CloudState } from './store.js';
 
 export { createCloudApp, DEFAULT_BODY_LIMIT } from './app.js';
@@ -48,6 +49,7 @@ export type {
   VolumeRecord,
 } from './store.js';
 export { CLOUD_TRACER_SCOPE } from './tracing.js';
+export { holdConnections, isHeld, onRelease, releaseConnections } from './held-connections.js';
 export type { CloudService } from './tracing.js';
 
 /** Options of {@link startCloud}. */
@@ -64,6 +66,8 @@ export interface StartCloudOptions {
   catalogProjectId?: boolean;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** How long an idle keep-alive connection is kept (default {@link KEEP_ALIVE_TIMEOUT_MS}). */
+  keepAliveTimeoutMs?: number;
 }
 
 /** A started cloud. */
@@ -105,8 +109,15 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
   if (opts.bodyLimit !== undefined) appOptions.bodyLimit = opts.bodyLimit;
   const cloud = createCloudApp(appOptions);
   const server = createAdaptorServer({ fetch: cloud.app.fetch, hostname: host }) as Server;
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
+  const keepAlive = opts.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
+  server.keepAliveTimeout = keepAlive;
+  server.headersTimeout = keepAlive + 5_000;
+  // Node closes an idle keep-alive socket from its 'timeout' unless someone listens: we do,
+  // so a socket of a paused step-mode run waits another period instead (held-connections.ts).
+  server.on('timeout', (socket: Socket) => {
+    if (isHeld(socket.remotePort)) socket.setTimeout(keepAlive);
+    else socket.destroy();
+  });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);

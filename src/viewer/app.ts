@@ -242,6 +242,10 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     const run = runs.get(c.req.param('id'));
     return run ? c.json(run) : c.json({ error: 'no such run' }, 404);
   });
+  app.get('/api/runs/:id/stops', (c) => {
+    const id = c.req.param('id');
+    return runs.get(id) ? c.json(runs.stops(id)) : c.json({ error: 'no such run' }, 404);
+  });
   app.post('/api/runs', sameOriginJson(), async (c) => {
     const body = await readJson(c, 64 * 1024);
     if (!isRecord(body) || typeof body.scenario !== 'string') {
@@ -250,8 +254,11 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     if (body.step !== undefined && typeof body.step !== 'boolean') {
       return c.json({ error: '"step" must be true or false' }, 400);
     }
+    if (body.stops !== undefined && body.stops !== 'layers' && body.stops !== 'decisions') {
+      return c.json({ error: '"stops" must be "layers" or "decisions"' }, 400);
+    }
     if (!opts.runScenario) return c.json({ error: 'in-process runs are not available here' }, 503);
-    const started = await runs.start(body.scenario, body.step === true);
+    const started = await runs.start(body.scenario, body.step === true, body.stops ?? 'layers');
     return c.json(started, 202);
   });
   for (const action of ['next', 'continue', 'abort'] as const) {
