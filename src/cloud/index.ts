@@ -11,14 +11,14 @@
  * await cloud.close();
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createCloudApp, type CloudAppOptions } from './app.js';
 import { guardSlowClients, timeoutServerOptions } from '../util/server-timeouts.js';
 import type { Faults } from './faults.js';
 import type { KeystoneVersions } from './keystone.js';
-import { pausedConnections } from './paused-connections.js';
+import { isHeld } from './held-connections.js';
 import type { CloudState } from './store.js';
 
 export { createCloudApp, DEFAULT_BODY_LIMIT } from './app.js';
@@ -53,7 +53,7 @@ export type {
 export { CLOUD_TRACER_SCOPE } from './tracing.js';
 export { KEYSTONE_VERSIONS, parseKeystoneVersions } from './keystone.js';
 export type { KeystoneVersion, KeystoneVersions } from './keystone.js';
-export { connectionKey, PausedConnections, pausedConnections } from './paused-connections.js';
+export { holdConnections, isHeld, onRelease, releaseConnections } from './held-connections.js';
 export type { CloudService } from './tracing.js';
 
 /** Options of {@link startCloud}. */
@@ -74,6 +74,8 @@ export interface StartCloudOptions {
   keystoneVersions?: KeystoneVersions;
   /** How long a client may take to send its request headers (default 10 s). */
   headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept (default {@link KEEP_ALIVE_TIMEOUT_MS}). */
+  keepAliveTimeoutMs?: number;
 }
 
 /** A started cloud. */
@@ -120,11 +122,18 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
     hostname: host,
     serverOptions: timeoutServerOptions(opts.headersTimeoutMs),
   }) as Server;
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  const keepAlive = opts.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
+  server.keepAliveTimeout = keepAlive;
   // Slow-header sockets are closed, except those of a run paused in step mode.
   guardSlowClients(server, {
     headersTimeoutMs: opts.headersTimeoutMs,
-    exempt: (socket) => pausedConnections.isPaused(socket.remoteAddress, socket.remotePort),
+    exempt: (socket) => isHeld(socket.remotePort),
+  });
+  // Node closes an idle keep-alive socket from its 'timeout' unless someone listens: we do,
+  // so a socket of a paused step-mode run waits another period instead (held-connections.ts).
+  server.on('timeout', (socket: Socket) => {
+    if (isHeld(socket.remotePort)) socket.setTimeout(keepAlive);
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -20,7 +20,7 @@ export { EVENTS, LAYERS, UPSTREAM_VERSIONS } from './layers.js';
 export type { EventKey, LayerInfo, LayerKind, LayerName } from './layers.js';
 export { ATTR } from './semconv.js';
 export { currentRunScope, withRunScope } from './run-scope.js';
-export type { LayerEntry, RunScope } from './run-scope.js';
+export type { LayerDecision, LayerEntry, LayerExit, RunScope } from './run-scope.js';
 
 // Redaction.
 export {

@@ -25,8 +25,10 @@ import {
   type LayerName,
 } from './layers.js';
 import { scrubSecrets } from './redact.js';
+import { summarizeRaise, summarizeReturn } from './return-summary.js';
 import { currentRunScope } from './run-scope.js';
 import { ATTR } from './semconv.js';
+import { callerOf, captureStack, decidingLine } from './stop-sites.js';
 
 export const NOVATRACE_VERSION = '0.1.0';
 
@@ -140,20 +142,55 @@ export function layerSpan<T>(
   const attributes: Attributes | undefined = tracingOff()
     ? undefined
     : layerAttributes(name, attrs);
+  const scope = currentRunScope();
+  const stops = scope?.wantsStops?.() === true;
+  // Captured here, synchronously: the frame below the ported function is its caller.
+  const stack = stops ? captureStack() : undefined;
   return tracerFor(info.layer).startActiveSpan(
     name,
     { kind: SpanKind.INTERNAL, attributes },
     async (span) => {
+      const { traceId, spanId } = span.spanContext();
+      const caller = stack ? callerOf(stack, callSiteOf(name)) : undefined;
       try {
-        const gate = currentRunScope()?.gate;
-        if (gate) {
-          const { traceId, spanId } = span.spanContext();
-          await gate({ name, traceId, spanId });
+        if (scope?.gate) {
+          await scope.gate({ name, traceId, spanId, span, ...(caller ? { site: caller } : {}) });
         }
-        return await fn(span);
+        const value = await fn(span);
+        if (scope?.leave) {
+          const summary = stops ? summarizeReturn(value) : '';
+          await scope.leave({
+            name,
+            traceId,
+            spanId,
+            span,
+            kind: 'return',
+            summary,
+            ...(caller ? { site: caller } : {}),
+          });
+        }
+        return value;
       } catch (err) {
-        recordError(span, err);
-        throw err;
+        let raised = err;
+        if (scope?.leave) {
+          // The raise stop; an abort while waiting there replaces the exception, as Ctrl-C would.
+          const summary = stops ? summarizeRaise(err) : '';
+          try {
+            await scope.leave({
+              name,
+              traceId,
+              spanId,
+              span,
+              kind: 'raise',
+              summary,
+              ...(caller ? { site: caller } : {}),
+            });
+          } catch (abort) {
+            raised = abort;
+          }
+        }
+        recordError(span, raised);
+        throw raised;
       } finally {
         span.end();
       }
@@ -170,9 +207,16 @@ export function layerSpan<T>(
 export function decision(key: EventKey, message?: string, attrs: Attributes = {}): void {
   const span = trace.getActiveSpan();
   if (!span) return;
-  span.addEvent(scrubSecrets(message ?? key), {
+  const name = scrubSecrets(message ?? key);
+  span.addEvent(name, {
     [ATTR.event]: key,
     [ATTR.layer]: EVENTS[key].layer,
     ...safeAttributes(attrs),
   });
+  const scope = currentRunScope();
+  if (scope?.decided) {
+    const site = scope.wantsStops?.() === true ? decidingLine(captureStack()) : undefined;
+    const { traceId, spanId } = span.spanContext();
+    scope.decided({ key, message: name, traceId, spanId, span, ...(site ? { site } : {}) });
+  }
 }

@@ -284,6 +284,10 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     const run = runs.get(c.req.param('id'));
     return run ? c.json(run) : c.json({ error: 'no such run' }, 404);
   });
+  app.get('/api/runs/:id/stops', (c) => {
+    const id = c.req.param('id');
+    return runs.get(id) ? c.json(runs.stops(id)) : c.json({ error: 'no such run' }, 404);
+  });
   app.post('/api/runs', sameOriginJson(), async (c) => {
     const body = await readJson(c, 64 * 1024);
     if (!isRecord(body) || typeof body.scenario !== 'string') {
@@ -292,12 +296,15 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     if (body.step !== undefined && typeof body.step !== 'boolean') {
       return c.json({ error: '"step" must be true or false' }, 400);
     }
+    if (body.stops !== undefined && body.stops !== 'layers' && body.stops !== 'decisions') {
+      return c.json({ error: '"stops" must be "layers" or "decisions"' }, 400);
+    }
     if (!opts.runScenario) return c.json({ error: 'in-process runs are not available here' }, 503);
     const owner = c.req.header(OWNER_HEADER);
     if (owner !== undefined && !OWNER_TOKEN.test(owner)) {
       return c.json({ error: `${OWNER_HEADER} must be 16 to 64 letters, digits, - or _` }, 400);
     }
-    const started = await runs.start(body.scenario, body.step === true);
+    const started = await runs.start(body.scenario, body.step === true, body.stops ?? 'layers');
     if (owner) {
       owners.set(started.runId, owner);
       // Bounded: forget the oldest runs' owners (those runs are long finished).

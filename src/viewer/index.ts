@@ -15,6 +15,9 @@ export { DEFAULT_MAX_BODY_BYTES } from './otlp-receiver.js';
 export type {
   LibraryEntry,
   PausePoint,
+  SourceLine,
+  StopDetail,
+  StopKind,
   RunPhase,
   RunStarted,
   RunState,

@@ -2,11 +2,37 @@
  * @module
  * In-process runs started from the page, and step mode. A run executes a scenario inside
  * {@link withRunScope} with a gate that every layer span (and the wire span, just before it
- * sends) awaits. In step mode the gate holds the real program, sockets and all, until the page
- * says Next or Continue; outside step mode it only notes which traces the run opens.
+ * sends) awaits, and a leave hook every layer span awaits when its body is done. In step mode
+ * these hold the real program, sockets and all, until the page says Next or Continue: at each
+ * layer's entry and return (or raise), and with the finer detail after each decision too (the
+ * decision is taken synchronously, so the run stops at the next point where it can wait, before
+ * anything else happens). Outside step mode the gate only notes which traces the run opens.
+ *
+ * Pausing never changes the branch: paused time is kept on the spans (pause-ledger.ts) and the
+ * run's connections are held (cloud/held-connections.ts) so the cloud's idle timers spare them.
  */
-import { withRunScope, type LayerEntry } from '../telemetry/run-scope.js';
-import type { PausePoint, RunPhase, RunStarted, RunState } from './types.js';
+import { trace, type Span } from '@opentelemetry/api';
+import { holdConnections, releaseConnections } from '../cloud/held-connections.js';
+import { preciseNow } from '../telemetry/precise-clock.js';
+import {
+  withRunScope,
+  type LayerDecision,
+  type LayerEntry,
+  type LayerExit,
+} from '../telemetry/run-scope.js';
+import { PAUSE, PauseLedger, type PauseChain } from './pause-ledger.js';
+import type {
+  PausePoint,
+  RunPhase,
+  RunStarted,
+  RunState,
+  SourceLine,
+  StopDetail,
+  StopKind,
+} from './types.js';
+
+/** Stops a run keeps for Back (a run past this stops only at its newest stops). */
+const MAX_STOPS = 20_000;
 
 /** What running one scenario returns (the scenarios area's `runScenario`, cloud bound). */
 export interface ScenarioOutcome {
@@ -54,15 +80,41 @@ export interface RunManagerOptions {
 
 interface Waiter {
   readonly entry: PausePoint;
+  readonly chain: PauseChain;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
+}
+
+/** What one stop is about, before it gets its index and time. */
+interface StopRequest {
+  readonly name: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly kind: StopKind;
+  readonly method?: string;
+  readonly site?: SourceLine;
+  readonly summary?: string;
+  readonly event?: string;
+  readonly message?: string;
+}
+
+function unixNanoNow(): string {
+  const [seconds, nanos] = preciseNow();
+  return (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString();
 }
 
 class Run {
   readonly runId: string;
   readonly scenario: string;
   step: boolean;
+  readonly detail: StopDetail;
   phase: RunPhase = 'starting';
+  /** Every stop reached, in order (for Back on the page). */
+  readonly stops: PausePoint[] = [];
+  stopCount = 0;
+  /** Decisions taken since the last stop, each a stop at the next gate (detail `decisions`). */
+  readonly pending: LayerDecision[] = [];
+  readonly ledger = new PauseLedger();
   readonly traceIds: string[] = [];
   steps = 0;
   seq = 0;
@@ -73,10 +125,11 @@ class Run {
   done: Promise<void> = Promise.resolve();
   pauseTimer?: NodeJS.Timeout;
 
-  constructor(runId: string, scenario: string, step: boolean) {
+  constructor(runId: string, scenario: string, step: boolean, detail: StopDetail) {
     this.runId = runId;
     this.scenario = scenario;
     this.step = step;
+    this.detail = detail;
   }
 
   get active(): boolean {
@@ -93,6 +146,8 @@ class Run {
       phase: this.phase,
       traceIds: [...this.traceIds],
       steps: this.steps,
+      stops: this.stopCount,
+      detail: this.detail,
       ...(pausedAt ? { pausedAt } : {}),
       ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
       ...(this.message !== undefined ? { message: this.message } : {}),
@@ -125,6 +180,11 @@ export class RunManager {
     return this.#runs.get(runId)?.state();
   }
 
+  /** The stops a run reached so far, oldest first (the page's Back and Next walk them). */
+  stops(runId: string): readonly PausePoint[] {
+    return [...this.#require(runId).stops];
+  }
+
   /** The run that is starting, running or paused, if any. */
   active(): RunState | undefined {
     for (const run of this.#runs.values()) if (run.active) return run.state();
@@ -135,7 +195,7 @@ export class RunManager {
    * Starts a scenario; resolves once the run's first trace id is known (or it ended first).
    * @throws RunError 400 for an unknown scenario, 409 while another run is active
    */
-  async start(scenario: string, step: boolean): Promise<RunStarted> {
+  async start(scenario: string, step: boolean, detail: StopDetail = 'layers'): Promise<RunStarted> {
     if (!this.#opts.scenarioNames().includes(scenario)) {
       throw new RunError(400, `unknown scenario '${scenario.slice(0, 80)}'`);
     }
@@ -147,7 +207,7 @@ export class RunManager {
       );
     }
     this.#counter += 1;
-    const run = new Run(`run-${this.#counter}`, scenario, step);
+    const run = new Run(`run-${this.#counter}`, scenario, step, detail);
     this.#runs.set(run.runId, run);
     this.#trim();
 
@@ -155,11 +215,18 @@ export class RunManager {
     const first = new Promise<string | null>((resolve) => {
       firstTrace = resolve;
     });
-    const gate = (entry: LayerEntry) => this.#gate(run, entry, firstTrace);
+    const scope = {
+      gate: (entry: LayerEntry) => this.#gate(run, entry, firstTrace),
+      leave: (exit: LayerExit) => this.#leave(run, exit),
+      decided: (decision: LayerDecision) => {
+        if (run.step && run.detail === 'decisions') run.pending.push(decision);
+      },
+      wantsStops: () => run.step,
+    };
 
     run.phase = 'running';
     this.#emit(run);
-    run.done = withRunScope({ gate }, () => this.#opts.runScenario(scenario)).then(
+    run.done = withRunScope(scope, () => this.#opts.runScenario(scenario)).then(
       (outcome) => {
         run.exitCode = outcome.exitCode;
         if (outcome.traceId && !run.traceIds.includes(outcome.traceId)) {
@@ -211,7 +278,11 @@ export class RunManager {
     run.aborted = true;
     run.step = false;
     clearTimeout(run.pauseTimer);
-    for (const waiter of run.waiters.splice(0)) waiter.reject(new RunAborted());
+    for (const waiter of run.waiters.splice(0)) {
+      run.ledger.resume(waiter.chain);
+      waiter.reject(new RunAborted());
+    }
+    releaseConnections(run.runId);
     this.#emit(run);
     return run.state();
   }
@@ -245,16 +316,72 @@ export class RunManager {
     }
     if (run.aborted) throw new RunAborted();
     if (!run.step) return;
-    const point: PausePoint = {
+    await this.#decisionStops(run);
+    await this.#stop(run, entry.span ?? trace.getActiveSpan(), {
       name: entry.name,
       traceId: entry.traceId,
       spanId: entry.spanId,
+      kind: 'entry',
       ...(entry.method ? { method: entry.method } : {}),
-    };
+      ...(entry.site ? { site: entry.site } : {}),
+    });
+  }
+
+  async #leave(run: Run, exit: LayerExit): Promise<void> {
+    if (run.aborted) throw new RunAborted();
+    if (!run.step) return;
+    await this.#decisionStops(run);
+    await this.#stop(run, exit.span, {
+      name: exit.name,
+      traceId: exit.traceId,
+      spanId: exit.spanId,
+      kind: exit.kind,
+      summary: exit.summary,
+      ...(exit.site ? { site: exit.site } : {}),
+    });
+  }
+
+  /** The decisions taken since the last stop, one stop each, in the order they were taken. */
+  async #decisionStops(run: Run): Promise<void> {
+    while (run.pending.length > 0 && run.step && !run.aborted) {
+      const d = run.pending.shift() as LayerDecision;
+      const name = spanName(d.span) ?? d.key;
+      await this.#stop(run, d.span, {
+        name,
+        traceId: d.traceId,
+        spanId: d.spanId,
+        kind: 'decision',
+        event: d.key,
+        message: d.message,
+        ...(d.site ? { site: d.site } : {}),
+      });
+    }
+    run.pending.splice(0);
+  }
+
+  /** Records a stop and holds the program there until Next, Continue or Abort. */
+  async #stop(run: Run, span: Span | undefined, stop: StopRequest): Promise<void> {
+    const point: PausePoint = { ...stop, index: run.stopCount, atUnixNano: unixNanoNow() };
+    run.stopCount += 1;
+    run.stops.push(point);
+    if (run.stops.length > MAX_STOPS) run.stops.splice(0, run.stops.length - MAX_STOPS);
+    const chain = span
+      ? run.ledger.pause(span, {
+          [PAUSE.stopKind]: point.kind,
+          [PAUSE.stopName]: point.name,
+          [PAUSE.stopIndex]: point.index,
+          ...(point.site
+            ? { 'code.file.path': point.site.file, 'code.line.number': point.site.line }
+            : {}),
+          ...(point.event ? { 'novatrace.event': point.event } : {}),
+          ...(point.summary ? { 'novatrace.step.summary': point.summary } : {}),
+        })
+      : [];
     await new Promise<void>((resolve, reject) => {
-      run.waiters.push({ entry: point, resolve, reject });
+      run.waiters.push({ entry: point, chain, resolve, reject });
       if (run.waiters.length === 1) {
         run.phase = 'paused';
+        holdConnections(run.runId, run.ledger.localPorts());
         this.#armPauseTimer(run);
         this.#emit(run);
       }
@@ -265,8 +392,10 @@ export class RunManager {
     const waiter = run.waiters.shift();
     if (!waiter) return;
     clearTimeout(run.pauseTimer);
+    run.ledger.resume(waiter.chain);
     if (run.waiters.length === 0) {
       run.phase = 'running';
+      releaseConnections(run.runId);
     } else {
       this.#armPauseTimer(run);
     }
@@ -287,7 +416,9 @@ export class RunManager {
   #finish(run: Run, phase: RunPhase): void {
     clearTimeout(run.pauseTimer);
     run.phase = phase;
-    run.waiters.splice(0);
+    for (const waiter of run.waiters.splice(0)) run.ledger.resume(waiter.chain);
+    run.pending.splice(0);
+    releaseConnections(run.runId);
     this.#emit(run);
   }
 
@@ -309,4 +440,10 @@ export class RunManager {
       this.#runs.delete(run.runId);
     }
   }
+}
+
+/** The name of an SDK span (layer name), if the span exposes it. */
+function spanName(span: Span): string | undefined {
+  const name = (span as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
 }

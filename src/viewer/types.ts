@@ -25,13 +25,39 @@ export interface TraceSummary {
   readonly runningCount: number;
 }
 
-/** Where a step-mode run waits. */
+/** Which moment of a layer a stop is: its entry, its return, the exception it lets out, or a
+ * decision it just took (`pool hit`, `retry`...). */
+export type StopKind = 'entry' | 'return' | 'raise' | 'decision';
+
+/** How finely a step-mode run stops: at each layer's entry and return, or at decisions too. */
+export type StopDetail = 'layers' | 'decisions';
+
+/** A TypeScript line: repository-relative file, 1-based line. */
+export interface SourceLine {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** Where a step-mode run waits (or waited: the run keeps every stop it reached). */
 export interface PausePoint {
   /** Layer span name, or `wire` just before the request bytes are sent. */
   readonly name: string;
   readonly traceId: string;
+  /** The span the stop belongs to (for a decision: the span that took it). */
   readonly spanId: string;
   readonly method?: string;
+  readonly kind: StopKind;
+  /** 0-based position among the run's stops. */
+  readonly index: number;
+  /** When the stop was reached, epoch nanoseconds (the spans' clock), as a decimal string. */
+  readonly atUnixNano: string;
+  /** The TypeScript line that made the call (entry, return, raise) or took the branch. */
+  readonly site?: SourceLine;
+  /** Return and raise stops: what the layer hands back, or the exception. */
+  readonly summary?: string;
+  /** Decision stops: the event key and its display name. */
+  readonly event?: string;
+  readonly message?: string;
 }
 
 export type RunPhase = 'starting' | 'running' | 'paused' | 'done' | 'failed' | 'aborted';
@@ -49,6 +75,10 @@ export interface RunState {
   readonly pausedAt?: PausePoint;
   /** How many gates the run passed (layers entered). */
   readonly steps: number;
+  /** How many stops the run reached so far (`GET /api/runs/:id/stops` lists them). */
+  readonly stops: number;
+  /** How finely the run stops in step mode. */
+  readonly detail: StopDetail;
   readonly exitCode?: number;
   /** Last lines of the run's stderr, or the reason it failed. */
   readonly message?: string;

@@ -5,7 +5,12 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, pausedConnections, type RunningCloud } from '../../../src/cloud/index.js';
+import {
+  FIXTURES,
+  holdConnections,
+  releaseConnections,
+  type RunningCloud,
+} from '../../../src/cloud/index.js';
 import { CLOUD_SECURITY_HEADERS } from '../../../src/cloud/app.js';
 import { pyRepr } from '../../../src/cloud/validation.js';
 import { appWithToken, startTestCloud, v3PasswordBody } from '../../helpers/start-cloud.js';
@@ -141,7 +146,8 @@ describe('Host and security headers on real sockets', () => {
     const slow: Socket[] = [];
     for (let i = 0; i < 150; i++) slow.push(await opened());
     const paused = await opened();
-    const release = pausedConnections.hold(paused.localAddress, paused.localPort);
+    holdConnections('hostile-test', [paused.localPort ?? 0]);
+    const release = () => releaseConnections('hostile-test');
     const drip = setInterval(() => {
       for (const s of sockets) if (!closed.has(s)) s.write('X-Drip: 1\r\n');
     }, 200);
