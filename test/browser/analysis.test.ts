@@ -15,6 +15,30 @@ import { launchBrowser, SKIP_BROWSER, type Browser } from './chromium.js';
 
 const TRACES = join(import.meta.dirname, '..', '..', 'traces');
 const SCENARIOS = ['happy', 'warm-pool', 'dropped-connection'] as const;
+/** The store's default per-trace span cap on this branch (a tenth of its 100,000 spans). */
+const CHAIN = 10_000;
+
+/** A parent chain of `n` spans: each span's parent is the one before it. */
+function chain(n: number): SpanRecord[] {
+  const out: SpanRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      traceId: 'c'.repeat(32),
+      spanId: i.toString(16).padStart(16, '0'),
+      ...(i > 0 ? { parentSpanId: (i - 1).toString(16).padStart(16, '0') } : {}),
+      name: `level ${i}`,
+      kind: 'internal',
+      service: 'deep',
+      scope: 'test',
+      startTimeUnixNano: `17950000000${String(i * 1_000).padStart(8, '0')}`,
+      endTimeUnixNano: `17950000001${String(i * 10).padStart(8, '0')}`,
+      attributes: {},
+      events: [],
+      status: { code: 0 },
+    });
+  }
+  return out;
+}
 
 let viewer: ViewerApp;
 let server: Server;
@@ -75,6 +99,23 @@ describe.skipIf(SKIP_BROWSER)('the analysis bar', () => {
       await find.fill('');
     }
   });
+
+  it('renders a parent chain at the cap and selects its deepest span', async () => {
+    const records = chain(CHAIN);
+    const [id] = viewer.ingest(records, 'file', 'deep chain');
+    files.set('deep', { id: id as string, records });
+    await show('deep');
+    await page.waitForFunction(
+      (n) => document.querySelector<HTMLElement>('.rows')?.dataset.rowCount === String(n),
+      CHAIN,
+      { timeout: 30_000 }
+    );
+    await page.locator('.tree-scroll').focus();
+    await page.keyboard.press('End');
+    const last = page.locator('.row.selected');
+    await expect.poll(() => last.getAttribute('data-name')).toBe(`level ${CHAIN - 1}`);
+    expect(await last.getAttribute('aria-level')).toBe(String(CHAIN));
+  }, 60_000);
 
   it('counts requests and connections in the statistics summary', async () => {
     await page.locator('.stats-section > summary').click();
