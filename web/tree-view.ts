@@ -7,6 +7,7 @@
  */
 import type { SpanRecord } from '../src/telemetry/types.js';
 import { h, replace } from './dom.js';
+import { splitter } from './splitter.js';
 import { axisCeil, axisTicks } from './axis.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
@@ -72,20 +73,10 @@ export class TreeView {
   #raf = 0;
 
   readonly #splitter: HTMLElement;
-  #split = 52;
 
   constructor(cb: TreeViewCallbacks) {
     this.#cb = cb;
-    this.#splitter = h('div', {
-      class: 'splitter',
-      role: 'separator',
-      tabindex: '0',
-      'aria-orientation': 'vertical',
-      'aria-valuemin': '20',
-      'aria-valuemax': '80',
-      'aria-label': t('resizeSplit'),
-      'data-i18n-label': 'resizeSplit',
-    });
+    this.#splitter = splitter((percent) => this.el.style.setProperty('--name-col', `${percent}%`));
     this.#axis = h('div', { class: 'axis' });
     this.#inner = h('div', { class: 'rows' });
     this.#scroller = h(
@@ -116,7 +107,6 @@ export class TreeView {
       ),
       this.#scroller
     );
-    this.#bindSplitter();
     this.#scroller.addEventListener('scroll', () => this.#schedule());
     new ResizeObserver(() => {
       this.#renderAxis();
@@ -133,49 +123,6 @@ export class TreeView {
     this.#scroller.addEventListener('dblclick', (e) => {
       const id = (e.target as HTMLElement).closest<HTMLElement>('.row')?.dataset.spanId;
       if (id) this.#cb.toggle(id);
-    });
-  }
-
-  /** Sets the share of the name column (percent), keeps it across reloads. */
-  setSplit(percent: number, keep = true): void {
-    this.#split = Math.round(Math.max(20, Math.min(80, percent)));
-    this.el.style.setProperty('--name-col', `${this.#split}%`);
-    this.#splitter.setAttribute('aria-valuenow', String(this.#split));
-    if (keep) {
-      try {
-        localStorage.setItem('novatrace.split', String(this.#split));
-      } catch {
-        // private mode: not kept
-      }
-    }
-  }
-
-  #bindSplitter(): void {
-    let saved: string | null = null;
-    try {
-      saved = localStorage.getItem('novatrace.split');
-    } catch {
-      saved = null;
-    }
-    this.setSplit(saved && Number.isFinite(Number(saved)) ? Number(saved) : 52, false);
-    this.#splitter.addEventListener('keydown', (e) => {
-      const step = e.key === 'ArrowLeft' ? -2 : e.key === 'ArrowRight' ? 2 : 0;
-      if (step === 0) return;
-      e.preventDefault();
-      e.stopPropagation();
-      this.setSplit(this.#split + step);
-    });
-    this.#splitter.addEventListener('pointerdown', (e) => {
-      e.preventDefault();
-      const box = this.el.getBoundingClientRect();
-      const move = (ev: PointerEvent) =>
-        this.setSplit(((ev.clientX - box.left) / Math.max(1, box.width)) * 100);
-      const up = () => {
-        window.removeEventListener('pointermove', move);
-        window.removeEventListener('pointerup', up);
-      };
-      window.addEventListener('pointermove', move);
-      window.addEventListener('pointerup', up);
     });
   }
 

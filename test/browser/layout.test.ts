@@ -118,6 +118,15 @@ describe.skipIf(SKIP_BROWSER)('viewer layout at classroom sizes', () => {
     await page.click('#details-toggle');
     await page.locator('.detail .narration h3', { hasText: 'What happens here' }).waitFor();
     await page.click('.drawer-close');
+    // The split moves from the keyboard and is kept across a reload.
+    const split = page.locator('.splitter');
+    const before = Number(await split.getAttribute('aria-valuenow'));
+    await split.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    expect(Number(await split.getAttribute('aria-valuenow'))).toBe(before + 6);
+    await page.reload();
+    await page.waitForSelector('.tree .row');
+    expect(Number(await page.locator('.splitter').getAttribute('aria-valuenow'))).toBe(before + 6);
     await page.setViewportSize(SIZES[1]);
     for (const lang of ['en', 'ja']) {
       await page.click(`#lang-${lang}`);
