@@ -29,6 +29,8 @@ export interface ServeArgs {
   readonly maxSpans: number;
   readonly startup: boolean;
   readonly help: boolean;
+  /** `--python-src DIR`: a local copy of the upstream Python packages for the Python pane. */
+  readonly pythonSrc?: string;
 }
 
 /** A command-line mistake: printed with the usage, exit code 2. */
@@ -75,6 +77,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   let maxTraces = DEFAULT_MAX_TRACES;
   let maxSpans = DEFAULT_MAX_SPANS;
   let startup = true;
+  let pythonSrc: string | undefined;
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const raw = args[i] as string;
@@ -106,6 +109,12 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
       case '--no-startup-run':
         startup = false;
         break;
+      case '--python-src': {
+        const dir = value();
+        if (!dir || dir.startsWith('-')) throw new UsageError('--python-src needs a folder');
+        pythonSrc = dir;
+        break;
+      }
       case '-h':
       case '--help':
         help = true;
@@ -114,7 +123,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
         throw new UsageError(`unknown option '${raw}'`);
     }
   }
-  return { port, host, maxTraces, maxSpans, startup, help };
+  return { port, host, maxTraces, maxSpans, startup, help, ...(pythonSrc ? { pythonSrc } : {}) };
 }
 
 /** True for addresses only this machine can reach. */
@@ -191,6 +200,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     runScenario: (name) => runScenario(name, { cloud }),
     store: { maxTraces: opts.maxTraces, maxSpans: opts.maxSpans },
     loopbackOnly: loopback,
+    ...(opts.pythonSrc ? { pythonSrc: opts.pythonSrc } : {}),
   });
   const shutdown = async () => {
     await viewer.close();
