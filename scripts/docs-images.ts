@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { readTraceFile } from '../src/telemetry/trace-file.js';
+import { xterm256Hex } from '../src/telemetry/layer-colours.js';
 import { renderTree } from '../src/telemetry/tree-render.js';
 import { CHROMIUM_ARGS, findChromium } from '../test/browser/chromium.js';
 
@@ -76,8 +77,14 @@ export function ansiToHtml(text: string): string {
   for (const part of text.split(/(\u001b\[[0-9;]*m)/)) {
     const sgr = /^\u001b\[([0-9;]*)m$/.exec(part);
     if (sgr) {
-      for (const code of (sgr[1] || '0').split(';')) {
-        if (code === '0') {
+      const codes = (sgr[1] || '0').split(';');
+      for (let i = 0; i < codes.length; i++) {
+        const code = codes[i] as string;
+        if (code === '38' && codes[i + 1] === '5') {
+          // 256-colour foreground: the layers' colour key (src/telemetry/layer-colours.ts).
+          colour = xterm256Hex(Number(codes[i + 2]));
+          i += 2;
+        } else if (code === '0') {
           colour = undefined;
           bold = false;
         } else if (code === '1') bold = true;

@@ -3,6 +3,7 @@
  * The page's calls to its own server (same origin, JSON) and the live event stream.
  */
 import type { SpanRecord } from '../src/telemetry/types.js';
+import { t } from './i18n.js';
 import type {
   LibraryEntry,
   RunStarted,
@@ -10,10 +11,9 @@ import type {
   ScenarioLine,
   TraceSummary,
   TracesOpened,
-  ViewerEvent,
 } from '../src/viewer/types.js';
 
-/** An answer other than 2xx, with the server's message. */
+/** An answer other than 2xx, with the server's message; status 0 when no answer came at all. */
 export class ApiError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {
@@ -22,8 +22,25 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * `fetch`, with a lost server as an {@link ApiError} of status 0 in the page's language rather
+ * than the browser's own words ("Failed to fetch", "NetworkError when attempting...").
+ */
+async function reach(path: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { credentials: 'same-origin', ...init });
+  } catch {
+    throw new ApiError(0, t('serverUnreachable'));
+  }
+}
+
+/** What to tell the user about a failed call: the server's message, never a raw browser one. */
+export function userMessage(err: unknown): string {
+  return err instanceof ApiError ? err.message : t('somethingFailed');
+}
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', ...init });
+  const res = await reach(path, init);
   const text = await res.text();
   let body: unknown;
   try {
@@ -49,6 +66,24 @@ function post<T>(path: string, body: unknown, headers: Record<string, string> = 
   });
 }
 
+/**
+ * This page's owner token: runs it starts belong to it (the server refuses Next, Continue and
+ * Abort from other pages). Kept per tab, so a reload keeps control of the tab's run.
+ */
+export const ownerToken: string = (() => {
+  try {
+    const kept = sessionStorage.getItem('novatrace.owner');
+    if (kept) return kept;
+    const made = crypto.randomUUID();
+    sessionStorage.setItem('novatrace.owner', made);
+    return made;
+  } catch {
+    return crypto.randomUUID();
+  }
+})();
+
+const OWNER = { 'x-novatrace-owner': ownerToken };
+
 export const api = {
   scenarios: () => call<ScenarioLine[]>('/api/scenarios'),
   traces: () => call<TraceSummary[]>('/api/traces'),
@@ -56,7 +91,7 @@ export const api = {
     call<SpanRecord[]>(`/api/traces/${encodeURIComponent(traceId)}/records`),
   library: () => call<LibraryEntry[]>('/api/library'),
   libraryText: async (name: string) => {
-    const res = await fetch(`/api/library/${encodeURIComponent(name)}`);
+    const res = await reach(`/api/library/${encodeURIComponent(name)}`);
     if (!res.ok) throw new ApiError(res.status, `cannot load ${name}`);
     return res.text();
   },
@@ -64,9 +99,17 @@ export const api = {
     call<{ file: string; text: string; lines: number }>(
       `/api/source?file=${encodeURIComponent(file)}`
     ),
-  startRun: (scenario: string, step: boolean) => post<RunStarted>('/api/runs', { scenario, step }),
+  startRun: (scenario: string, step: boolean) =>
+    post<RunStarted>('/api/runs', { scenario, step }, OWNER),
   step: (runId: string, action: 'next' | 'continue' | 'abort') =>
-    post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}),
+    post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, OWNER),
+  startFollow: () => post<{ followId: string }>('/api/follow', {}, OWNER),
+  followed: (id: string) =>
+    call<{ traceId: string | null; spanId: string | null }>(
+      `/api/follow/${encodeURIComponent(id)}`
+    ),
+  lead: (id: string, traceId: string, spanId: string | undefined) =>
+    post<{ ok: true }>(`/api/follow/${encodeURIComponent(id)}`, { traceId, spanId }, OWNER),
   openFile: (text: string, name: string) =>
     post<TracesOpened>('/api/traces', text, {
       'x-file-name': name.replace(/[^\w .()-]/g, '_').slice(0, 120),
@@ -74,24 +117,3 @@ export const api = {
   otlpUrl: (traceId: string) => `/api/traces/${encodeURIComponent(traceId)}?download`,
   jaegerUrl: (traceId: string) => `/api/traces/${encodeURIComponent(traceId)}/jaeger?download`,
 };
-
-/** Subscribes to `/api/events`; returns the close function. EventSource reconnects by itself. */
-export function connectEvents(
-  onEvent: (event: ViewerEvent) => void,
-  onStatus: (connected: boolean) => void
-): () => void {
-  const source = new EventSource('/api/events');
-  const handle = (e: MessageEvent<string>) => {
-    try {
-      onEvent(JSON.parse(e.data) as ViewerEvent);
-    } catch {
-      // A frame we cannot read is skipped; the next resync repairs the state.
-    }
-  };
-  for (const type of ['span-start', 'span-end', 'run-state', 'resync'] as const) {
-    source.addEventListener(type, handle as EventListener);
-  }
-  source.addEventListener('open', () => onStatus(true));
-  source.addEventListener('error', () => onStatus(false));
-  return () => source.close();
-}

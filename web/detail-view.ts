@@ -73,7 +73,7 @@ export class DetailView {
             h('i', { class: 'chip', 'aria-hidden': 'true' }),
             laneLabel(node.lane)
           ),
-          h('span', { class: 'badge' }, span.kind),
+          h('span', { class: 'badge' }, kindLabel(span.kind)),
           running
             ? h('span', { class: 'badge is-running' }, `● ${t('running')}`)
             : err
@@ -168,14 +168,14 @@ export class DetailView {
         h(
           'dl',
           { class: 'kv' },
-          h('dt', null, 'span id'),
+          h('dt', null, t('spanId')),
           h('dd', null, span.spanId),
-          h('dt', null, 'trace id'),
+          h('dt', null, t('traceId')),
           h('dd', null, span.traceId),
-          span.parentSpanId ? [h('dt', null, 'parent'), h('dd', null, span.parentSpanId)] : null,
+          span.parentSpanId ? [h('dt', null, t('parent')), h('dd', null, span.parentSpanId)] : null,
           h('dt', null, t('service')),
           h('dd', null, span.service),
-          h('dt', null, 'scope'),
+          h('dt', null, t('scope')),
           h('dd', null, span.scope),
           h('dt', null, t('started')),
           h('dd', null, `${clockTime(span.startTimeUnixNano)} (+${formatMs(node.startMs)})`),
@@ -192,6 +192,11 @@ export class DetailView {
       )
     );
   }
+}
+
+/** A span kind in the page's language (`internal`, `client`, `server`; others as they are). */
+function kindLabel(kind: string): string {
+  return kind === 'internal' || kind === 'client' || kind === 'server' ? t(kind) : kind;
 }
 
 function attrRank(key: string): number {

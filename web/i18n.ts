@@ -5,7 +5,7 @@
  */
 import type { Lang } from './narration.js';
 
-const STRINGS = {
+export const STRINGS = {
   tagline: { en: 'nova volume-update, layer by layer', ja: 'nova volume-update を層ごとに' },
   run: { en: 'Run', ja: '実行' },
   runThis: { en: 'Run “{0}”', ja: '「{0}」を実行' },
@@ -117,6 +117,76 @@ const STRINGS = {
     en: 'Live connection lost; reconnecting…',
     ja: 'ライブ接続が切れました。再接続中…',
   },
+  serverUnreachable: {
+    en: 'The viewer server cannot be reached. Is `novatrace serve` still running?',
+    ja: 'ビューアーのサーバーに接続できません。`novatrace serve` はまだ動いていますか？',
+  },
+  somethingFailed: {
+    en: 'That did not work; the page is unchanged.',
+    ja: 'うまくいきませんでした。ページは変わっていません。',
+  },
+  serverLost: {
+    en: 'Connection to the viewer server lost. Run and the step controls are disabled until it is back; the page reconnects by itself and reloads what it missed.',
+    ja: 'ビューアーのサーバーとの接続が切れました。復旧するまで「実行」とステップ操作は使えません。ページは自動で再接続し、その間の内容を読み込み直します。',
+  },
+  live: { en: 'live', ja: 'ライブ' },
+  offline: { en: 'offline', ja: 'オフライン' },
+  emptyServer: {
+    en: 'This viewer has no trace yet. Choose a scenario and press Run, open a trace file, or send spans to /v1/traces.',
+    ja: 'このビューアーにはまだトレースがありません。シナリオを選んで「実行」を押すか、トレースファイルを開くか、/v1/traces にスパンを送ってください。',
+  },
+  emptyBadLink: {
+    en: 'The trace in this link is not on this server (it may come from another viewer, or the server restarted). Pick a trace on the left.',
+    ja: 'このリンクのトレースはこのサーバーにありません（別のビューアーのものか、サーバーが再起動しました）。左のトレースを選んでください。',
+  },
+  details: { en: 'Details', ja: '詳細' },
+  leadClass: { en: 'Let the class follow', ja: 'クラスに追従させる' },
+  followLink: { en: 'Follow link for the class', ja: 'クラス用の追従リンク' },
+  followStarted: {
+    en: 'Students who open the follow link see this page’s trace, selection and step pauses, read-only.',
+    ja: '追従リンクを開いた受講者には、このページのトレース、選択、ステップの停止が読み取り専用で表示されます。',
+  },
+  storyHead: {
+    en: 'This trace, “{0}”, has {1} spans.',
+    ja: 'このトレース「{0}」には {1} 個のスパンがあります。',
+  },
+  storyWire: {
+    en: '{0} HTTP requests went on the wire ({1}).',
+    ja: '{0} 個の HTTP リクエストが送られました（{1}）。',
+  },
+  storyNoWire: {
+    en: 'No request reached the wire.',
+    ja: 'ワイヤーまで届いたリクエストはありません。',
+  },
+  storyPool: {
+    en: 'The pool opened {0} new connections and reused one {1} times (pool hit).',
+    ja: 'プールは新しい接続を {0} 回開き、接続を {1} 回再利用しました（プールのヒット）。',
+  },
+  storyError: {
+    en: '{0} spans ended in error; at the top: {1}',
+    ja: '{0} 個のスパンがエラーで終わりました。最上位のもの：{1}',
+  },
+  storyOk: {
+    en: 'Every span ended without error.',
+    ja: 'すべてのスパンがエラーなく終わりました。',
+  },
+  readOnlyRun: {
+    en: 'Another page started this run and holds its controls; this page follows it read-only. Start your own with Run once it ends.',
+    ja: 'この実行は別のページが始めたもので、操作はそのページだけができます。このページは読み取り専用で追いかけます。終わったら「実行」で自分の実行を始められます。',
+  },
+  more: { en: 'More ▾', ja: 'その他 ▾' },
+  skipToTree: { en: 'Skip to the call tree', ja: '呼び出しツリーへ移動' },
+  resizeSplit: {
+    en: 'Resize the tree and the waterfall (← →)',
+    ja: 'ツリーとウォーターフォールの幅を変える（← →）',
+  },
+  spanId: { en: 'span id', ja: 'スパン ID' },
+  traceId: { en: 'trace id', ja: 'トレース ID' },
+  parent: { en: 'parent', ja: '親スパン' },
+  scope: { en: 'scope', ja: 'スコープ' },
+  internal: { en: 'internal', ja: '内部' },
+  client: { en: 'client', ja: 'クライアント' },
+  server: { en: 'server', ja: 'サーバー' },
   legend: { en: 'Layers', ja: 'レイヤー' },
   keys: { en: 'Keys', ja: 'キー' },
   close: { en: 'Close', ja: '閉じる' },

@@ -7,6 +7,8 @@
  */
 import type { SpanRecord } from '../src/telemetry/types.js';
 import { h, replace } from './dom.js';
+import { splitter } from './splitter.js';
+import { axisCeil, axisTicks } from './axis.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
 import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
@@ -38,19 +40,22 @@ interface RowEls {
   geoKey: string;
 }
 
-/** A nice step for axis ticks: 1, 2 or 5 times a power of ten. */
-export function niceStep(total: number, count = 5): number {
-  if (!(total > 0)) return 1;
-  const raw = total / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const unit = raw / power;
-  return (unit < 1.5 ? 1 : unit < 3.5 ? 2 : unit < 7.5 ? 5 : 10) * power;
+export { axisCeil, niceStep } from './axis.js';
+
+/** Indentation of a row at `depth`: 12 px a level near the top, 4 px a level deep down, so depth 24 still leaves room for the name. */
+export function indentPx(depth: number): number {
+  return depth <= 6 ? depth * 12 : 72 + (depth - 6) * 4;
 }
 
-/** Rounds up to the next tick of a nice step, for an axis that grows in visible steps. */
-export function axisCeil(ms: number): number {
-  const step = niceStep(ms, 4);
-  return Math.ceil((ms * 1.0001) / step) * step;
+let measureCtx: CanvasRenderingContext2D | null | undefined;
+
+/** The width of an axis label in px, in the axis element's own font, padding included. */
+function labelWidth(el: HTMLElement, text: string): number {
+  if (measureCtx === undefined) measureCtx = document.createElement('canvas').getContext('2d');
+  if (!measureCtx) return text.length * 7 + 6;
+  const style = getComputedStyle(el);
+  measureCtx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return Math.ceil(measureCtx.measureText(text).width) + 6;
 }
 
 export class TreeView {
@@ -67,9 +72,12 @@ export class TreeView {
   #els = new Map<string, RowEls>();
   #raf = 0;
 
+  readonly #splitter: HTMLElement;
+
   constructor(cb: TreeViewCallbacks) {
     this.#cb = cb;
-    this.#axis = h('div', { class: 'axis', 'aria-hidden': 'true' });
+    this.#splitter = splitter((percent) => this.el.style.setProperty('--name-col', `${percent}%`));
+    this.#axis = h('div', { class: 'axis' });
     this.#inner = h('div', { class: 'rows' });
     this.#scroller = h(
       'div',
@@ -87,8 +95,13 @@ export class TreeView {
       { class: 'tree' },
       h(
         'div',
-        { class: 'tree-head', 'aria-hidden': 'true' },
-        h('div', { class: 'cell name', 'data-i18n': 'span' }, t('span')),
+        { class: 'tree-head' },
+        h(
+          'div',
+          { class: 'cell name' },
+          h('span', { 'data-i18n': 'span' }, t('span')),
+          this.#splitter
+        ),
         h('div', { class: 'cell dur', 'data-i18n': 'duration' }, t('duration')),
         h('div', { class: 'cell wf' }, this.#axis)
       ),
@@ -163,22 +176,21 @@ export class TreeView {
 
   #renderAxis(): void {
     const width = this.#axis.clientWidth || 600;
-    const step = niceStep(this.#totalMs, Math.max(2, Math.min(8, Math.floor(width / 90))));
-    const ticks: HTMLElement[] = [];
-    for (let x = 0, i = 0; x <= this.#totalMs * 0.97 && i < 12; x += step, i++) {
-      ticks.push(
+    const ticks = axisTicks(this.#totalMs, width, (label) => labelWidth(this.#axis, label));
+    replace(
+      this.#axis,
+      ...ticks.map((tick) =>
         h(
           'span',
           {
             // Near the right edge the label hangs to the left of its mark, inside the column.
-            class: x / this.#totalMs > 0.85 ? 'axis-tick end' : 'axis-tick',
-            style: { left: `${(x / this.#totalMs) * 100}%` },
+            class: tick.end ? 'axis-tick end' : 'axis-tick',
+            style: { left: `${tick.x}px` },
           },
-          x === 0 ? '0' : formatMs(x)
+          tick.label
         )
-      );
-    }
-    replace(this.#axis, ...ticks);
+      )
+    );
   }
 
   #render(): void {
@@ -239,6 +251,7 @@ export class TreeView {
     if (geoKey === els.geoKey) return;
     els.geoKey = geoKey;
     els.dur.textContent = formatMs(end - node.startMs);
+    els.dur.title = els.dur.textContent;
     const left = Math.min((node.startMs / total) * 100, 99.85);
     const width = Math.max(((end - node.startMs) / total) * 100, 0.15);
     els.bar.style.left = `${left}%`;
@@ -283,20 +296,27 @@ export class TreeView {
     r.setAttribute('aria-setsize', String(count));
     if (row.hasChildren) r.setAttribute('aria-expanded', row.open ? 'true' : 'false');
     else r.removeAttribute('aria-expanded');
-    els.indent.style.width = `${row.depth * 12}px`;
+    els.indent.style.width = `${indentPx(row.depth)}px`;
     els.twisty.textContent = row.hasChildren ? (row.open ? '▾' : '▸') : '';
     els.twisty.classList.toggle('leaf', !row.hasChildren);
-    if (els.label.textContent !== span.name) els.label.textContent = span.name;
+    if (els.label.textContent !== span.name) {
+      els.label.textContent = span.name;
+      els.label.title = span.name;
+    }
     const keys = span.events.map((e) => eventKey(e.attributes)).filter((k): k is string => !!k);
     const pillKey = keys.join('\u0000');
     if (pillKey !== els.pillKey) {
       els.pillKey = pillKey;
-      const shown = keys.slice(0, MAX_PILLS).map((k) => h('span', { class: 'pill' }, k));
+      const shown = keys.slice(0, MAX_PILLS).map((k) => h('span', { class: 'pill', title: k }, k));
       replace(
         els.pills,
         ...shown,
         keys.length > MAX_PILLS
-          ? h('span', { class: 'pill more' }, `+${keys.length - MAX_PILLS}`)
+          ? h(
+              'span',
+              { class: 'pill more', title: keys.slice(MAX_PILLS).join('\n') },
+              `+${keys.length - MAX_PILLS}`
+            )
           : null
       );
     }
@@ -307,7 +327,12 @@ export class TreeView {
         : node.orphan
           ? `⋯ ${t('waitingParent')}`
           : '';
-    if (els.status.textContent !== statusText) els.status.textContent = statusText;
+    if (els.status.textContent !== statusText) {
+      els.status.textContent = statusText;
+      els.status.title = statusText;
+    }
+    // The row's accessible name: the full span name first, then what the row shows after it.
+    r.setAttribute('aria-label', [span.name, statusText, ...keys].filter(Boolean).join(', '));
     els.status.className = `status${running ? ' is-running' : err ? ' is-error' : node.orphan ? ' is-orphan' : ''}`;
   }
 }

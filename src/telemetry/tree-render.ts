@@ -9,6 +9,7 @@
  * file and may be hostile: control characters (ESC included) and bidi overrides are shown as
  * visible escapes, never written raw.
  */
+import { layerSgr, type LayerId } from './layer-colours.js';
 import type { SpanRecord } from './types.js';
 
 export interface RenderTreeOptions {
@@ -19,18 +20,20 @@ export interface RenderTreeOptions {
 }
 
 /** What colours a span: the project its code belongs to, or the two sides of the wire. */
-export type RenderLayer = 'novaclient' | 'requests' | 'urllib3' | 'wire' | 'cloud' | 'other';
+export type RenderLayer = LayerId | 'other';
 
+/** The colour key (layer-colours.ts) as the nearest xterm-256 colours of a dark terminal. */
 const LAYER_COLOR: Record<RenderLayer, string> = {
-  novaclient: '34', // blue
-  requests: '32', // green
-  urllib3: '33', // yellow
-  wire: '35', // magenta
-  cloud: '36', // cyan
-  other: '39', // default
+  novaclient: layerSgr('novaclient'),
+  keystoneauth1: layerSgr('keystoneauth1'),
+  requests: layerSgr('requests'),
+  urllib3: layerSgr('urllib3'),
+  wire: layerSgr('wire'),
+  cloud: layerSgr('cloud'),
+  other: '39', // the terminal's own colour
 };
 
-const PORTED: ReadonlySet<string> = new Set(['novaclient', 'requests', 'urllib3']);
+const PORTED: ReadonlySet<string> = new Set(['novaclient', 'keystoneauth1', 'requests', 'urllib3']);
 
 /** The layer a span is drawn as: kind first (CLIENT = wire, SERVER = cloud), then `novatrace.layer`, then scope. */
 export function layerOf(r: SpanRecord): RenderLayer {

@@ -4,6 +4,7 @@
  * OTLP receiver, trace download and upload, the read-only source pane and the trace library.
  * `createViewerApp` wires the parts; `serveCommand` (command.ts) puts it on a socket.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -42,6 +43,11 @@ export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 const LIVE_BATCH_LIMIT = 500;
 const TRACE_ID = /^[0-9a-f]{16,32}$/;
 
+/** The header a page sends with its own random token to own the runs it starts. */
+export const OWNER_HEADER = 'x-novatrace-owner';
+const OWNER_TOKEN = /^[\w-]{16,64}$/;
+const MAX_OWNERS = 256;
+
 export interface ViewerOptions {
   /** Where live span events come from (default: the process-wide {@link defaultBus}). */
   readonly bus?: SpanBus;
@@ -62,6 +68,8 @@ export interface ViewerOptions {
   readonly libraryDir?: string;
   /** Refuse Host headers other than loopback names (default true). */
   readonly loopbackOnly?: boolean;
+  /** Host names accepted besides loopback (`serve --name`); with any, the Host guard stays on. */
+  readonly hostNames?: readonly string[];
   /** Per-browser event queue bound and heartbeat interval. */
   readonly sse?: { readonly maxQueue?: number; readonly heartbeatMs?: number };
   /** Supplies the page assets (default: build `web/` with esbuild on first use). */
@@ -148,7 +156,7 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   }
 
   const app = new Hono();
-  app.use('*', hostGuard(opts.loopbackOnly ?? true));
+  app.use('*', hostGuard(opts.loopbackOnly ?? true, opts.hostNames ?? []));
   app.use('*', async function securityHeaders(c, next) {
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
@@ -247,6 +255,8 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
       }))
     )
   );
+  /** Which page owns a run it started (run id → the page's owner token). */
+  const owners = new Map<string, string>();
   app.get('/api/runs', (c) => c.json(runs.list()));
   app.get('/api/runs/:id', (c) => {
     const run = runs.get(c.req.param('id'));
@@ -283,12 +293,32 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
       return c.json({ error: '"stops" must be "layers" or "decisions"' }, 400);
     }
     if (!opts.runScenario) return c.json({ error: 'in-process runs are not available here' }, 503);
+    const owner = c.req.header(OWNER_HEADER);
+    if (owner !== undefined && !OWNER_TOKEN.test(owner)) {
+      return c.json({ error: `${OWNER_HEADER} must be 16 to 64 letters, digits, - or _` }, 400);
+    }
     const started = await runs.start(body.scenario, body.step === true, body.stops ?? 'layers');
+    if (owner) {
+      owners.set(started.runId, owner);
+      // Bounded: forget the oldest runs' owners (those runs are long finished).
+      for (const old of owners.keys()) {
+        if (owners.size <= MAX_OWNERS) break;
+        owners.delete(old);
+      }
+    }
     return c.json(started, 202);
   });
   for (const action of ['next', 'continue', 'abort'] as const) {
     app.post(`/api/runs/:id/${action}`, sameOriginJson(), (c) => {
       const id = c.req.param('id');
+      // A run started by a page belongs to it: other pages watch it read-only.
+      const owner = owners.get(id);
+      if (owner !== undefined && c.req.header(OWNER_HEADER) !== owner) {
+        return c.json(
+          { error: 'this run belongs to the page that started it; other pages watch it read-only' },
+          403
+        );
+      }
       const state =
         action === 'next'
           ? runs.next(id)
@@ -298,6 +328,56 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
       return c.json(state);
     });
   }
+
+  // --- follow mode: a teacher's page, mirrored by the class --------------------------------
+  /** Followable pages: follow id → the leading page's owner token and what it shows. */
+  const follows = new Map<string, { owner: string; traceId?: string; spanId?: string }>();
+  app.post('/api/follow', sameOriginJson(), (c) => {
+    const owner = c.req.header(OWNER_HEADER);
+    if (!owner || !OWNER_TOKEN.test(owner)) {
+      return c.json({ error: `a followable page sends its ${OWNER_HEADER} token` }, 400);
+    }
+    for (const [id, f] of follows) if (f.owner === owner) return c.json({ followId: id });
+    const followId = randomUUID().replace(/-/g, '').slice(0, 16);
+    follows.set(followId, { owner });
+    for (const old of follows.keys()) {
+      if (follows.size <= MAX_OWNERS) break;
+      follows.delete(old);
+    }
+    return c.json({ followId }, 201);
+  });
+  app.get('/api/follow/:id', (c) => {
+    const f = follows.get(c.req.param('id'));
+    if (!f) return c.json({ error: 'no such follow link (the viewer may have restarted)' }, 404);
+    return c.json({ traceId: f.traceId ?? null, spanId: f.spanId ?? null });
+  });
+  app.post('/api/follow/:id', sameOriginJson(), async (c) => {
+    const followId = c.req.param('id');
+    const f = follows.get(followId);
+    if (!f) return c.json({ error: 'no such follow link' }, 404);
+    if (c.req.header(OWNER_HEADER) !== f.owner) {
+      return c.json({ error: 'only the page that made this follow link can lead it' }, 403);
+    }
+    const body = await readJson(c, 4 * 1024);
+    const hex = (v: unknown, n: number) =>
+      typeof v === 'string' && new RegExp(`^[0-9a-f]{${n}}$`).test(v);
+    if (
+      !isRecord(body) ||
+      !hex(body.traceId, 32) ||
+      (body.spanId !== undefined && !hex(body.spanId, 16))
+    ) {
+      return c.json({ error: 'expected {"traceId": "<32 hex>", "spanId": "<16 hex>"}' }, 400);
+    }
+    f.traceId = body.traceId as string;
+    f.spanId = body.spanId as string | undefined;
+    hub.publish({
+      type: 'follow',
+      followId,
+      traceId: f.traceId,
+      ...(f.spanId ? { spanId: f.spanId } : {}),
+    });
+    return c.json({ ok: true });
+  });
 
   // --- stored traces --------------------------------------------------------------------
   app.get('/api/traces', (c) => c.json(store.list()));

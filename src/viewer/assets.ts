@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { laneCss } from '../telemetry/layer-colours.js';
 
 export interface WebAssets {
   readonly html: string;
@@ -45,7 +46,8 @@ export async function buildWebAssets(
   let css = '';
   for (const file of result.outputFiles) {
     if (file.path.endsWith('.js')) js = file.text;
-    else if (file.path.endsWith('.css')) css = file.text;
+    // The layers' colour key first: one source for the page, the terminal and the docs.
+    else if (file.path.endsWith('.css')) css = laneCss() + file.text;
   }
   const [html, icon] = await Promise.all([
     readFile(join(webDir, 'index.html'), 'utf8'),

@@ -25,6 +25,8 @@ export const STARTUP_SCENARIO = 'warm-pool';
 export interface ServeArgs {
   readonly port: number;
   readonly host: string;
+  /** Host names a classroom uses to reach the viewer (`--name`, repeatable). */
+  readonly names: readonly string[];
   readonly maxTraces: number;
   readonly maxSpans: number;
   readonly startup: boolean;
@@ -41,7 +43,7 @@ export class UsageError extends Error {
   }
 }
 
-export const SERVE_USAGE = `usage: novatrace serve [--port N] [--host ADDR] [--max-traces N] [--max-spans N] [--no-startup-run]
+export const SERVE_USAGE = `usage: novatrace serve [--port N] [--host ADDR] [--name HOST]... [--max-traces N] [--max-spans N] [--no-startup-run]
 
 Starts the viewer with the mock cloud embedded and prints its URL.
 
@@ -49,6 +51,9 @@ options:
   --port N          port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR       address to bind (default ${DEFAULT_HOST}). Anything but loopback exposes
                     the traces and the Run button to your network, without authentication.
+  --name HOST       a host name students type to reach this viewer (e.g. lab-pc.local);
+                    repeatable. With it the Host guard stays on and answers only these
+                    names and loopback.
   --max-traces N    traces kept in memory, oldest dropped first (default ${DEFAULT_MAX_TRACES})
   --max-spans N     spans kept in memory across all traces (default ${DEFAULT_MAX_SPANS})
   --no-startup-run  do not record the ${STARTUP_SCENARIO} scenario at start
@@ -74,6 +79,7 @@ function intArg(flag: string, value: string | undefined, min: number, max: numbe
 export function parseServeArgs(args: readonly string[]): ServeArgs {
   let port = DEFAULT_PORT;
   let host = DEFAULT_HOST;
+  const names: string[] = [];
   let maxTraces = DEFAULT_MAX_TRACES;
   let maxSpans = DEFAULT_MAX_SPANS;
   let startup = true;
@@ -100,6 +106,13 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
         host = h;
         break;
       }
+      case '--name': {
+        const n = value();
+        if (!n || !/^[a-z0-9.-]{1,253}$/i.test(n))
+          throw new UsageError(`--name needs a host name, got '${n ?? ''}'`);
+        names.push(n.toLowerCase());
+        break;
+      }
       case '--max-traces':
         maxTraces = intArg('--max-traces', value(), 1, 1_000_000);
         break;
@@ -123,7 +136,16 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
         throw new UsageError(`unknown option '${raw}'`);
     }
   }
-  return { port, host, maxTraces, maxSpans, startup, help, ...(pythonSrc ? { pythonSrc } : {}) };
+  return {
+    port,
+    host,
+    names,
+    maxTraces,
+    maxSpans,
+    startup,
+    help,
+    ...(pythonSrc ? { pythonSrc } : {}),
+  };
 }
 
 /** True for addresses only this machine can reach. */
@@ -189,7 +211,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   const loopback = isLoopback(opts.host);
   if (!loopback) {
     process.stderr.write(
-      `novatrace serve: WARNING: listening on ${opts.host}, not loopback. Anyone who can reach this address can read every trace and start runs; there is no authentication.\n`
+      `novatrace serve: WARNING: listening on ${opts.host}, not loopback. Anyone who can reach this address can read every trace and start runs; there is no authentication.\n` +
+        (opts.names.length > 0
+          ? `novatrace serve: answering only Host ${opts.names.join(', ')} (and loopback)\n`
+          : `novatrace serve: any Host name is answered; give the name students type with --name NAME to keep the DNS-rebinding guard on\n`)
     );
   }
 
@@ -201,6 +226,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     store: { maxTraces: opts.maxTraces, maxSpans: opts.maxSpans },
     loopbackOnly: loopback,
     ...(opts.pythonSrc ? { pythonSrc: opts.pythonSrc } : {}),
+    hostNames: opts.names,
   });
   const shutdown = async () => {
     await viewer.close();

@@ -20,15 +20,20 @@ export function hostName(host: string): string {
 }
 
 /**
- * Middleware: refuses requests whose Host is not a loopback name (when `loopbackOnly`). A page
+ * Middleware: refuses requests whose Host is not a loopback name (when `loopbackOnly`) or one
+ * of `names` (the names a classroom types to reach the viewer). A page
  * on another site that re-binds its DNS name to 127.0.0.1 still sends its own Host, so it is
  * turned away before it can read traces.
  */
-export function hostGuard(loopbackOnly: boolean): MiddlewareHandler {
+export function hostGuard(loopbackOnly: boolean, names: readonly string[] = []): MiddlewareHandler {
+  // On a classroom network (`serve --host 0.0.0.0 --name lab-pc.local`) the guard stays on and
+  // accepts the configured names besides loopback.
+  const allowed = new Set([...LOOPBACK_NAMES, ...names.map((n) => hostName(n))]);
+  const guard = loopbackOnly || names.length > 0;
   return async function hostGuardMiddleware(c, next) {
-    if (loopbackOnly) {
+    if (guard) {
       const host = c.req.header('host') ?? new URL(c.req.url).host;
-      if (!LOOPBACK_NAMES.has(hostName(host))) {
+      if (!allowed.has(hostName(host))) {
         return c.json({ error: `unexpected Host header '${host.slice(0, 100)}'` }, 421);
       }
     }

@@ -105,6 +105,13 @@ export type ViewerEvent =
   | { readonly type: 'span-start'; readonly span: SpanRecord }
   | { readonly type: 'span-end'; readonly span: SpanRecord }
   | { readonly type: 'run-state'; readonly run: RunState }
+  /** What a teacher's page shows, for the pages following it (`#follow=<followId>`). */
+  | {
+      readonly type: 'follow';
+      readonly followId: string;
+      readonly traceId: string;
+      readonly spanId?: string;
+    }
   | {
       readonly type: 'resync';
       /** `hello` on connect, `dropped` after a slow client lost events, `bulk` after a big import. */

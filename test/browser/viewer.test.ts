@@ -267,7 +267,62 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     expect(await page.locator('.row[data-state="running"]').count()).toBe(0);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
-  });
+    // About 25 steps, each a round trip through the real program: room for a loaded machine.
+  }, 90_000);
+
+  it('gives a run to the page that started it: another page watches it and cannot step it', async () => {
+    cloud.state.reset();
+    const teacher = await open();
+    await teacher.click('.scenario[data-scenario="happy"]');
+    await teacher.check('#step-mode');
+    await teacher.click('#run');
+    await teacher.locator('.banner-line.paused', { hasText: 'nova volume-update' }).waitFor();
+    const student = await open();
+    await student.locator('.banner-line.paused', { hasText: 'read-only' }).waitFor();
+    expect(await student.locator('#next').isDisabled()).toBe(true);
+    expect(await student.locator('#abort').isDisabled()).toBe(true);
+    expect(await student.locator('.banner-actions').count()).toBe(0);
+    const run = viewer.runs.active();
+    const steps = run?.steps;
+    await student.keyboard.press('n');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(viewer.runs.get(run!.runId)?.steps).toBe(steps);
+    // The student still sees the teacher's pauses as they come.
+    await teacher.keyboard.press('n');
+    await student.locator('.banner-line.paused', { hasText: 'do_volume_update' }).waitFor();
+    expect(pageErrors(student)).toEqual([]);
+  }, 60_000);
+
+  it('lets a class follow a teacher page: its trace, its selected span and its step pauses', async () => {
+    cloud.state.reset();
+    const teacher = await open(`/#trace=${startupTrace}`);
+    await teacher.waitForSelector('.tree .row');
+    await teacher.click('.menu > summary');
+    await teacher.click('#lead-class');
+    await teacher.locator('#follow-link').waitFor();
+    const link = await teacher.locator('#follow-link').inputValue();
+    expect(link).toMatch(/#follow=[0-9a-f]{16}$/);
+    const student = await browser.context.newPage();
+    pages.push(student);
+    await student.goto(link);
+    await student.waitForSelector('.live.on');
+    const getConn = teacher.locator('.row[data-name="HTTPConnectionPool._get_conn"]').first();
+    await getConn.click();
+    const id = await getConn.getAttribute('data-span-id');
+    await student.waitForSelector(`.row[aria-selected="true"][data-span-id="${id}"]`);
+    expect(await student.locator('#run').isDisabled()).toBe(true);
+    await teacher.click('.scenario[data-scenario="happy"]');
+    await teacher.check('#step-mode');
+    await teacher.click('#run');
+    await student.locator('.banner-line.paused', { hasText: 'nova volume-update' }).waitFor();
+    await teacher.locator('.banner-line.paused', { hasText: 'nova volume-update' }).waitFor();
+    await teacher.click('#next');
+    await teacher.locator('.banner-line.paused', { hasText: 'do_volume_update' }).waitFor();
+    await student.locator('.banner-line.paused', { hasText: 'do_volume_update' }).waitFor();
+    const paused = viewer.runs.active()?.pausedAt?.spanId;
+    await student.waitForSelector(`.row[aria-selected="true"][data-span-id="${paused}"]`);
+    expect(student.url()).toBe(link);
+  }, 60_000);
 
   it('shows a CLI run from another process, over OTLP protobuf and over --viewer', async () => {
     const page = await open();

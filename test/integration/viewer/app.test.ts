@@ -237,6 +237,44 @@ describe('POST /api/runs and step controls', () => {
     expect(v.store.summary(tid)).toMatchObject({ label: 'happy', runId, errorCount: 2 });
   });
 
+  it('relays a leading page to its followers, and only that page may lead', async () => {
+    const v = viewer({ bus: spanBus });
+    const lead = { ...JSON_POST, 'x-novatrace-owner': 'page-a-0123456789abcdef' };
+    const other = { ...JSON_POST, 'x-novatrace-owner': 'page-b-0123456789abcdef' };
+    expect((await post(v, '/api/follow', {})).status).toBe(400);
+    const { followId } = (await (await post(v, '/api/follow', {}, lead)).json()) as {
+      followId: string;
+    };
+    expect(followId).toMatch(/^[0-9a-f]{16}$/);
+    const where = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) };
+    expect((await post(v, `/api/follow/${followId}`, where, other)).status).toBe(403);
+    expect((await post(v, `/api/follow/${followId}`, { traceId: 'x' }, lead)).status).toBe(400);
+    const queue = v.hub.connect();
+    expect((await post(v, `/api/follow/${followId}`, where, lead)).status).toBe(200);
+    expect(await queue.next(1000)).toEqual({ type: 'follow', followId, ...where });
+    v.hub.disconnect(queue);
+    expect(await (await v.app.request(`/api/follow/${followId}`)).json()).toEqual(where);
+    expect((await v.app.request('/api/follow/0000000000000000')).status).toBe(404);
+  });
+
+  it('lets only the page that started a run step or abort it; others watch read-only', async () => {
+    const v = viewer({ bus: spanBus });
+    const teacher = { ...JSON_POST, 'x-novatrace-owner': 'page-a-0123456789abcdef' };
+    const student = { ...JSON_POST, 'x-novatrace-owner': 'page-b-0123456789abcdef' };
+    const res = await post(v, '/api/runs', { scenario: 'happy', step: true }, teacher);
+    const { runId } = (await res.json()) as { runId: string };
+    for (const action of ['next', 'continue', 'abort']) {
+      expect((await post(v, `/api/runs/${runId}/${action}`, {}, student)).status).toBe(403);
+      expect((await post(v, `/api/runs/${runId}/${action}`, {})).status).toBe(403);
+    }
+    expect(v.runs.get(runId)?.phase).toBe('paused');
+    expect((await post(v, `/api/runs/${runId}/next`, {}, teacher)).status).toBe(200);
+    expect((await post(v, `/api/runs/${runId}/abort`, {}, teacher)).status).toBe(200);
+    expect((await v.runs.settled(runId)).phase).toBe('aborted');
+    const bad = { ...JSON_POST, 'x-novatrace-owner': 'short' };
+    expect((await post(v, '/api/runs', { scenario: 'happy' }, bad)).status).toBe(400);
+  });
+
   it.each([
     ['another origin', { 'content-type': 'application/json', origin: 'http://evil.example' }, 403],
     [

@@ -1,3 +1,4 @@
+import { layerSgr } from '../../../src/telemetry/layer-colours.js';
 import { describe, expect, it } from 'vitest';
 import {
   formatDuration,
@@ -144,11 +145,13 @@ describe('renderTree', () => {
     const plain = renderTree(sampleTrace(), { color: false });
     expect(plain).not.toContain('\u001b');
     const colored = renderTree(sampleTrace(), { color: true });
-    expect(colored).toContain('\u001b[34mnova volume-update\u001b[0m'); // novaclient: blue
-    expect(colored).toContain('\u001b[32mSession.request\u001b[0m'); // requests: green
-    expect(colored).toContain('\u001b[33mHTTPConnectionPool._get_conn\u001b[0m'); // urllib3
-    expect(colored).toContain('\u001b[35mPUT (client)\u001b[0m'); // the wire
-    expect(colored).toMatch(/\u001b\[36mPUT \/v2\.1.*\(server\) \[nova-api\]\u001b\[0m/); // cloud
+    // The colour key's nearest xterm-256 colours (layer-colours.ts), one per layer.
+    const sgr = (layer: Parameters<typeof layerSgr>[0]) => `\u001b[${layerSgr(layer)}m`;
+    expect(colored).toContain(`${sgr('novaclient')}nova volume-update\u001b[0m`);
+    expect(colored).toContain(`${sgr('requests')}Session.request\u001b[0m`);
+    expect(colored).toContain(`${sgr('urllib3')}HTTPConnectionPool._get_conn\u001b[0m`);
+    expect(colored).toContain(`${sgr('wire')}PUT (client)\u001b[0m`);
+    expect(colored).toContain(`${sgr('cloud')}PUT /v2.1`);
   });
 
   it('neutralises control characters and bidi overrides from span strings', () => {

@@ -6,11 +6,18 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs([])).toEqual({
       port: 8787,
       host: '127.0.0.1',
+      names: [],
       maxTraces: 200,
       maxSpans: 100_000,
       startup: true,
       help: false,
     });
+  });
+
+  it('reads --name for a classroom host name, repeatable, and refuses a bad one', () => {
+    const args = parseServeArgs(['--host', '0.0.0.0', '--name', 'Lab-PC.local', '--name=10.0.0.5']);
+    expect(args.names).toEqual(['lab-pc.local', '10.0.0.5']);
+    expect(() => parseServeArgs(['--name', 'evil/x'])).toThrow(UsageError);
   });
 
   it('reads --port, --host and the store bounds, with or without =', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { crossOriginReason, hostName, isJsonContentType } from '../../../src/viewer/security.js';
+import { Hono } from 'hono';
+import {
+  crossOriginReason,
+  hostGuard,
+  hostName,
+  isJsonContentType,
+} from '../../../src/viewer/security.js';
 
 describe('hostName', () => {
   it('drops the port, keeping IPv6 brackets', () => {
@@ -36,5 +42,25 @@ describe('isJsonContentType', () => {
     expect(isJsonContentType('text/plain')).toBe(false);
     expect(isJsonContentType('application/json-seq')).toBe(false);
     expect(isJsonContentType(undefined)).toBe(false);
+  });
+});
+
+describe('hostGuard', () => {
+  const app = (loopbackOnly: boolean, names: string[] = []) =>
+    new Hono().use('*', hostGuard(loopbackOnly, names)).get('/', (c) => c.text('ok'));
+  const status = async (a: Hono, host: string) =>
+    (await a.request('/', { headers: { host } })).status;
+
+  it('answers the configured classroom names besides loopback, and nothing else', async () => {
+    const a = app(false, ['lab-pc.local']);
+    expect(await status(a, 'lab-pc.local:8787')).toBe(200);
+    expect(await status(a, 'LAB-PC.local')).toBe(200);
+    expect(await status(a, '127.0.0.1:8787')).toBe(200);
+    expect(await status(a, 'rebound.evil.example')).toBe(421);
+  });
+
+  it('stays off for a non-loopback bind with no name (the serve warning says so)', async () => {
+    expect(await status(app(false), 'anything.example')).toBe(200);
+    expect(await status(app(true), 'anything.example')).toBe(421);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * @module
+ * The compare pane: which two traces (or two runs inside one trace) are side by side, the
+ * pickers' choices, the default pair (cold then warm), and switching between tree and compare.
+ */
+import { CompareView, traceLabel, type CompareOption, type SideView } from './compare-view.js';
+import { h } from './dom.js';
+import type { Store } from './store.js';
+import type { Traces } from './traces.js';
+
+export class ComparePane {
+  readonly el = h('section', { class: 'compare-pane', hidden: true });
+  readonly view: CompareView;
+  readonly #store: Store;
+  readonly #traces: Traces;
+
+  constructor(store: Store, traces: Traces) {
+    this.#store = store;
+    this.#traces = traces;
+    this.view = new CompareView({
+      pick: (side, value) => void traces.pick(side, value),
+      select: (side, node) => store.set({ compareSel: { side, spanId: node.id } }),
+    });
+    this.el.appendChild(this.view.el);
+    traces.openCompare = () => this.setView('compare');
+    store.subscribe(['view'], () => {
+      const comparing = store.state.view === 'compare';
+      this.el.hidden = !comparing;
+      document.body.classList.toggle('comparing', comparing);
+    });
+    store.subscribe(['view', 'comparePick', 'compareSel', 'spans', 'traces', 'lang'], () => {
+      if (store.state.view === 'compare') this.render();
+    });
+  }
+
+  /** Switches between the tree and compare; compare starts on the default pair. */
+  setView(view: 'tree' | 'compare'): void {
+    const pick = this.#store.state.comparePick;
+    if (view === 'compare' && (!pick.a || !pick.b)) {
+      const pair = this.defaultPair();
+      if (pair) {
+        void this.#traces.pick('a', pair[0]);
+        void this.#traces.pick('b', pair[1]);
+      }
+    }
+    this.#store.set({ view });
+  }
+
+  render(): void {
+    const s = this.#store.state;
+    this.view.show(
+      this.options(),
+      this.sideView(s.comparePick.a),
+      this.sideView(s.comparePick.b),
+      s.comparePick,
+      s.compareSel
+    );
+  }
+
+  /** A compare side from its picker value. */
+  sideView(value: string | undefined): SideView | undefined {
+    if (!value) return undefined;
+    const [traceId, spanId] = value.split(':') as [string, string | undefined];
+    const model = this.#traces.models.get(traceId);
+    if (!model || model.size === 0) return undefined;
+    const summary = this.#store.state.traces.get(traceId);
+    const name = summary?.label ?? model.tree().roots[0]?.span.name ?? traceId.slice(0, 8);
+    if (spanId) {
+      const node = model.tree().byId.get(spanId);
+      if (!node) return undefined;
+      const index = this.#traces.runsOf(model).indexOf(node);
+      return { value, title: `${name} · run ${index + 1}`, side: { roots: [node] } };
+    }
+    return { value, title: `${name} · ${traceId.slice(0, 8)}`, side: model.tree() };
+  }
+
+  options(): CompareOption[] {
+    const out: CompareOption[] = [];
+    for (const s of this.#traces.sorted()) {
+      out.push({ value: s.traceId, label: traceLabel(s) });
+      const model = this.#traces.models.get(s.traceId);
+      const runs = model ? this.#traces.runsOf(model) : [];
+      if (runs.length >= 2) {
+        runs.forEach((run, i) =>
+          out.push({
+            value: `${s.traceId}:${run.id}`,
+            label: `    ↳ run ${i + 1} of ${s.label ?? s.rootName}`,
+          })
+        );
+      }
+    }
+    const pick = this.#store.state.comparePick;
+    for (const v of [pick.a, pick.b]) {
+      if (v && !out.some((o) => o.value === v)) out.push({ value: v, label: v });
+    }
+    return out;
+  }
+
+  /** Cold/warm: the two runs inside the current trace, else two traces of one run, else the last two. */
+  defaultPair(): [string, string] | undefined {
+    const s = this.#store.state;
+    const list = this.#traces.sorted();
+    const current = s.current;
+    const runs = current ? this.#traces.runsOf(current) : [];
+    if (current && runs.length >= 2) {
+      return [`${current.traceId}:${runs[0]?.id}`, `${current.traceId}:${runs[1]?.id}`];
+    }
+    const cur = current ? s.traces.get(current.traceId) : undefined;
+    const siblings = cur
+      ? list
+          .filter((x) =>
+            cur.runId ? x.runId === cur.runId : x.source === cur.source && x.label === cur.label
+          )
+          .reverse()
+      : [];
+    if (siblings.length >= 2)
+      return [siblings[0]?.traceId as string, siblings[1]?.traceId as string];
+    const startup = list.filter((x) => x.source === 'startup').reverse();
+    if (startup.length >= 2) return [startup[0]?.traceId as string, startup[1]?.traceId as string];
+    if (list.length >= 2) return [list[1]?.traceId as string, list[0]?.traceId as string];
+    return undefined;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * @module
+ * The right-hand pane and the source pane: the selected span's explanation, attributes, events
+ * and exception ({@link DetailView}), and its TypeScript source beside the Python original
+ * ({@link SourceView}). With no span selected the pane tells the story of the trace on screen.
+ */
+import { DetailView } from './detail-view.js';
+import { h, type Child } from './dom.js';
+import { t } from './i18n.js';
+import type { SpanNode } from './model.js';
+import { SourceView } from './source-view.js';
+import type { Store } from './store.js';
+import type { Traces } from './traces.js';
+
+export interface DetailActions {
+  compare(): void;
+  run(): void;
+  /** A default compare pair exists. */
+  canCompare(): boolean;
+}
+
+export class DetailPane {
+  readonly el = h('aside', { class: 'detail', id: 'detail', 'aria-label': 'detail' });
+  readonly detail = new DetailView();
+  readonly source = new SourceView();
+  readonly #store: Store;
+  readonly #traces: Traces;
+  readonly #actions: DetailActions;
+  /** Called after the source pane rendered (it may have grown under the tree). */
+  afterSource: (() => void) | undefined;
+
+  constructor(store: Store, traces: Traces, actions: DetailActions) {
+    this.#store = store;
+    this.#traces = traces;
+    this.#actions = actions;
+    this.el.append(
+      h('button', {
+        class: 'small drawer-close',
+        'data-i18n': 'close',
+        onclick: () => document.body.classList.remove('details-open'),
+      }),
+      this.detail.el
+    );
+    const keys = [
+      'view',
+      'current',
+      'selected',
+      'compareSel',
+      'comparePick',
+      'spans',
+      'lang',
+    ] as const;
+    // Live runs touch `spans` many times a second: redraw only when what is shown changed.
+    let detailKey: unknown[] = [];
+    let sourceKey: unknown[] = [];
+    const changed = (before: unknown[], now: unknown[]) =>
+      before.length !== now.length || now.some((v, i) => v !== before[i]);
+    store.subscribe([...keys, 'selectedScenario', 'traces'], () => {
+      const node = this.selectedNode();
+      const key = node
+        ? [node.span, store.state.lang]
+        : [
+            store.state.lang,
+            store.state.selectedScenario,
+            this.#actions.canCompare(),
+            store.state.current,
+            store.state.current?.size,
+            store.state.current?.tree().running,
+          ];
+      if (!changed(detailKey, key)) return;
+      detailKey = key;
+      this.detail.show(node, () => this.welcome());
+    });
+    store.subscribe(keys, () => {
+      const span = this.selectedNode()?.span;
+      const key = [span, store.state.lang];
+      if (!changed(sourceKey, key)) return;
+      sourceKey = key;
+      this.source.show(span);
+      this.afterSource?.();
+    });
+  }
+
+  /** The span the panes describe: the tree's selection, or compare's. */
+  selectedNode(): SpanNode | undefined {
+    const s = this.#store.state;
+    if (s.view === 'compare') {
+      const sel = s.compareSel;
+      const value = sel?.side === 'a' ? s.comparePick.a : s.comparePick.b;
+      const model = value ? this.#traces.models.get(value.split(':')[0] as string) : undefined;
+      return sel ? model?.tree().byId.get(sel.spanId) : undefined;
+    }
+    return s.selected ? s.current?.tree().byId.get(s.selected) : undefined;
+  }
+
+  /** What the trace on screen did, in one paragraph made from its spans. */
+  story(): string | undefined {
+    const s = this.#store.state;
+    const model = s.current;
+    if (!model || model.size === 0) return undefined;
+    const summary = s.traces.get(model.traceId);
+    if (summary?.source === 'startup' && summary.label === 'warm-pool') return t('welcome2');
+    const spans = [...model.spans.values()];
+    const wire = spans.filter((x) => x.kind === 'client');
+    const keys = spans.flatMap((x) =>
+      x.events.map((e) => String(e.attributes['novatrace.event'] ?? e.name))
+    );
+    const opened = keys.filter((k) => k.startsWith('Starting new HTTP connection')).length;
+    const hits = keys.filter((k) => k === 'pool hit').length;
+    const errors = spans.filter((x) => x.status.code === 2);
+    const root = errors.find((x) => !x.parentSpanId) ?? errors[errors.length - 1];
+    const requests = wire
+      .map(
+        (x) =>
+          `${x.name}${x.attributes['http.response.status_code'] ? ` ${String(x.attributes['http.response.status_code'])}` : ''}`
+      )
+      .join(', ');
+    return [
+      t('storyHead', summary?.label ?? model.tree().roots[0]?.span.name ?? '', spans.length),
+      wire.length > 0 ? t('storyWire', wire.length, requests) : t('storyNoWire'),
+      t('storyPool', opened, hits),
+      errors.length > 0
+        ? t('storyError', errors.length, root?.status.message?.slice(0, 160) ?? '')
+        : t('storyOk'),
+    ].join(' ');
+  }
+
+  welcome(): Child {
+    const scenario = this.#store.state.selectedScenario;
+    return h(
+      'div',
+      { class: 'welcome' },
+      h('h2', null, t('welcomeTitle')),
+      h('p', null, t('welcome1')),
+      h('p', { class: 'trace-story' }, this.story() ?? t('emptyServer')),
+      h(
+        'p',
+        { class: 'welcome-actions' },
+        this.#actions.canCompare()
+          ? h(
+              'button',
+              { class: 'primary', onclick: () => this.#actions.compare() },
+              `⇆ ${t('compare')}`
+            )
+          : null,
+        scenario
+          ? h('button', { onclick: () => this.#actions.run() }, `▶ ${t('runThis', scenario)}`)
+          : null
+      ),
+      h('p', { class: 'muted' }, t('welcome3'))
+    );
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * @module
+ * Runs and step mode: the Run button with its Step mode and Predict first boxes, the Next /
+ * Continue / Abort buttons, and the banner that says what the run is doing (paused at which
+ * layer, finished with which exit code). Every control is disabled while the server is lost.
+ */
+import type { RunState } from '../src/viewer/types.js';
+import { api, userMessage } from './api.js';
+import { h, replace, type Child } from './dom.js';
+import { t } from './i18n.js';
+import { predictionLine } from './predict.js';
+import { remember, STORAGE, type Store } from './store.js';
+import { toast } from './toast.js';
+import type { Traces } from './traces.js';
+import type { Live } from './live.js';
+
+export type StepAction = 'next' | 'continue' | 'abort';
+
+export class StepControl {
+  readonly runBtn = h('button', { class: 'primary', id: 'run', 'aria-keyshortcuts': 'r' });
+  readonly stepBox = h('input', { type: 'checkbox', id: 'step-mode' });
+  readonly predictBox = h('input', { type: 'checkbox', id: 'predict' });
+  readonly nextBtn = h('button', { id: 'next', 'aria-keyshortcuts': 'n' });
+  readonly contBtn = h('button', { id: 'continue', 'aria-keyshortcuts': 'c' });
+  readonly abortBtn = h('button', { id: 'abort', class: 'danger' });
+  readonly banner = h('div', {
+    class: 'banner',
+    id: 'banner',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  readonly #store: Store;
+  readonly #traces: Traces;
+  readonly #live: Live;
+
+  constructor(store: Store, traces: Traces, live: Live) {
+    this.#store = store;
+    this.#traces = traces;
+    this.#live = live;
+    this.predictBox.checked = store.state.predict;
+    this.runBtn.addEventListener('click', () => void this.run());
+    this.stepBox.addEventListener('change', () => store.set({ stepMode: this.stepBox.checked }));
+    this.predictBox.addEventListener('change', () => {
+      store.set({ predict: this.predictBox.checked });
+      remember(STORAGE.predict, this.predictBox.checked ? '1' : '0');
+    });
+    this.nextBtn.addEventListener('click', () => void this.step('next'));
+    this.contBtn.addEventListener('click', () => void this.step('continue'));
+    this.abortBtn.addEventListener('click', () => void this.step('abort'));
+    store.subscribe(
+      // myRunId too: the POST's answer can come after the run's first pause was drawn.
+      ['runs', 'myRunId', 'selectedScenario', 'connection', 'lang', 'current', 'followRole'],
+      () => this.renderControls()
+    );
+    store.subscribe(['runs', 'myRunId', 'prediction', 'connection', 'lang'], () =>
+      this.renderBanner()
+    );
+  }
+
+  /** The run this page's buttons drive: the one in progress. */
+  activeRun(): RunState | undefined {
+    for (const run of this.#store.state.runs.values()) {
+      if (run.phase === 'running' || run.phase === 'paused' || run.phase === 'starting') return run;
+    }
+    return undefined;
+  }
+
+  /** Starts a run of the chosen scenario and shows its trace at once. */
+  async run(name = this.#store.state.selectedScenario): Promise<void> {
+    const s = this.#store.state;
+    if (!name || s.connection !== 'live' || this.activeRun()) return;
+    try {
+      this.#store.set({ prediction: undefined });
+      const started = await api.startRun(name, s.stepMode);
+      this.#store.set({ myRunId: started.runId });
+      remember(STORAGE.myRun, started.runId);
+      if (started.traceId && s.current?.traceId !== started.traceId)
+        await this.#traces.show(started.traceId);
+    } catch (err) {
+      toast(userMessage(err));
+    }
+  }
+
+  /** True when the run in progress was started by this page (others watch it read-only). */
+  mine(run = this.activeRun()): boolean {
+    return run !== undefined && run.runId === this.#store.state.myRunId;
+  }
+
+  async step(action: StepAction): Promise<void> {
+    const run = this.activeRun();
+    if (!run || !this.mine(run) || this.#store.state.connection !== 'live') return;
+    try {
+      this.#live.onRun(await api.step(run.runId, action));
+    } catch (err) {
+      toast(userMessage(err));
+    }
+  }
+
+  relabel(): void {
+    this.nextBtn.textContent = `▷ ${t('next')}`;
+    this.nextBtn.title = `${t('next')} (n)`;
+    this.contBtn.textContent = `▶▶ ${t('continue')}`;
+    this.contBtn.title = `${t('continue')} (c)`;
+    this.abortBtn.textContent = `■ ${t('abort')}`;
+  }
+
+  renderControls(): void {
+    const s = this.#store.state;
+    const active = this.activeRun();
+    const paused = active?.phase === 'paused';
+    const live = s.connection === 'live';
+    this.runBtn.textContent = s.selectedScenario
+      ? `▶ ${t('runThis', s.selectedScenario)}`
+      : `▶ ${t('run')}`;
+    this.runBtn.disabled =
+      !s.selectedScenario || active !== undefined || !live || s.followRole === 'follow';
+    const mine = this.mine(active);
+    this.nextBtn.disabled = !paused || !live || !mine;
+    this.contBtn.disabled = !paused || !live || !mine;
+    this.abortBtn.disabled = !active || !live || !mine;
+  }
+
+  renderBanner(): void {
+    const s = this.#store.state;
+    const run = this.activeRun() ?? (s.myRunId ? s.runs.get(s.myRunId) : undefined);
+    const parts: Child[] = [];
+    if (run) parts.push(this.#runLine(run));
+    parts.push(predictionLine(this.#store));
+    const shown = parts.filter(Boolean);
+    replace(this.banner, ...shown);
+    this.banner.hidden = shown.length === 0;
+  }
+
+  #runLine(run: RunState): Child {
+    const line = (icon: string, ...body: Child[]) =>
+      h('div', { class: 'banner-line' }, h('span', { class: 'banner-icon' }, icon), ...body);
+    switch (run.phase) {
+      case 'paused': {
+        const p = run.pausedAt;
+        if (!p) return null;
+        return h(
+          'div',
+          { class: 'banner-line paused' },
+          h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '‖'),
+          h(
+            'div',
+            null,
+            h(
+              'strong',
+              null,
+              p.name === 'wire' ? t('pausedWire', p.method ?? 'HTTP') : t('pausedAt', p.name)
+            ),
+            h('p', { class: 'muted' }, this.mine(run) ? t('pausedHint') : t('readOnlyRun'))
+          ),
+          this.mine(run)
+            ? h(
+                'div',
+                { class: 'banner-actions' },
+                this.#clone(this.nextBtn, () => void this.step('next')),
+                this.#clone(this.contBtn, () => void this.step('continue'))
+              )
+            : null
+        );
+      }
+      case 'running':
+      case 'starting':
+        return line('▶', t('runningRun', run.scenario));
+      case 'done':
+        return line(
+          run.exitCode === 0 ? '✔' : '✖',
+          t('runDone', run.scenario, run.exitCode ?? '?'),
+          run.message && run.exitCode !== 0 ? h('code', { class: 'banner-msg' }, run.message) : null
+        );
+      case 'failed':
+        return line('✖', t('runFailed', run.scenario, run.message ?? ''));
+      case 'aborted':
+        return line('■', t('runAborted', run.scenario));
+      default:
+        return null;
+    }
+  }
+
+  #clone(source: HTMLButtonElement, onclick: () => void): HTMLButtonElement {
+    return h(
+      'button',
+      { class: 'primary', onclick, title: source.title, disabled: source.disabled },
+      source.textContent ?? ''
+    );
+  }
+}
