@@ -64,6 +64,18 @@ export const STRINGS = {
   status: { en: 'status', ja: '状態' },
   started: { en: 'started at', ja: '開始' },
   pausedAt: { en: 'Paused at the entry of {0}', ja: '{0} の入口で一時停止中' },
+  pausedReturn: { en: 'Paused at the return of {0}', ja: '{0} の戻り口で一時停止中' },
+  pausedRaise: {
+    en: 'Paused where {0} raises an exception',
+    ja: '{0} が例外を送出するところで一時停止中',
+  },
+  pausedDecision: { en: 'Paused after {0} decided: {1}', ja: '{0} の判断の直後で一時停止中：{1}' },
+  stopHint: {
+    en: 'The real program waits here, sockets and all. Next (n) runs on to the next stop; Continue (c) runs to the end.',
+    ja: '実際のプログラムがソケットも含めてここで待っています。「次へ」(n) で次の停止点まで進み、「続行」(c) で最後まで実行します。',
+  },
+  stopHands: { en: 'Hands back: {0}', ja: '戻り値：{0}' },
+  stopLine: { en: 'TypeScript line: {0}:{1}', ja: 'TypeScript の行：{0}:{1}' },
   pausedWire: {
     en: 'Paused before the {0} request goes on the wire: no byte has been sent yet.',
     ja: '{0} リクエストを送信する直前で一時停止中です。まだ 1 バイトも送っていません。',

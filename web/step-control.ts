@@ -4,7 +4,7 @@
  * Continue / Abort buttons, and the banner that says what the run is doing (paused at which
  * layer, finished with which exit code). Every control is disabled while the server is lost.
  */
-import type { RunState } from '../src/viewer/types.js';
+import type { PausePoint, RunState } from '../src/viewer/types.js';
 import { api, userMessage } from './api.js';
 import { h, replace, type Child } from './dom.js';
 import { t } from './i18n.js';
@@ -145,12 +145,16 @@ export class StepControl {
           h(
             'div',
             null,
+            h('strong', null, stopTitle(p)),
+            p.summary ? h('p', { class: 'stop-summary' }, t('stopHands', p.summary)) : null,
+            p.site ? h('p', { class: 'muted' }, t('stopLine', p.site.file, p.site.line)) : null,
             h(
-              'strong',
-              null,
-              p.name === 'wire' ? t('pausedWire', p.method ?? 'HTTP') : t('pausedAt', p.name)
-            ),
-            h('p', { class: 'muted' }, this.mine(run) ? t('pausedHint') : t('readOnlyRun'))
+              'p',
+              { class: 'muted' },
+              this.mine(run)
+                ? t(p.kind === 'entry' || p.kind === undefined ? 'pausedHint' : 'stopHint')
+                : t('readOnlyRun')
+            )
           ),
           this.mine(run)
             ? h(
@@ -186,5 +190,20 @@ export class StepControl {
       { class: 'primary', onclick, title: source.title, disabled: source.disabled },
       source.textContent ?? ''
     );
+  }
+}
+
+/** The banner's first line for a stop: which layer, and whether entry, return, raise or decision. */
+export function stopTitle(p: PausePoint): string {
+  if (p.name === 'wire') return t('pausedWire', p.method ?? 'HTTP');
+  switch (p.kind) {
+    case 'return':
+      return t('pausedReturn', p.name);
+    case 'raise':
+      return t('pausedRaise', p.name);
+    case 'decision':
+      return t('pausedDecision', p.name, p.message ?? p.event ?? '');
+    default:
+      return t('pausedAt', p.name);
   }
 }

@@ -25,6 +25,12 @@ import {
   readLimited,
   ReceiveError,
 } from './otlp-receiver.js';
+import {
+  locatePython,
+  pythonRoots,
+  SEED_PYTHON_VERSIONS,
+  type PythonProject,
+} from './python-source.js';
 import { RunError, RunManager, type ScenarioRunner } from './runs.js';
 import { hostGuard, SECURITY_HEADERS, sameOriginJson } from './security.js';
 import { SourceFiles } from './source-files.js';
@@ -82,6 +88,10 @@ export interface ViewerOptions {
   readonly assets?: () => Promise<WebAssets>;
   /** Step-mode pause limit, see {@link RunManager}. */
   readonly pauseTimeoutMs?: number;
+  /** `--python-src DIR`, searched first for the Python a layer ports. */
+  readonly pythonSrc?: string;
+  /** The Python search roots in order (tests; default from {@link pythonRoots}). */
+  readonly pythonRoots?: readonly string[];
 }
 
 export interface ViewerApp {
@@ -283,6 +293,21 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   app.get('/api/runs/:id', (c) => {
     const run = runs.get(c.req.param('id'));
     return run ? c.json(run) : c.json({ error: 'no such run' }, 404);
+  });
+  let roots: readonly string[] | undefined = opts.pythonRoots;
+  app.get('/api/python', (c) => {
+    const project = c.req.query('project') ?? '';
+    const file = c.req.query('file') ?? '';
+    const name = c.req.query('name') ?? '';
+    if (!(project in SEED_PYTHON_VERSIONS) || !/^[\w/]+\.py$/.test(file) || file.includes('..')) {
+      return c.json(
+        { error: 'expected ?project=novaclient|requests|urllib3&file=x/y.py&name=' },
+        400
+      );
+    }
+    if (!/^[\w.]{1,120}$/.test(name)) return c.json({ error: 'bad name' }, 400);
+    roots ??= pythonRoots(opts.pythonSrc ? { pythonSrc: opts.pythonSrc } : {});
+    return c.json(locatePython(project as PythonProject, file, name, roots));
   });
   app.get('/api/runs/:id/stops', (c) => {
     const id = c.req.param('id');

@@ -37,6 +37,8 @@ export interface ServeArgs {
   readonly maxStoreMb: number;
   readonly startup: boolean;
   readonly help: boolean;
+  /** `--python-src DIR`: a local copy of the upstream Python packages for the Python pane. */
+  readonly pythonSrc?: string;
 }
 
 /** A command-line mistake: printed with the usage, exit code 2. */
@@ -48,7 +50,8 @@ export class UsageError extends Error {
 }
 
 export const SERVE_USAGE = `usage: novatrace serve [--port N] [--host ADDR] [--name HOST]... [--max-traces N]
-                      [--max-spans N] [--max-trace-spans N] [--max-store-mb N] [--no-startup-run]
+                      [--max-spans N] [--max-trace-spans N] [--max-store-mb N] [--python-src DIR]
+                      [--no-startup-run]
 
 Starts the viewer with the mock cloud embedded and prints its URL.
 
@@ -66,6 +69,8 @@ options:
                     ${DEFAULT_MAX_SPANS_PER_TRACE}, or --max-spans when smaller)
   --max-store-mb N  memory the stored traces may take, approximately, in MiB; the oldest
                     traces are dropped past it (default ${DEFAULT_MAX_BYTES / (1024 * 1024)})
+  --python-src DIR  a local copy of the upstream Python packages (novaclient/, requests/,
+                    urllib3) to show beside the port (default: the installed packages)
   --no-startup-run  do not record the ${STARTUP_SCENARIO} scenario at start
   -h, --help        this help
 `;
@@ -95,6 +100,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   let maxTraceSpans: number | undefined;
   let maxStoreMb = DEFAULT_MAX_BYTES / (1024 * 1024);
   let startup = true;
+  let pythonSrc: string | undefined;
   let help = false;
   for (let i = 0; i < args.length; i++) {
     const raw = args[i] as string;
@@ -139,6 +145,12 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
       case '--no-startup-run':
         startup = false;
         break;
+      case '--python-src': {
+        const dir = value();
+        if (!dir || dir.startsWith('-')) throw new UsageError('--python-src needs a folder');
+        pythonSrc = dir;
+        break;
+      }
       case '-h':
       case '--help':
         help = true;
@@ -157,6 +169,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     maxStoreMb,
     startup,
     help,
+    ...(pythonSrc ? { pythonSrc } : {}),
   };
 }
 
@@ -242,6 +255,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       maxBytes: opts.maxStoreMb * 1024 * 1024,
     },
     loopbackOnly: loopback,
+    ...(opts.pythonSrc ? { pythonSrc: opts.pythonSrc } : {}),
     hostNames: opts.names,
   });
   const shutdown = async () => {

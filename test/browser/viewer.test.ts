@@ -241,9 +241,14 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     await banner.filter({ hasText: 'do_volume_update' }).waitFor();
 
     let predicted = false;
+    let sawGetConnReturn = false;
     for (let i = 0; i < 80; i++) {
       const text = (await banner.textContent()) ?? '';
       if (text.includes('no byte has been sent yet')) break;
+      // Return stops name the layer and what it hands back (issue 12).
+      if (text.includes('Paused at the return of HTTPConnectionPool._get_conn')) {
+        sawGetConnReturn = text.includes('Hands back: HTTPConnection to 127.0.0.1:');
+      }
       if (text.includes('HTTPConnectionPool._get_conn') && !predicted) {
         await page.locator('.predict .option', { hasText: 'Pool miss' }).click();
         predicted = true;
@@ -257,6 +262,7 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     }
     expect(await banner.textContent()).toContain('no byte has been sent yet');
     expect(predicted).toBe(true);
+    expect(sawGetConnReturn).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
     expect(proxy.connections).toBe(connectionsBefore);
 

@@ -92,6 +92,60 @@ describe('step mode with the real client and cloud', () => {
     expect(parent?.kind).toBe('client');
   });
 
+  it('stops at the entry and the return of each layer of happy, nested in call order', async () => {
+    cloud.state.reset();
+    const { runId } = await viewer.runs.start('happy', true);
+    for (let i = 0; i < 400; i++) {
+      await until(() => {
+        const phase = viewer.runs.get(runId)?.phase;
+        return phase === 'paused' || phase === 'done' || phase === 'failed';
+      }, 'the run pauses or ends');
+      const at = viewer.runs.get(runId)?.pausedAt;
+      if (!at) break;
+      viewer.runs.next(runId);
+      await until(
+        () => viewer.runs.get(runId)?.pausedAt?.index !== at.index,
+        'the run moves on after next'
+      );
+    }
+    expect((await viewer.runs.settled(runId)).phase).toBe('done');
+    const stops = viewer.runs.stops(runId);
+    // Every entry is matched by the return of the same span, last in first out.
+    const open: string[] = [];
+    for (const stop of stops.filter((s) => s.name !== 'wire')) {
+      if (stop.kind === 'entry') open.push(stop.spanId);
+      else if (stop.kind === 'return') expect(open.pop()).toBe(stop.spanId);
+    }
+    expect(open).toEqual([]);
+    const seq = stops.map((s) => `${s.kind} ${s.name}`);
+    const first = (x: string) => seq.indexOf(x);
+    expect(seq[0]).toBe('entry nova volume-update');
+    expect(seq[seq.length - 1]).toBe('return nova volume-update');
+    for (const layer of [
+      'do_volume_update',
+      '_find_server',
+      'VolumeManager.update_server_volume',
+      'HTTPClient._cs_request',
+      'Session.request',
+      'HTTPAdapter.send',
+      'HTTPConnectionPool.urlopen',
+      'HTTPConnectionPool._get_conn',
+    ]) {
+      expect(first(`entry ${layer}`), layer).toBeGreaterThan(0);
+      expect(first(`return ${layer}`), layer).toBeGreaterThan(first(`entry ${layer}`));
+    }
+    const getConn = stops.find(
+      (s) => s.kind === 'return' && s.name === 'HTTPConnectionPool._get_conn'
+    );
+    expect(getConn?.summary).toMatch(/^HTTPConnection to 127\.0\.0\.1:\d+/);
+    // The line named is the TypeScript caller (urlopen calls _get_conn), not the wrapper.
+    expect(getConn?.site?.file).toBe('src/urllib3/connectionpool.ts');
+    // Paused time stays out of program time: the root was paused for most of its duration.
+    const spans = viewer.store.get(stops[0]?.traceId ?? '') ?? [];
+    const root = spans.find((s) => s.name === 'nova volume-update');
+    expect(Number(root?.attributes['novatrace.paused_ms'])).toBeGreaterThan(0);
+  });
+
   it('records the warm-pool scenario as one trace with a cold and a warm run', async () => {
     cloud.state.reset();
     const { runId, traceId } = await viewer.runs.start('warm-pool', false);
