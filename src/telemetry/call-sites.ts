@@ -21,7 +21,12 @@ export interface CallSite {
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Folders that hold ported code. */
-export const PORTED_DIRS = ['src/novaclient', 'src/requests', 'src/urllib3'] as const;
+export const PORTED_DIRS = [
+  'src/novaclient',
+  'src/keystoneauth1',
+  'src/requests',
+  'src/urllib3',
+] as const;
 
 const CALL = /layerSpan\(\s*\n?\s*'([^']+)'/g;
 

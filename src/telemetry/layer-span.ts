@@ -109,10 +109,12 @@ export function layerSpan<T>(
   attrs: Attributes,
   fn: (span: Span) => Promise<T> | T
 ): Promise<T> {
-  const info: { layer: LayerKind; file: string; addition?: boolean } = LAYERS[name];
+  const info: { layer: LayerKind; file: string; addition?: boolean; span?: string } = LAYERS[name];
+  const spanName = info.span ?? name;
   const site = callSiteOf(name);
   const attributes: Attributes = {
-    [ATTR.codeFunctionName]: name,
+    [ATTR.codeFunctionName]: spanName,
+    ...(info.span ? { [ATTR.layerKey]: name } : {}),
     [ATTR.codeFilePath]: site.file,
     [ATTR.codeLineNumber]: site.line,
     [ATTR.layer]: info.layer,
@@ -122,7 +124,7 @@ export function layerSpan<T>(
     ...safeAttributes(attrs),
   };
   return tracerFor(info.layer).startActiveSpan(
-    name,
+    spanName,
     { kind: SpanKind.INTERNAL, attributes },
     async (span) => {
       try {
