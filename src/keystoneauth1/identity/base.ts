@@ -14,7 +14,26 @@ import { ATTR } from '../../telemetry/semconv.js';
 import type { AccessInfo } from '../access/access.js';
 import type { EndpointFilter } from '../access/service_catalog.js';
 import { Discover } from '../discover.js';
+import type { Response } from '../../requests/index.js';
+import { InvalidResponse } from '../exceptions.js';
 import type { AuthPlugin, Session } from '../session.js';
+
+/**
+ * The JSON body of a token answer, which must hold `key` (`access` for v2.0, `token` for v3);
+ * anything else is `InvalidResponse`, as both plugins' `get_auth_ref` check.
+ */
+export function tokenAnswer(resp: Response, key: 'access' | 'token'): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(resp.text);
+  } catch {
+    throw new InvalidResponse(resp);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || !(key in data)) {
+    throw new InvalidResponse(resp);
+  }
+  return data as Record<string, unknown>;
+}
 
 /**
  * A Keystone identity plugin: gets and keeps a token, finds endpoints in its catalog.

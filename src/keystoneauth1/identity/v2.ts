@@ -10,9 +10,8 @@ import { decision, layerSpan } from '../../telemetry/layer-span.js';
 import { rememberSecret } from '../../telemetry/redact.js';
 import { ATTR } from '../../telemetry/semconv.js';
 import { AccessInfoV2 } from '../access/access.js';
-import { InvalidResponse } from '../exceptions.js';
 import type { Session } from '../session.js';
-import { BaseIdentityPlugin } from './base.js';
+import { BaseIdentityPlugin, tokenAnswer } from './base.js';
 
 type Json = Record<string, unknown>;
 
@@ -66,16 +65,8 @@ export class Password extends BaseIdentityPlugin {
         authenticated: false,
         log: false,
       });
-      let resp_data: unknown;
-      try {
-        resp_data = JSON.parse(resp.text);
-      } catch {
-        throw new InvalidResponse(resp);
-      }
-      if (resp_data === null || typeof resp_data !== 'object' || !('access' in resp_data)) {
-        throw new InvalidResponse(resp);
-      }
-      const access = new AccessInfoV2(resp_data as Json);
+      const resp_data = tokenAnswer(resp, 'access');
+      const access = new AccessInfoV2(resp_data);
       rememberSecret(access.auth_token);
       return access;
     });

@@ -12,9 +12,9 @@ import { decision, layerSpan } from '../../../telemetry/layer-span.js';
 import { rememberSecret } from '../../../telemetry/redact.js';
 import { ATTR } from '../../../telemetry/semconv.js';
 import { AccessInfoV3 } from '../../access/access.js';
-import { AuthorizationFailure, InvalidResponse } from '../../exceptions.js';
+import { AuthorizationFailure } from '../../exceptions.js';
 import type { Session } from '../../session.js';
-import { BaseIdentityPlugin } from '../base.js';
+import { BaseIdentityPlugin, tokenAnswer } from '../base.js';
 
 type Json = Record<string, unknown>;
 
@@ -114,18 +114,10 @@ export class Password extends BaseIdentityPlugin {
         authenticated: false,
         log: false,
       });
-      let resp_data: unknown;
-      try {
-        resp_data = JSON.parse(resp.text);
-      } catch {
-        throw new InvalidResponse(resp);
-      }
-      if (resp_data === null || typeof resp_data !== 'object' || !('token' in resp_data)) {
-        throw new InvalidResponse(resp);
-      }
+      const resp_data = tokenAnswer(resp, 'token');
       const subject = resp.headers.get('X-Subject-Token') ?? null;
       rememberSecret(subject);
-      return new AccessInfoV3(resp_data as Json, subject);
+      return new AccessInfoV3(resp_data, subject);
     });
   }
 }
