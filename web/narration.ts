@@ -156,6 +156,78 @@ export const LAYER_NARRATION: Readonly<Record<string, Narration>> = {
     en: 'Returns the connection to the queue so the next request can reuse the open socket. If the queue is already full, the connection is closed instead.',
     ja: '接続をキューに戻し、次のリクエストが開いたソケットを再利用できるようにします。キューがすでに満杯なら、その接続は閉じられます。',
   },
+  'api_versions.discover_version': {
+    en: "Chooses the compute microversion: it reads the server's range from the version document and picks the highest version both sides support (on the nova road the 3.3.0 client stops at 2.25).",
+    ja: 'コンピュートのマイクロバージョンを決めます。バージョン文書からサーバーの範囲を読み、双方が対応する最も高いものを選びます(nova の道では 3.3.0 のクライアントは 2.25 まで)。',
+  },
+  'VersionManager.get_current': {
+    en: "Reads the compute endpoint's version document. A 404 (a catalog URL with the project id) makes it try the URL one segment up; a 401 means no version is known.",
+    ja: 'コンピュートのエンドポイントのバージョン文書を読みます。404(プロジェクト ID 付きのカタログ URL)なら一つ上の URL を試し、401 ならバージョン不明とします。',
+  },
+  'SessionClient.request': {
+    en: "The nova road's client: it adds the microversion header, times the call, and turns an error status into a novaclient exception. Re-authentication is not its job: the keystoneauth1 session does that.",
+    ja: 'nova の道のクライアントです。マイクロバージョンのヘッダーを付け、時間を計り、エラーの状態コードを novaclient の例外に変えます。再認証は keystoneauth1 のセッションの仕事です。',
+  },
+  'LegacyJsonAdapter.request': {
+    en: 'Asks for JSON, sends the body as JSON, and hands back the response with its decoded body (none when the answer is not JSON).',
+    ja: 'JSON を求め、本文を JSON で送り、応答とその復号した本文を返します(JSON でなければ本文は無し)。',
+  },
+  'Adapter.request': {
+    en: "Pins the compute service's filter (type, interface, region) and the User-Agent onto the request, so the session can find the endpoint in the catalog.",
+    ja: 'コンピュートサービスの条件(種類、インターフェース、リージョン)と User-Agent をリクエストに付け、セッションがカタログからエンドポイントを探せるようにします。',
+  },
+  'Adapter.get_endpoint': {
+    en: 'Asks the session, and through it the auth plugin, for the compute endpoint. The first time this forces the whole sign-in: discovery and a token.',
+    ja: 'セッション経由で認証プラグインにコンピュートのエンドポイントを尋ねます。初回はこれでサインイン全体(ディスカバリーとトークン取得)が起きます。',
+  },
+  'keystoneauth1 Session.request': {
+    en: "keystoneauth1's session: it adds the token, finds the endpoint for a relative URL, applies the timeout, and on a 401 throws the token away, gets a new one and sends once more. One requests Session underneath, so one pooled connection for the whole command.",
+    ja: 'keystoneauth1 のセッションです。トークンを付け、相対 URL のエンドポイントを探し、タイムアウトを適用し、401 ならトークンを捨てて取り直し、もう一度送ります。下にある requests の Session は一つなので、コマンド全体で接続は一本です。',
+  },
+  'Session._send_request': {
+    en: "Sends through requests with redirects off, turns requests' errors into keystoneauth1's (any timeout becomes ConnectTimeout), and follows redirects itself.",
+    ja: 'リダイレクトを切って requests で送り、requests の例外を keystoneauth1 のものに変え(どのタイムアウトも ConnectTimeout)、リダイレクトは自分でたどります。',
+  },
+  'BaseIdentityPlugin.get_token': {
+    en: 'Returns the token, signing in first when there is none.',
+    ja: 'トークンを返します。無ければ先にサインインします。',
+  },
+  'BaseIdentityPlugin.get_access': {
+    en: 'Keeps the token answer and reuses it until it is about to expire; only then does it ask Keystone again.',
+    ja: 'トークンの応答を保持し、期限切れ間近になるまで使い回します。そのときだけ Keystone に再び尋ねます。',
+  },
+  'BaseIdentityPlugin.get_endpoint': {
+    en: "Looks the service up in the token's catalog (the public interface unless told otherwise).",
+    ja: 'トークンのカタログでサービスを探します(指定が無ければ public インターフェース)。',
+  },
+  'BaseIdentityPlugin.get_discovery': {
+    en: 'Fetches a version document once and caches it, on the plugin and on the session.',
+    ja: 'バージョン文書を一度だけ取得し、プラグインとセッションにキャッシュします。',
+  },
+  'BaseGenericPlugin.get_auth_ref': {
+    en: 'The version-independent plugin: on first use it builds a v2.0 or v3 plugin, then lets that one sign in.',
+    ja: 'バージョンに依らないプラグインです。初回に v2.0 か v3 のプラグインを作り、そのプラグインにサインインさせます。',
+  },
+  'BaseGenericPlugin._do_create_plugin': {
+    en: "Reads the auth URL's version document and picks the first identity version that fits the options; if discovery fails it guesses from the URL's path, and with no fit raises DiscoveryFailure.",
+    ja: '認証 URL のバージョン文書を読み、オプションに合う最初の Identity のバージョンを選びます。ディスカバリーに失敗すれば URL のパスから推測し、合うものが無ければ DiscoveryFailure です。',
+  },
+  'discover.get_version_data': {
+    en: 'GETs a version document without a token and returns the versions it lists; anything unreadable is DiscoveryFailure.',
+    ja: 'トークン無しでバージョン文書を GET し、載っているバージョンを返します。読めなければ DiscoveryFailure です。',
+  },
+  'v3.Auth.get_auth_ref': {
+    en: 'Keystone v3 sign-in: the password method, one scope (the project by name in its domain), POST auth/tokens; the token comes back in X-Subject-Token.',
+    ja: 'Keystone v3 のサインインです。パスワード方式、スコープは一つ(ドメイン内のプロジェクト名)、auth/tokens に POST し、トークンは X-Subject-Token で返ります。',
+  },
+  'v2.Auth.get_auth_ref': {
+    en: "Keystone v2.0 sign-in, the seed era's: passwordCredentials and the tenant, POST tokens; the token is in the body.",
+    ja: 'seed 時代の Keystone v2.0 のサインインです。passwordCredentials とテナントを tokens に POST し、トークンは本文に入っています。',
+  },
+  'ServiceCatalog.url_for': {
+    en: 'Finds the first endpoint of the service type on that interface in the catalog, or raises EndpointNotFound saying what was asked for.',
+    ja: 'カタログから、そのインターフェースでのサービス種別の最初のエンドポイントを探します。無ければ何を求めたかを添えて EndpointNotFound です。',
+  },
 };
 
 /** One line per decision event, keyed by `novatrace.event`. */
@@ -327,6 +399,70 @@ export const EVENT_NARRATION: Readonly<Record<string, Narration>> = {
   'connection released': {
     en: 'The connection went back to the pool, ready for the next request.',
     ja: '接続はプールに戻り、次のリクエストに備えています。',
+  },
+  'version document: 404, try the root': {
+    en: 'The compute URL from the catalog has the project id in it, which Nova of that era does not route: 404. novaclient cuts the last segment and reads the version document there.',
+    ja: 'カタログのコンピュート URL にはプロジェクト ID が入っており、当時の Nova はそれをルーティングしません(404)。novaclient は最後の部分を切ってそこでバージョン文書を読みます。',
+  },
+  'version document: 401, no version': {
+    en: 'The version document answered 401, so the version stays unknown and discovery falls back to 2.0.',
+    ja: 'バージョン文書が 401 を返したので、バージョンは不明のままで、ディスカバリーは 2.0 に戻ります。',
+  },
+  'session road: keystoneauth1 session': {
+    en: 'No option forces the old client, so the shell builds a keystoneauth1 session: this is the road the real nova command took. Why warm-pool is not warm here: every nova command is a new process with a new session, pool and token.',
+    ja: '古いクライアントを強いるオプションが無いので、シェルは keystoneauth1 のセッションを作ります。本物の nova コマンドが通った道です。warm-pool がここで温まらない理由: nova コマンドは毎回新しいプロセスで、セッションもプールもトークンも新しいからです。',
+  },
+  'HTTPClient road: option forces it': {
+    en: 'An option (--bypass-url, --os-cache) or the embedding program chose HTTPClient: the road the seed note reads, with a new connection per request.',
+    ja: 'オプション(--bypass-url、--os-cache)か呼び出し側が HTTPClient を選びました。seed ノートが読む道で、リクエストごとに新しい接続です。',
+  },
+  'token cached: no request': {
+    en: 'The plugin still holds a fresh token, so no request goes to Keystone.',
+    ja: 'プラグインがまだ新しいトークンを持っているので、Keystone へのリクエストはありません。',
+  },
+  'no valid token: authenticate': {
+    en: 'No token yet (or it expires soon): the plugin signs in now.',
+    ja: 'トークンがまだ無い(または期限切れ間近): プラグインが今サインインします。',
+  },
+  'discovery cached': {
+    en: 'This version document was read already; the cached copy is used.',
+    ja: 'このバージョン文書は読み済みなので、キャッシュを使います。',
+  },
+  'discovery failed: guess from the URL': {
+    en: "The version document could not be read, so keystoneauth1 guesses the version from the start of the URL's path (/v2.0 or /v3).",
+    ja: 'バージョン文書が読めなかったので、keystoneauth1 は URL のパスの先頭(/v2.0 か /v3)からバージョンを推測します。',
+  },
+  'identity plugin chosen': {
+    en: 'Discovery found an identity version that fits the options; that v2.0 or v3 plugin does the sign-in.',
+    ja: 'ディスカバリーでオプションに合う Identity のバージョンが見つかり、その v2.0 か v3 のプラグインがサインインします。',
+  },
+  'no suitable plugin: DiscoveryFailure': {
+    en: 'Neither discovery nor the URL named a usable identity version: DiscoveryFailure, before any token request.',
+    ja: 'ディスカバリーでも URL でも使える Identity のバージョンが分からない: トークン要求の前に DiscoveryFailure です。',
+  },
+  'endpoint from the catalog': {
+    en: "The service's URL was found in the token's catalog.",
+    ja: 'サービスの URL がトークンのカタログで見つかりました。',
+  },
+  '401: invalidate the token and resend': {
+    en: 'The service said 401: the session drops the token, signs in again and sends the same request once more.',
+    ja: 'サービスが 401 を返しました。セッションはトークンを捨てて再びサインインし、同じリクエストをもう一度送ります。',
+  },
+  'requests error translated': {
+    en: 'A requests error became a keystoneauth1 one: any timeout is ConnectTimeout, a connection error ConnectFailure.',
+    ja: 'requests の例外が keystoneauth1 のものになりました。どのタイムアウトも ConnectTimeout、接続エラーは ConnectFailure です。',
+  },
+  'keystoneauth1 redirect': {
+    en: 'keystoneauth1 follows this redirect itself (requests was told not to).',
+    ja: 'keystoneauth1 がこのリダイレクトを自分でたどります(requests には禁じています)。',
+  },
+  'keystoneauth1 REQ': {
+    en: "The session's debug line for the request (tokens shown as SHA1 digests); sign-in requests are not logged.",
+    ja: 'セッションのリクエストのデバッグ行です(トークンは SHA1 ダイジェスト)。サインインのリクエストは記録しません。',
+  },
+  'keystoneauth1 RESP': {
+    en: "The session's debug line for the response, with any service catalog removed from the body.",
+    ja: 'セッションの応答のデバッグ行で、本文のサービスカタログは取り除かれます。',
   },
 };
 

@@ -7,7 +7,12 @@
  *   `Fault`), `Content-Type: application/json; charset=UTF-8`, with `retryAfter` for 413/429;
  * - keystonemiddleware's 401 for a missing or rejected token, with `WWW-Authenticate`;
  * - Keystone's own errors: `{"error": {"code", "title", "message"}}`;
- * - WebOb's flat JSON 404 for a URL no route matches.
+ * - WebOb's own 404 for a URL no route matches, as the Nova of the seed era sent it: Nova 13.0.0
+ *   (Mitaka) returns `webob.exc.HTTPNotFound()` from its router (`nova/wsgi.py` `Router._dispatch`,
+ *   not raised, so the `FaultWrapper` never sees it) and WebOb renders it; Mitaka's
+ *   upper-constraints pin WebOb 1.5.1, which answers a request that does not accept HTML with
+ *   `text/plain` (JSON rendering came with WebOb 1.6). python-novaclient 3.3.0 reads no JSON
+ *   from it, so `from_response` makes a plain `NotFound` (a flat JSON body would crash 3.3.0).
  */
 
 /** Which stack's error shape to answer with. */
@@ -109,12 +114,8 @@ export function keystoneErrorBody(status: number, message: string): Record<strin
 /** The message keystonemiddleware and Keystone give for any authentication failure. */
 export const AUTH_REQUIRED_MESSAGE = 'The request you have made requires authentication.';
 
-/** The body WebOb (>= 1.6) renders as JSON for a URL no route matches. */
-export const WEBOB_NOT_FOUND_BODY = {
-  message: 'The resource could not be found.<br /><br />\n\n\n',
-  code: '404 Not Found',
-  title: 'Not Found',
-} as const;
+/** The text/plain body WebOb 1.5.1 renders for `HTTPNotFound()` (status, explanation, padding). */
+export const WEBOB_NOT_FOUND_TEXT = '404 Not Found\n\nThe resource could not be found.\n\n   ';
 
 /**
  * What Keystone (a Flask app since Rocky) answers for a URL it has no route for, `/v2.0/...`
@@ -158,16 +159,14 @@ export function errorResponse(err: CloudHttpError, identityUrl: string): Respons
       body = keystoneErrorBody(401, AUTH_REQUIRED_MESSAGE);
       return new Response(JSON.stringify(body), { status: 401, headers });
     case 'webob':
-      headers.set('Content-Type', 'application/json');
-      body =
+      // WebOb 1.5.1's plain rendering (the Accept header asks for no HTML).
+      headers.set('Content-Type', 'text/plain; charset=UTF-8');
+      return new Response(
         err.status === 404
-          ? WEBOB_NOT_FOUND_BODY
-          : {
-              message: err.message,
-              code: `${err.status} ${reasonPhrase(err.status)}`,
-              title: reasonPhrase(err.status),
-            };
-      break;
+          ? WEBOB_NOT_FOUND_TEXT
+          : `${err.status} ${reasonPhrase(err.status)}\n\n${err.message}\n\n   `,
+        { status: err.status, headers }
+      );
     default: {
       const never: never = err.style;
       throw new Error(`unknown error style ${String(never)}`);

@@ -11,6 +11,7 @@
  * project id (nova-wire.md §4.1). Left out: `check_headers`, the `wraps` versioned-method
  * registry (the one versioned method here checks the version inline).
  */
+import { layerSpan } from '../telemetry/layer-span.js';
 import { UnsupportedVersion } from './exceptions.js';
 
 /** The legacy microversion header (every version 2.1 ... 2.N). */
@@ -89,6 +90,8 @@ export class APIVersion {
 export const API_MIN_VERSION = new APIVersion('2.1');
 /** Ours: python-novaclient 18.1.0's maximum (3.3.0 stopped at 2.25). */
 export const API_MAX_VERSION = new APIVersion('2.92');
+/** python-novaclient 3.3.0's maximum: what `2.latest` becomes on the nova road (Mitaka's too). */
+export const SEED_ERA_API_MAX_VERSION = new APIVersion('2.25');
 
 /** Versions named the old way, mapped to their new names (3.3.0: `1.1` means `2`). */
 const DEPRECATED_VERSIONS: Readonly<Record<string, string>> = { '1.1': '2' };
@@ -150,16 +153,49 @@ async function _get_server_version_range(
   }
 }
 
+/** How the nova road reads the server's range and which maximum the client has there. */
+export interface DiscoverOptions {
+  /** 3.3.0's `_get_server_version_range` (through `cs.versions.get_current()`). */
+  range?: () => Promise<[APIVersion, APIVersion]>;
+  /** The client's maximum (default: {@link API_MAX_VERSION}). */
+  max_version?: APIVersion;
+}
+
 /**
  * Picks the version to use: an explicit one must lie in the server's range; `2.latest` becomes
  * min(server max, client max); 2.0 stays 2.0 when the server is backward compatible.
  * @see novaclient/api_versions.py discover_version
  */
-export async function discover_version(
+export function discover_version(
   client: DiscoveryClient,
-  requested_version: APIVersion
+  requested_version: APIVersion,
+  opts: DiscoverOptions = {}
 ): Promise<APIVersion> {
-  const [server_start, server_end] = await _get_server_version_range(client);
+  const max = opts.max_version ?? API_MAX_VERSION;
+  return layerSpan(
+    'api_versions.discover_version',
+    {
+      'novaclient.api_version.requested': requested_version.is_null()
+        ? ''
+        : requested_version.get_string(),
+      'novaclient.api_version.client_max': max.get_string(),
+    },
+    async (span) => {
+      const [server_start, server_end] = await (opts.range?.() ??
+        _get_server_version_range(client));
+      const chosen = choose(requested_version, server_start, server_end, max);
+      span.setAttribute('novaclient.api_version.chosen', chosen.get_string());
+      return chosen;
+    }
+  );
+}
+
+function choose(
+  requested_version: APIVersion,
+  server_start: APIVersion,
+  server_end: APIVersion,
+  max: APIVersion
+): APIVersion {
   const both_null = server_start.is_null() && server_end.is_null();
   const v20 = new APIVersion('2.0');
 
@@ -181,13 +217,13 @@ export async function discover_version(
   if (both_null) return v20;
   if (server_end.compare(API_MIN_VERSION) < 0) {
     throw new UnsupportedVersion(
-      `Server version is too old. The client valid version range is '${API_MIN_VERSION.get_string()}' to '${API_MAX_VERSION.get_string()}'. The server valid version range is '${server_start.get_string()}' to '${server_end.get_string()}'.`
+      `Server version is too old. The client valid version range is '${API_MIN_VERSION.get_string()}' to '${max.get_string()}'. The server valid version range is '${server_start.get_string()}' to '${server_end.get_string()}'.`
     );
   }
-  if (API_MAX_VERSION.compare(server_start) < 0) {
+  if (max.compare(server_start) < 0) {
     throw new UnsupportedVersion(
-      `Server version is too new. The client valid version range is '${API_MIN_VERSION.get_string()}' to '${API_MAX_VERSION.get_string()}'. The server valid version range is '${server_start.get_string()}' to '${server_end.get_string()}'.`
+      `Server version is too new. The client valid version range is '${API_MIN_VERSION.get_string()}' to '${max.get_string()}'. The server valid version range is '${server_start.get_string()}' to '${server_end.get_string()}'.`
     );
   }
-  return API_MAX_VERSION.compare(server_end) <= 0 ? API_MAX_VERSION : server_end;
+  return max.compare(server_end) <= 0 ? max : server_end;
 }

@@ -12,8 +12,14 @@
  * v3 password and token ids are redacted in the log like the v2.0 password.
  * Left out: `_v1_auth` (the seed's fallback for auth URLs that are not `v2.0`; v3 replaces it),
  * `_plugin_auth` and auth systems, proxy tokens (`_fetch_endpoints_from_auth`, the 35357 admin
- * URL), the keyring cache (`_save_keys`, `keyring_saver`), `password_func`, `delete`,
- * `SessionClient` (the keystoneauth path the seed does not walk).
+ * URL), the keyring cache (`_save_keys`, `keyring_saver`), `password_func`, `delete`.
+ *
+ * Also here: `SessionClient`, the client of the `nova` command's default road (3.3.0's shell
+ * builds a keystoneauth1 session unless an option forces `HTTPClient`), and
+ * `_construct_http_client`, which picks between the two. `SessionClient` has no legacy 400
+ * "Connection refused" check and no re-authentication of its own: keystoneauth1's `Session`
+ * handles the 401. Python's `request` override is `jsonRequest` here, because TypeScript cannot
+ * change the return type of `Adapter.request`; the span is still `SessionClient.request`.
  */
 import {
   HTTPAdapter,
@@ -23,6 +29,8 @@ import {
   type RequestKwargs,
   type Response,
 } from '../requests/index.js';
+import { LegacyJsonAdapter, type AdapterRequestKwargs } from '../keystoneauth1/adapter.js';
+import type { AuthPlugin, Session as KeystoneSession } from '../keystoneauth1/session.js';
 import { decision, layerSpan } from '../telemetry/layer-span.js';
 import { rememberSecret, scrubSecrets, sha1Redact } from '../telemetry/redact.js';
 import { ATTR } from '../telemetry/semconv.js';
@@ -757,5 +765,95 @@ export class HTTPClient {
       allow_redirects: true,
     });
     return this._extract_service_catalog(url, resp, respBody);
+  }
+}
+
+/** Constructor options of {@link SessionClient} (what `_construct_http_client` passes). */
+export interface SessionClientOptions {
+  session: KeystoneSession;
+  auth?: AuthPlugin | null;
+  interface?: string | null;
+  service_type?: string | null;
+  region_name?: string | null;
+  service_name?: string | null;
+  user_agent?: string | null;
+  timings?: boolean;
+  api_version?: APIVersion | null;
+}
+
+/**
+ * The compute client over a keystoneauth1 session: the microversion headers, `--timings`, and
+ * novaclient's exceptions for error statuses (keystoneauth1 is told not to raise).
+ * @see novaclient/client.py SessionClient
+ * @example
+ * const client = new SessionClient({ session, auth, interface: 'publicURL',
+ *   service_type: 'compute', user_agent: 'python-novaclient' });
+ * const [resp, body] = await client.get('/servers/' + id);
+ */
+export class SessionClient extends LegacyJsonAdapter {
+  times: Timing[] = [];
+  timings: boolean;
+  api_version: APIVersion;
+
+  constructor(opts: SessionClientOptions) {
+    super(opts);
+    this.timings = opts.timings ?? false;
+    this.api_version = opts.api_version ?? new APIVersion();
+  }
+
+  /**
+   * Python's `SessionClient.request`: microversion headers, the request through the adapter
+   * timed, then `from_response` for a status >= 400.
+   * @see novaclient/client.py SessionClient.request
+   */
+  override jsonRequest(
+    url: string,
+    method: string,
+    kwargs: AdapterRequestKwargs = {}
+  ): Promise<RespBody> {
+    return layerSpan(
+      'SessionClient.request',
+      { [ATTR.httpRequestMethod]: method, [ATTR.urlPath]: url },
+      async (span) => {
+        const headers = (kwargs.headers ??= {});
+        update_headers(headers, this.api_version);
+        const raise_exc = kwargs.raise_exc ?? true;
+        const [resp, body] = await record_time(this.times, this.timings, [method, url], () =>
+          super.jsonRequest(url, method, { ...kwargs, raise_exc: false })
+        );
+        span.setAttribute(ATTR.httpResponseStatusCode, resp.status_code);
+        if (raise_exc && resp.status_code >= 400) {
+          const exc = from_response(resp, body, url, method);
+          decision('from_response', `from_response: ${resp.status_code} -> ${exc.name}`);
+          throw exc;
+        }
+        return [resp, body];
+      }
+    );
+  }
+
+  get(url: string, kwargs: AdapterRequestKwargs = {}): Promise<RespBody> {
+    return this.jsonRequest(url, 'GET', kwargs);
+  }
+
+  post(url: string, kwargs: AdapterRequestKwargs = {}): Promise<RespBody> {
+    return this.jsonRequest(url, 'POST', kwargs);
+  }
+
+  put(url: string, kwargs: AdapterRequestKwargs = {}): Promise<RespBody> {
+    return this.jsonRequest(url, 'PUT', kwargs);
+  }
+
+  get_timings(): Timing[] {
+    return this.times;
+  }
+
+  reset_timings(): void {
+    this.times = [];
+  }
+
+  /** Ours: closes the keystoneauth1 session's pool (shared by every client over it). */
+  close(): Promise<void> {
+    return this.session.close();
   }
 }

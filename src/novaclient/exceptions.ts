@@ -1,7 +1,8 @@
 /**
  * @module
- * Port of `novaclient/exceptions.py` (python-novaclient 3.3.0, plus the flat-body branch of
- * `from_response` that 3.4.0 added in commit fa377e7f "Handle error response for webob>=1.6.0").
+ * Port of `novaclient/exceptions.py` (python-novaclient 3.3.0). `from_response` is 3.3.0's: it
+ * has no branch for WebOb's flat `{"message": ...}` body (3.4.0 added one, commit fa377e7f
+ * "Handle error response for webob>=1.6.0"), so such a body raises `AttributeError` as in 3.3.0.
  *
  * Ported: `ClientException` and its HTTP subclasses (`_code_map`), `RetryAfterException`,
  * `from_response`, and the plain exceptions the volume-update flow can raise (`CommandError`,
@@ -288,9 +289,9 @@ function truthy(value: unknown): boolean {
 
 /**
  * Builds the exception for an error response: class by status (`_code_map`), request id from
- * `x-compute-request-id`, `retry_after` for 413/429, message and details from the body —
- * either flat (`{"message": ...}`, WebOb >= 1.6, the 3.4.0 branch) or under the body's first
- * key (`{"itemNotFound": {"message": ...}}`).
+ * `x-compute-request-id`, `retry_after` for 413/429, message and details from the object under
+ * the body's first key (`{"itemNotFound": {"message": ...}}`); a first value that is not an
+ * object (a flat WebOb body) raises `AttributeError`, as 3.3.0 does.
  * @see novaclient/exceptions.py from_response
  */
 export function from_response(
@@ -314,20 +315,17 @@ export function from_response(
     let message: unknown = 'n/a';
     let details: unknown = 'n/a';
     if (isDict(body)) {
-      if ('message' in body) {
-        // 3.4.0: the flat body of WebOb >= 1.6
-        message = body['message'];
-        details = body['details'];
-      } else {
-        // 3.3.0: one fault key whose object carries message and details
-        const first = Object.keys(body)[0] as string;
-        const error = body[first];
-        if (!isDict(error)) {
-          throw new AttributeError(`'${pyTypeName(error)}' object has no attribute 'get'`);
-        }
-        message = error['message'];
-        details = error['details'];
+      // 3.3.0: the FIRST key's value must be a fault object carrying message and details.
+      // There is no branch for a flat {"message": ...} body (3.4.0 added one): then the value
+      // is a string and Python's `error.get('message')` raises AttributeError, which the shell
+      // prints as the command's error.
+      const first = Object.keys(body)[0] as string;
+      const error = body[first];
+      if (!isDict(error)) {
+        throw new AttributeError(`'${pyTypeName(error)}' object has no attribute 'get'`);
       }
+      message = error['message'];
+      details = error['details'];
     }
     kwargs.message = message == null ? null : pyStr(message);
     kwargs.details = details == null ? null : pyStr(details);

@@ -6,13 +6,19 @@
  * `do_volume_update`, `--timings`, and the `ERROR (<Class>): <message>` line with exit 1
  * (argparse usage errors exit 2).
  *
- * Deliberate differences (ours):
- * - The client is the seed's `HTTPClient` (the 3.3.0 shell used a keystone session unless an
- *   auth plugin was given). Authentication is lazy, in the first `_cs_request`, as in the seed
- *   note; the 3.3.0 shell's up-front `cs.authenticate()` (non-session path) is not made.
- * - Default microversion: 2.1 (3.3.0 defaulted to 2.latest and always discovered). An explicit
- *   version is used as given, with no discovery request; `2.latest` is resolved by one GET of
- *   the compute endpoint (see api_versions.discover_version).
+ * Two roads, chosen as 3.3.0 chooses (`use_session`):
+ * - **The nova road** (the default, what `nova volume-update` ran): a keystoneauth1 `Session`
+ *   with the generic password plugin (identity version discovery), a first client at 2.0 that
+ *   reads the compute version document (`discover_version`, client maximum 2.25 as 3.3.0), then
+ *   the real client at the negotiated microversion, all over the session's one pool: one
+ *   keep-alive connection for the whole command.
+ * - **The note's road** (`HTTPClient`): when `--bypass-url`/`--os-endpoint-override` or
+ *   `--os-cache` forces it, or when the embedding program asks for it (`road: 'note'`, the
+ *   scenarios' default, or a given client). Deliberate differences there (ours): authentication
+ *   is lazy, in the first `_cs_request`, as in the seed note (3.3.0's shell called
+ *   `cs.authenticate()` first); the default microversion is 2.1 (3.3.0: 2.latest, always
+ *   discovered), an explicit version is used with no discovery request, `2.latest` is resolved
+ *   by one GET of the compute endpoint (see api_versions.discover_version).
  * - `--delete-on-termination` / `--no-delete-on-termination` (18.1.0, 2.85+) exist; below 2.85
  *   they are "unrecognized arguments" (exit 2), as in 18.1.0.
  * - Global options are also accepted after the subcommand name (argparse would refuse them),
@@ -26,10 +32,14 @@ import {
   API_MAX_VERSION,
   API_MIN_VERSION,
   APIVersion,
+  SEED_ERA_API_MAX_VERSION,
   discover_version,
   get_api_version,
 } from './api_versions.js';
-import type { HTTPClientOptions } from './client.js';
+import { _get_server_version_range } from './v2/versions.js';
+import { Password as GenericPassword } from '../keystoneauth1/identity/generic/base.js';
+import { Session as KeystoneSession } from '../keystoneauth1/session.js';
+import type { HTTPClientOptions, SessionClient } from './client.js';
 import { CommandError } from './exceptions.js';
 import { env as envFirst, print_list, type Timing } from './utils.js';
 import { Client } from './v2/client.js';
@@ -49,6 +59,11 @@ export interface ShellOptions {
   client?: Partial<HTTPClientOptions>;
   /** Python's `with cs:` — one plain session for the whole run. */
   open_session?: boolean;
+  /**
+   * `note` forces `HTTPClient` (the road the seed note reads); `nova` or nothing chooses as
+   * 3.3.0's shell does (the keystoneauth1 session unless an option forces `HTTPClient`).
+   */
+  road?: 'note' | 'nova';
   /**
    * Run with this client instead of building one from the options (e.g. two runs sharing a
    * pooled client and its token). The shell sets its microversion and leaves it open.
@@ -90,6 +105,7 @@ interface GlobalArgs {
   insecure: boolean;
   debug: boolean;
   timings: boolean;
+  os_cache: boolean;
 }
 
 type ValueDest = {
@@ -182,7 +198,6 @@ const VALUE_OPTIONS: readonly ValueOption[] = [
     dest: 'os_compute_api_version',
     metavar: '<compute-api-ver>',
     env: ['OS_COMPUTE_API_VERSION'],
-    default: '2.1',
   },
   {
     flags: ['--os-endpoint-override', '--bypass-url'],
@@ -198,6 +213,8 @@ const FLAG_OPTIONS: ReadonlyArray<{ flag: string; dest: FlagDest; env?: string }
   { flag: '--insecure', dest: 'insecure', env: 'NOVACLIENT_INSECURE' },
   { flag: '--debug', dest: 'debug' },
   { flag: '--timings', dest: 'timings' },
+  // 3.3.0: the keyring token cache; here it only forces the HTTPClient road (no cache kept).
+  { flag: '--os-cache', dest: 'os_cache', env: 'OS_CACHE' },
 ];
 
 const DOT_FLAGS = ['--delete-on-termination', '--no-delete-on-termination'] as const;
@@ -304,7 +321,7 @@ export class OpenStackComputeShell {
   readonly #opts: ShellOptions;
   readonly prog: string;
   times: Timing[] = [];
-  cs: Client | null = null;
+  cs: Client | Client<SessionClient> | null = null;
 
   constructor(env: NodeJS.ProcessEnv, io: ShellIO, opts: ShellOptions = {}) {
     this.#env = env;
@@ -435,8 +452,19 @@ export class OpenStackComputeShell {
       );
     }
 
-    // The microversion decides which subcommand arguments exist.
-    const api_version = get_api_version(this.#value(parsed, 'os_compute_api_version'));
+    // Python: use_session unless an auth plugin, --bypass-url, --os-cache or a volume service
+    // name forces HTTPClient (here also: the embedding program asks for the note's road).
+    const bypass_url = this.#value(parsed, 'bypass_url');
+    const use_session =
+      this.#opts.road !== 'note' &&
+      !this.#opts.cs &&
+      !bypass_url &&
+      !this.#flag(parsed, 'os_cache');
+    // The microversion decides which subcommand arguments exist. 3.3.0's default is 2.latest;
+    // the note's road keeps 2.1 (ours, see the module comment).
+    const api_version = get_api_version(
+      this.#value(parsed, 'os_compute_api_version') || (use_session ? '2.latest' : '2.1')
+    );
     const dotKnown = api_version.is_latest() || api_version.compare(new APIVersion('2.85')) >= 0;
     if (parsed.help) {
       out.write(subHelp(this.prog, dotKnown));
@@ -507,6 +535,35 @@ export class OpenStackComputeShell {
 
     const debug = this.#flag(parsed, 'debug');
     const stderr = this.#io.stderr;
+    const args: VolumeUpdateArgs = {
+      server,
+      attachment_id,
+      new_volume,
+      delete_on_termination: parsed.deleteOnTermination?.value ?? null,
+    };
+    if (use_session) {
+      decision(
+        'session road: keystoneauth1 session',
+        'no option forces HTTPClient: keystoneauth1 session, one pool for the whole command'
+      );
+      await this.#mainSession(parsed, api_version, args, {
+        os_username,
+        os_user_id,
+        os_password,
+        os_project_name,
+        os_project_id,
+        os_auth_url,
+        timeout,
+        debug,
+      });
+      return;
+    }
+    decision(
+      'HTTPClient road: option forces it',
+      this.#opts.road === 'note' || this.#opts.cs
+        ? "the note's road: HTTPClient"
+        : `${bypass_url ? '--bypass-url' : '--os-cache'} forces HTTPClient (no keystoneauth1 session)`
+    );
     const given = this.#opts.cs;
     const initial_version = api_version.is_latest() ? new APIVersion('2.0') : api_version;
     const cs =
@@ -525,7 +582,7 @@ export class OpenStackComputeShell {
         endpoint_type: this.#value(parsed, 'os_endpoint_type'),
         service_type: 'compute',
         timings: this.#flag(parsed, 'timings'),
-        bypass_url: this.#value(parsed, 'bypass_url') || null,
+        bypass_url: bypass_url || null,
         http_log_debug: debug,
         api_version: initial_version,
         user_domain_name: this.#value(parsed, 'os_user_domain_name') || null,
@@ -552,18 +609,94 @@ export class OpenStackComputeShell {
         }
       }
 
-      const args: VolumeUpdateArgs = {
-        server,
-        attachment_id,
-        new_volume,
-        delete_on_termination: parsed.deleteOnTermination?.value ?? null,
-      };
       await do_volume_update(cs, args);
 
       if (cs.client.timings) this._dump_timings([...this.times, ...cs.client.get_timings()]);
     } finally {
       // A client the caller gave us stays open (its pool and token are the point).
       if (!given) await cs.client.close();
+    }
+  }
+
+  /**
+   * The nova road: a keystoneauth1 session and the generic password plugin, a 2.0 client that
+   * discovers the microversion, the real client at that version, one pool throughout.
+   * @see novaclient/shell.py OpenStackComputeShell.main (use_session), novaclient/client.py
+   *   _construct_http_client
+   */
+  async #mainSession(
+    parsed: ParsedArgv,
+    requested: APIVersion,
+    args: VolumeUpdateArgs,
+    creds: {
+      os_username: string;
+      os_user_id: string;
+      os_password: string;
+      os_project_name: string;
+      os_project_id: string;
+      os_auth_url: string;
+      timeout: number;
+      debug: boolean;
+    }
+  ): Promise<void> {
+    const stderr = this.#io.stderr;
+    const cacert = this.#value(parsed, 'os_cacert');
+    // Python: loading.load_session_from_argparse_arguments / load_auth_from_argparse_arguments
+    const session = new KeystoneSession({
+      verify: this.#flag(parsed, 'insecure') ? false : cacert || true,
+      timeout: creds.timeout,
+      logger: creds.debug ? (line) => stderr.write(`${line}\n`) : null,
+    });
+    const auth = new GenericPassword(creds.os_auth_url, {
+      username: creds.os_username || null,
+      user_id: creds.os_user_id || null,
+      password: creds.os_password,
+      project_name: creds.os_project_name || null,
+      project_id: creds.os_project_id || null,
+      user_domain_name: this.#value(parsed, 'os_user_domain_name') || null,
+      user_domain_id: this.#value(parsed, 'os_user_domain_id') || null,
+      project_domain_name: this.#value(parsed, 'os_project_domain_name') || null,
+      project_domain_id: this.#value(parsed, 'os_project_domain_id') || null,
+    });
+    const clientOptions = {
+      session,
+      auth,
+      region_name: this.#value(parsed, 'os_region_name') || null,
+      endpoint_type: this.#value(parsed, 'os_endpoint_type'),
+      service_type: 'compute',
+      timings: this.#flag(parsed, 'timings'),
+    };
+    try {
+      // Python: "This client is just used to discover api version" (at 2.0: no headers).
+      const probe = new Client<SessionClient>({
+        ...clientOptions,
+        api_version: new APIVersion('2.0'),
+      });
+      this.cs = probe;
+      const api_version = await discover_version(probe.client, requested, {
+        range: () => _get_server_version_range(probe),
+        max_version: SEED_ERA_API_MAX_VERSION,
+      });
+      decision(
+        'microversion discovered',
+        `${requested.get_string()} -> ${api_version.get_string()}`
+      );
+      if (parsed.deleteOnTermination && api_version.compare(new APIVersion('2.85')) < 0) {
+        throw this.#usageError(`unrecognized arguments: ${parsed.deleteOnTermination.flag}`, null);
+      }
+      // Python: "Recreate client object with discovered version" (same session and plugin).
+      const cs = new Client<SessionClient>({ ...clientOptions, api_version });
+      this.cs = cs;
+      await do_volume_update(cs, args);
+      if (cs.client.timings) {
+        this._dump_timings([
+          ...this.times,
+          ...probe.client.get_timings(),
+          ...cs.client.get_timings(),
+        ]);
+      }
+    } finally {
+      await session.close();
     }
   }
 

@@ -11,7 +11,7 @@ import { FIXTURES } from '../cloud/fixtures.js';
 import type { ShellOptions } from '../novaclient/shell.js';
 import type { HTTPClientOptions } from '../novaclient/client.js';
 import type { Client } from '../novaclient/v2/client.js';
-import type { ScenarioInfo } from './types.js';
+import type { Road, ScenarioInfo } from './types.js';
 
 // `novatrace scenarios` reads this list and must not load the HTTP stack for it: the bodies
 // that drive requests or urllib3 directly load them when they run.
@@ -26,6 +26,8 @@ const UNKNOWN_VOLUME = '00000000-1111-4222-8333-444444444444';
 /** What a scenario's body can use. */
 export interface ScenarioContext {
   readonly cloud: RunningCloud;
+  /** The road of this run (ctx.shell takes it). */
+  readonly road: Road;
   /** `OS_*` variables for this cloud (Keystone v3 unless a scenario says otherwise). */
   readonly env: NodeJS.ProcessEnv;
   /** Runs the ported `nova` shell in-process; its exit code and stderr become the result. */
@@ -39,7 +41,19 @@ export interface ScenarioContext {
 
 export interface Scenario extends ScenarioInfo {
   run(ctx: ScenarioContext): Promise<void>;
+  /** The nova road's run when it differs from `run` (two invocations instead of one client). */
+  runNova?(ctx: ScenarioContext): Promise<void>;
 }
+
+/** Two `nova` invocations, each its own process on the nova road: fresh session, pool, token. */
+async function twoInvocations(ctx: ScenarioContext, pauseMs = 0): Promise<void> {
+  await ctx.shell(vm1Update);
+  if (pauseMs > 0) await ctx.sleep(pauseMs);
+  await ctx.shell(vm1Back);
+}
+
+const SAME = (expectedExit: 0 | 1, note = '') => ({ expectedExit, note });
+const LIBRARY_ONLY = null;
 
 /** `volume-update SERVER ATTACHED NEW` argv. */
 function volumeUpdate(server: string, attached: string, replacement: string): string[] {
@@ -53,10 +67,14 @@ export const SCENARIO_LIST: readonly Scenario[] = [
   {
     name: 'happy',
     summary:
-      'Cold start: no token yet, so _cs_request authenticates first; every request opens a new connection (no session, as the seed-era shell).',
+      'Cold start: no token yet, so _cs_request authenticates first; every request opens a new connection (no session: the HTTPClient road of the seed note; the nova road keeps 1).',
     summaryJa:
-      'コールドスタート: トークンがまだ無いので _cs_request がまず認証し、リクエストごとに新しい接続を開きます(セッション無し。seed 時代のシェルと同じ)。',
+      'コールドスタート: トークンがまだ無いので _cs_request がまず認証し、リクエストごとに新しい接続を開きます(セッション無し: seed ノートの HTTPClient の道。nova の道は接続 1 本)。',
     expectedExit: 0,
+    nova: SAME(
+      0,
+      'GET /identity/v3, POST auth/tokens, GET /v2.1 (version document), GET server, PUT: 5 requests on 1 connection.'
+    ),
     run: async (ctx) => {
       await ctx.shell(vm1Update);
     },
@@ -68,6 +86,11 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'connection_pool=True の 1 つのプロセスで 2 回更新: 2 回目は authenticate を飛ばし、_get_conn がプールの接続を再利用します(pool hit)。',
     expectedExit: 0,
+    nova: SAME(
+      0,
+      'Two nova commands: each starts cold (new session, new pool, new token), so 10 requests on 2 connections. Nothing is warm across processes.'
+    ),
+    runNova: (ctx) => twoInvocations(ctx),
     run: async (ctx) => {
       const cs = ctx.client({ connection_pool: true });
       await ctx.shell(vm1Update, { shell: { cs } });
@@ -81,6 +104,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'サーバーを名前で指定: find_resource が servers?name=vm-1 を一覧し(Nova の正規表現は vm-10 にも一致)、完全一致だけを残して GET します。',
     expectedExit: 0,
+    nova: SAME(0),
     run: async (ctx) => {
       await ctx.shell(volumeUpdate(servers.vm1.name, volumes.attached.id, volumes.spare.id));
     },
@@ -92,6 +116,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'その名前・ID のサーバーは無い: find_resource は名前、human_id、整数 ID と順に試し、CommandError を出します(終了コード 1)。',
     expectedExit: 1,
+    nova: SAME(1),
     run: async (ctx) => {
       await ctx.shell(volumeUpdate('no-such-vm', volumes.attached.id, volumes.spare.id));
     },
@@ -103,6 +128,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       "'dup' という名前のサーバーが 2 台: 名前検索で両方が見つかり、CommandError 'Multiple server matches found' になります(終了コード 1)。",
     expectedExit: 1,
+    nova: SAME(1),
     run: async (ctx) => {
       await ctx.shell(volumeUpdate(servers.dupA.name, volumes.attached.id, volumes.spare.id));
     },
@@ -114,6 +140,21 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'seed 時代の Keystone v2.0。Nova がトークンを一度だけ拒否(401): _cs_request はトークンを捨てて再認証し(今度は tenantId で)、同じリクエストを再送して成功します。',
     expectedExit: 0,
+    nova: SAME(
+      0,
+      'keystoneauth1 handles the 401 in Session.request: invalidate, POST tokens again, resend. The v2.0 catalog URL carries the project id, so the version document answers 404 (WebOb text) and novaclient tries /v2.1/.'
+    ),
+    runNova: async (ctx) => {
+      ctx.cloud.faults.set({ fault: 'token-expired', count: 1 });
+      // keystoneauth1 2.3.0 refuses v2.0 with domain options set; a seed-era v2.0 user had none.
+      await ctx.shell(vm1Update, {
+        env: {
+          OS_AUTH_URL: ctx.cloud.authUrlV2,
+          OS_USER_DOMAIN_NAME: undefined,
+          OS_PROJECT_DOMAIN_NAME: undefined,
+        },
+      });
+    },
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'token-expired', count: 1 });
       await ctx.shell(vm1Update, { env: { OS_AUTH_URL: ctx.cloud.authUrlV2 } });
@@ -126,6 +167,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'Nova がすべてのトークンを拒否: 再認証後の再送も 401 なので、_cs_request は最初の Unauthorized を投げ直します(終了コード 1)。',
     expectedExit: 1,
+    nova: SAME(1),
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'token-expired', count: 'all' });
       await ctx.shell(vm1Update);
@@ -138,6 +180,14 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       "2 回の更新の間にクラウドがアイドルの keep-alive ソケットを閉じる: _get_conn が切断に気づき 'Resetting dropped connection' を記録して接続し直します。",
     expectedExit: 0,
+    nova: SAME(
+      0,
+      'Two nova commands: the idle close between them is never seen, each process opens its own connection.'
+    ),
+    runNova: async (ctx) => {
+      ctx.cloud.faults.set({ fault: 'close-idle', afterMs: 200 });
+      await twoInvocations(ctx, 700);
+    },
     run: async (ctx) => {
       const cs = ctx.client({ connection_pool: true });
       ctx.cloud.faults.set({ fault: 'close-idle', afterMs: 200 });
@@ -153,6 +203,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'maxsize 1、block=True の urllib3 プール: 1 つ目のリクエストが唯一の接続を持っている間、2 つ目の _get_conn は pool_timeout まで待って EmptyPoolError を出します。',
     expectedExit: 1,
+    nova: LIBRARY_ONLY,
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'delay', ms: 400, path: '/v2.1/', method: 'GET', count: 1 });
       const HTTPConnectionPool = await loadPool();
@@ -176,6 +227,10 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       '認証 URL で誰も待ち受けていない: NewConnectionError が urlopen で MaxRetryError に、HTTPAdapter.send で requests の ConnectionError になり、シェルは 1 で終了します。',
     expectedExit: 1,
+    nova: SAME(
+      1,
+      'Discovery of /identity/v3 fails to connect; the path does not start with /v3, so keystoneauth1 raises DiscoveryFailure.'
+    ),
     run: async (ctx) => {
       const closed = await closedPort();
       await ctx.shell(vm1Update, {
@@ -190,6 +245,10 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'クラウドは PUT に 1.5 秒後に応答、--timeout は 0.5: urllib3 が ReadTimeoutError を出し、requests がそれを ReadTimeout に変えます(終了コード 1)。',
     expectedExit: 1,
+    nova: SAME(
+      1,
+      'keystoneauth1 turns requests ReadTimeout into ConnectTimeout: Request to <url> timed out.'
+    ),
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'delay', ms: 1500, method: 'PUT', path: '/v2.1/servers/**' });
       await ctx.shell(['--timeout', '0.5', ...vm1Update]);
@@ -202,6 +261,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       "PUT に本文が 'Connection refused' の 400 が返る: HTTPClient.request の古いチェックが BadRequest ではなく ConnectionRefused を出します。",
     expectedExit: 1,
+    nova: SAME(1, 'SessionClient has no legacy 400 check: from_response raises BadRequest.'),
     run: async (ctx) => {
       ctx.cloud.faults.set({
         fault: 'legacy-400-connection-refused',
@@ -218,6 +278,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'exceptions.from_response を通る 3 つの API エラー: 404(未知のボリューム)、409(ロック中のサーバー)、500(注入): NotFound、Conflict、ClientException。',
     expectedExit: 1,
+    nova: SAME(1),
     run: async (ctx) => {
       await ctx.shell(volumeUpdate(servers.vm1.id, UNKNOWN_VOLUME, volumes.spare.id));
       await ctx.shell(volumeUpdate(servers.locked.id, volumes.lockedData.id, volumes.spare.id));
@@ -237,6 +298,11 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       '古い compute パスを bypass URL に指定(最初の GET はトークン無しで 401、そこで認証): 301(GET)と 308(PUT)をたどり、2 回目の更新では GET がリダイレクトキャッシュに当たります。',
     expectedExit: 0,
+    nova: SAME(
+      0,
+      'A bypass URL forces HTTPClient, so the nova road has no redirect here: two plain nova commands, as warm-pool.'
+    ),
+    runNova: (ctx) => twoInvocations(ctx),
     run: async (ctx) => {
       const old = `/old/servers/${servers.vm1.id}`;
       const now = `/v2.1/servers/${servers.vm1.id}`;
@@ -263,6 +329,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       'PUT の本文が Content-Length 無しのチャンクの列: HTTPAdapter.send は _get_conn を通る低レベルの chunked 経路を通ります。',
     expectedExit: 0,
+    nova: LIBRARY_ONLY,
     run: async (ctx) => {
       const cs = ctx.client();
       await cs.authenticate();
@@ -292,6 +359,7 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       '3 つの値のタイムアウトタプル: HTTPAdapter.send は (connect, read) に分解できず、接続を作る前に ValueError を出します。',
     expectedExit: 1,
+    nova: LIBRARY_ONLY,
     run: async (ctx) => {
       const Session = await loadSession();
       const session = new Session();
@@ -334,5 +402,11 @@ export function cloudEnv(cloud: RunningCloud): NodeJS.ProcessEnv {
 
 /** The scenarios, name and one line each, in teaching order. */
 export const SCENARIOS: readonly ScenarioInfo[] = SCENARIO_LIST.map(
-  ({ name, summary, summaryJa, expectedExit }) => ({ name, summary, summaryJa, expectedExit })
+  ({ name, summary, summaryJa, expectedExit, nova }) => ({
+    name,
+    summary,
+    summaryJa,
+    expectedExit,
+    nova,
+  })
 );

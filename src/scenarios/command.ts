@@ -26,6 +26,7 @@ const loadRunner = async () => {
     writeTraceFile: traceFile.writeTraceFile,
   };
 };
+import type { Road } from './types.js';
 
 interface Io {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
@@ -35,9 +36,11 @@ interface Io {
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
 
-export const RUN_USAGE = `usage: novatrace run SCENARIO [--trace-file FILE] [--jaeger-file FILE] [--viewer URL] [--no-color | --color]
+export const RUN_USAGE = `usage: novatrace run SCENARIO [--road note|nova] [--trace-file FILE] [--jaeger-file FILE] [--viewer URL] [--no-color | --color]
 
 Runs one scenario in-process against a fresh embedded mock cloud and prints the call tree.
+--road note (default) takes the seed note's HTTPClient road; --road nova the road the 3.3.0
+nova command took (keystoneauth1 session, version discovery, one connection).
 'novatrace scenarios' lists them.
 `;
 
@@ -58,8 +61,19 @@ export async function runCommand(args: string[], io: Io = defaultIo()): Promise<
     return 2;
   }
   let color: boolean | undefined;
+  let road: Road = 'note';
   const positional: string[] = [];
-  for (const arg of flags.rest) {
+  for (let i = 0; i < flags.rest.length; i++) {
+    const arg = flags.rest[i] as string;
+    if (arg === '--road' || arg.startsWith('--road=')) {
+      const value = arg === '--road' ? flags.rest[++i] : arg.slice('--road='.length);
+      if (value !== 'note' && value !== 'nova') {
+        io.stderr.write(`novatrace run: argument --road: choose note or nova\n\n${RUN_USAGE}`);
+        return 2;
+      }
+      road = value;
+      continue;
+    }
     if (arg === '-h' || arg === '--help') {
       io.stdout.write(RUN_USAGE);
       return 0;
@@ -82,24 +96,35 @@ export async function runCommand(args: string[], io: Io = defaultIo()): Promise<
     );
     return 2;
   }
+  if (road === 'nova' && !info.nova) {
+    io.stderr.write(
+      `novatrace run: scenario '${name}' has no nova road: its fault exists only at the library level\n`
+    );
+    return 2;
+  }
+  const expectedExit = road === 'nova' && info.nova ? info.nova.expectedExit : info.expectedExit;
   const { runScenario, startTelemetry } = await loadRunner();
   const session = startTelemetry({ ...flags.telemetry, env: io.env });
   let ok = false;
   try {
-    const result = await runScenario(name, { cloudSpanProcessors: session.cloudSpanProcessors() });
+    const result = await runScenario(name, {
+      cloudSpanProcessors: session.cloudSpanProcessors(),
+      road,
+    });
     const records = session.records().filter((r) => r.traceId === result.traceId);
     io.stdout.write(
       renderTree(records, { color: useColor(io, color), width: io.stdout.columns ?? 100 })
     );
     io.stdout.write(`\nscenario ${name}: ${info.summary}\n`);
+    if (road === 'nova' && info.nova?.note) io.stdout.write(`nova road: ${info.nova.note}\n`);
     for (const line of result.stderr.trimEnd().split('\n')) {
       if (line) io.stdout.write(`${terminalSafe(line)}\n`);
     }
-    ok = result.exitCode === info.expectedExit;
+    ok = result.exitCode === expectedExit;
     io.stdout.write(
       ok
         ? `ended as designed (exit ${result.exitCode}); trace ${result.traceId}\n`
-        : `did NOT end as designed: exit ${result.exitCode}, expected ${info.expectedExit}\n`
+        : `did NOT end as designed: exit ${result.exitCode}, expected ${expectedExit}\n`
     );
   } finally {
     await session.shutdown();
@@ -131,17 +156,24 @@ export async function recordTracesCommand(args: string[], io: Io = defaultIo()):
   await mkdir(dir, { recursive: true });
   const { runScenario, startTelemetry, writeTraceFile } = await loadRunner();
   let failures = 0;
-  for (const info of SCENARIOS) {
+  // The note's road to <scenario>.json, the nova road to <scenario>.nova.json (where it exists).
+  const runs = SCENARIOS.flatMap((info) => [
+    { info, road: 'note' as Road, expectedExit: info.expectedExit },
+    ...(info.nova ? [{ info, road: 'nova' as Road, expectedExit: info.nova.expectedExit }] : []),
+  ]);
+  for (const { info, road, expectedExit } of runs) {
     const session = startTelemetry({ env: { ...io.env, OTEL_TRACES_EXPORTER: 'none' } });
     try {
       const result = await runScenario(info.name, {
         cloudSpanProcessors: session.cloudSpanProcessors(),
+        road,
       });
       const records = session.records().filter((r) => r.traceId === result.traceId);
-      await writeTraceFile(join(dir, `${info.name}.json`), records, 'otlp');
-      const ok = result.exitCode === info.expectedExit;
+      const file = road === 'nova' ? `${info.name}.nova.json` : `${info.name}.json`;
+      await writeTraceFile(join(dir, file), records, 'otlp');
+      const ok = result.exitCode === expectedExit;
       if (!ok) failures++;
-      io.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${info.name}: ${records.length} spans\n`);
+      io.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${info.name} (${road}): ${records.length} spans\n`);
     } finally {
       await session.shutdown();
     }

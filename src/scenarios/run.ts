@@ -13,9 +13,20 @@ import { recordError, tracerFor } from '../telemetry/layer-span.js';
 import { scrubSecrets } from '../telemetry/redact.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { cloudEnv, SCENARIO_LIST, type Scenario, type ScenarioContext } from './catalog.js';
-import type { ScenarioResult } from './types.js';
+import type { Road, ScenarioResult } from './types.js';
 
 export { SCENARIOS } from './catalog.js';
+
+/** A scenario whose fault has no command on the nova road. */
+export class NoNovaRoadError extends Error {
+  readonly code = 'NO_NOVA_ROAD';
+  constructor(name: string) {
+    super(
+      `scenario '${name}' has no nova road: its fault exists only at the library level (no nova command reaches it)`
+    );
+    this.name = 'NoNovaRoadError';
+  }
+}
 
 /** A scenario name that does not exist. */
 export class UnknownScenarioError extends Error {
@@ -34,6 +45,8 @@ export interface RunScenarioOptions {
   cloud?: RunningCloud;
   /** Span processors for a fresh cloud's SERVER spans (from the telemetry session). */
   cloudSpanProcessors?: SpanProcessor[];
+  /** `note` (default): the seed note's HTTPClient road; `nova`: the nova command's session. */
+  road?: Road;
 }
 
 /** The `ERROR (Class): message` line the shell prints, for errors raised outside the shell. */
@@ -57,6 +70,8 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const scenario = SCENARIO_LIST.find((s) => s.name === name);
   if (!scenario) throw new UnknownScenarioError(name);
+  const road = opts.road ?? 'note';
+  if (road === 'nova' && !scenario.nova) throw new NoNovaRoadError(name);
   const cloud =
     opts.cloud ??
     (await startCloud(
@@ -69,17 +84,17 @@ export async function runScenario(
     cloud.faults.clear();
   }
   try {
-    return await runIn(scenario, cloud);
+    return await runIn(scenario, cloud, road);
   } finally {
     if (opts.cloud) cloud.faults.clear();
     else await cloud.close();
   }
 }
 
-function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult> {
+function runIn(scenario: Scenario, cloud: RunningCloud, road: Road): Promise<ScenarioResult> {
   return tracerFor('cli').startActiveSpan(
     `scenario ${scenario.name}`,
-    { attributes: { [ATTR.scenario]: scenario.name } },
+    { attributes: { [ATTR.scenario]: scenario.name, 'novatrace.road': road } },
     async (root) => {
       let exitCode = 0;
       let stderr = '';
@@ -90,9 +105,10 @@ function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult>
       const clients: Client[] = [];
       const ctx: ScenarioContext = {
         cloud,
+        road,
         env,
         async shell(argv, options = {}) {
-          const shellOpts: ShellOptions = { ...options.shell };
+          const shellOpts: ShellOptions = { road, ...options.shell };
           exitCode = await novaMain(
             argv,
             { ...env, ...options.env },
@@ -128,7 +144,8 @@ function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult>
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       };
       try {
-        await scenario.run(ctx);
+        if (road === 'nova' && scenario.runNova) await scenario.runNova(ctx);
+        else await scenario.run(ctx);
         if (exitCode !== 0) root.setStatus({ code: SpanStatusCode.ERROR, message: stderr.trim() });
       } catch (err) {
         recordError(root, err);
@@ -139,7 +156,13 @@ function runIn(scenario: Scenario, cloud: RunningCloud): Promise<ScenarioResult>
         root.setAttribute('novatrace.exit_code', exitCode);
         root.end();
       }
-      return { scenario: scenario.name, traceId: root.spanContext().traceId, exitCode, stderr };
+      return {
+        scenario: scenario.name,
+        road,
+        traceId: root.spanContext().traceId,
+        exitCode,
+        stderr,
+      };
     }
   );
 }

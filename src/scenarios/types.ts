@@ -13,11 +13,20 @@ export interface ScenarioInfo {
   readonly summaryJa: string;
   /** The exit code the CLI run ends with (0, or 1 for the error scenarios). */
   readonly expectedExit: 0 | 1;
+  /**
+   * The nova road (3.3.0's `nova` command, keystoneauth1 session): its expected exit, or null
+   * when the scenario's fault only exists at the library level (no command to run).
+   */
+  readonly nova: { readonly expectedExit: 0 | 1; readonly note: string } | null;
 }
+
+/** Which road a run takes: the note's `HTTPClient` or the `nova` command's session. */
+export type Road = 'note' | 'nova';
 
 /** What a finished scenario run reports. */
 export interface ScenarioResult {
   readonly scenario: string;
+  readonly road: Road;
   readonly traceId: string;
   /** The exit code of the (last) CLI run, as the shell returns it. */
   readonly exitCode: number;

@@ -32,7 +32,12 @@ export interface CallSiteTable {
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Folders that hold ported code. */
-export const PORTED_DIRS = ['src/novaclient', 'src/requests', 'src/urllib3'] as const;
+export const PORTED_DIRS = [
+  'src/novaclient',
+  'src/keystoneauth1',
+  'src/requests',
+  'src/urllib3',
+] as const;
 
 /** The table's file name, next to the built modules' root (`dist/call-sites.json`). */
 export const CALL_SITE_TABLE = 'call-sites.json';

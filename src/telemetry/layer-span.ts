@@ -109,10 +109,11 @@ export function recordError(span: Span, err: unknown): void {
 }
 
 function layerAttributes(name: LayerName, attrs: Attributes): Attributes {
-  const info: { layer: LayerKind; file: string; addition?: boolean } = LAYERS[name];
+  const info: { layer: LayerKind; file: string; addition?: boolean; span?: string } = LAYERS[name];
   const site = callSiteOf(name);
   return {
-    [ATTR.codeFunctionName]: name,
+    [ATTR.codeFunctionName]: info.span ?? name,
+    ...(info.span ? { [ATTR.layerKey]: name } : {}),
     [ATTR.codeFilePath]: site.file,
     [ATTR.codeLineNumber]: site.line,
     [ATTR.layer]: info.layer,
@@ -138,7 +139,8 @@ export function layerSpan<T>(
   attrs: Attributes,
   fn: (span: Span) => Promise<T> | T
 ): Promise<T> {
-  const info: { layer: LayerKind; file: string; addition?: boolean } = LAYERS[name];
+  const info: { layer: LayerKind; file: string; addition?: boolean; span?: string } = LAYERS[name];
+  const spanName = info.span ?? name;
   const attributes: Attributes | undefined = tracingOff()
     ? undefined
     : layerAttributes(name, attrs);
@@ -147,7 +149,7 @@ export function layerSpan<T>(
   // Captured here, synchronously: the frame below the ported function is its caller.
   const stack = stops ? captureStack() : undefined;
   return tracerFor(info.layer).startActiveSpan(
-    name,
+    spanName,
     { kind: SpanKind.INTERNAL, attributes },
     async (span) => {
       const { traceId, spanId } = span.spanContext();

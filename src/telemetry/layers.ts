@@ -5,12 +5,13 @@
  * version the TypeScript mirrors, and which project (layer) it belongs to.
  */
 
-/** The projects the seed note walks through, plus the CLI root. */
-export type LayerKind = 'novaclient' | 'requests' | 'urllib3';
+/** The projects the seed note walks through, plus keystoneauth1 (the `nova` command's road). */
+export type LayerKind = 'novaclient' | 'keystoneauth1' | 'requests' | 'urllib3';
 
 /** The upstream releases whose behaviour the ports follow (DESIGN: Which upstream versions). */
 export const UPSTREAM_VERSIONS = {
   novaclient: 'python-novaclient 3.3.0',
+  keystoneauth1: 'keystoneauth1 2.3.0',
   requests: 'requests 2.9.1',
   urllib3: 'urllib3 1.13.1 (vendored by requests 2.9.1)',
 } as const satisfies Record<LayerKind, string>;
@@ -22,6 +23,12 @@ export interface LayerInfo {
   readonly file: string;
   /** True for code that is ours, not a port (marked as such in spans and docs). */
   readonly addition?: boolean;
+  /**
+   * The span name (the Python qualified name) when it differs from the table key: two upstream
+   * classes share a qualname (`Session.request` in requests and in keystoneauth1;
+   * `Auth.get_auth_ref` in keystoneauth1's v2 and v3 modules), so their keys say which.
+   */
+  readonly span?: string;
 }
 
 export const LAYERS = {
@@ -47,6 +54,58 @@ export const LAYERS = {
   'HTTPClient._time_request': { layer: 'novaclient', file: 'novaclient/client.py' },
   'HTTPClient.request': { layer: 'novaclient', file: 'novaclient/client.py' },
   'HTTPClient._get_session': { layer: 'novaclient', file: 'novaclient/client.py' },
+  // The nova road: what 3.3.0's shell runs by default (SessionClient over keystoneauth1).
+  'api_versions.discover_version': { layer: 'novaclient', file: 'novaclient/api_versions.py' },
+  'VersionManager.get_current': { layer: 'novaclient', file: 'novaclient/v2/versions.py' },
+  'SessionClient.request': { layer: 'novaclient', file: 'novaclient/client.py' },
+  'LegacyJsonAdapter.request': { layer: 'keystoneauth1', file: 'keystoneauth1/adapter.py' },
+  'Adapter.request': { layer: 'keystoneauth1', file: 'keystoneauth1/adapter.py' },
+  'Adapter.get_endpoint': { layer: 'keystoneauth1', file: 'keystoneauth1/adapter.py' },
+  'keystoneauth1 Session.request': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/session.py',
+    span: 'Session.request',
+  },
+  'Session._send_request': { layer: 'keystoneauth1', file: 'keystoneauth1/session.py' },
+  'BaseIdentityPlugin.get_token': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/base.py',
+  },
+  'BaseIdentityPlugin.get_access': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/base.py',
+  },
+  'BaseIdentityPlugin.get_endpoint': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/base.py',
+  },
+  'BaseIdentityPlugin.get_discovery': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/base.py',
+  },
+  'BaseGenericPlugin.get_auth_ref': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/generic/base.py',
+  },
+  'BaseGenericPlugin._do_create_plugin': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/generic/base.py',
+  },
+  'discover.get_version_data': { layer: 'keystoneauth1', file: 'keystoneauth1/discover.py' },
+  'v3.Auth.get_auth_ref': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/v3/base.py',
+    span: 'Auth.get_auth_ref',
+  },
+  'v2.Auth.get_auth_ref': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/identity/v2.py',
+    span: 'Auth.get_auth_ref',
+  },
+  'ServiceCatalog.url_for': {
+    layer: 'keystoneauth1',
+    file: 'keystoneauth1/access/service_catalog.py',
+  },
   'api.request': { layer: 'requests', file: 'requests/api.py' },
   'Session.request': { layer: 'requests', file: 'requests/sessions.py' },
   'Session.send': { layer: 'requests', file: 'requests/sessions.py' },
@@ -94,6 +153,22 @@ export const EVENTS = {
   'session reused': { layer: 'novaclient' },
   'no session: throw-away Session': { layer: 'novaclient' },
   'microversion discovered': { layer: 'novaclient' },
+  'version document: 404, try the root': { layer: 'novaclient' },
+  'version document: 401, no version': { layer: 'novaclient' },
+  'session road: keystoneauth1 session': { layer: 'novaclient' },
+  'HTTPClient road: option forces it': { layer: 'novaclient' },
+  'token cached: no request': { layer: 'keystoneauth1' },
+  'no valid token: authenticate': { layer: 'keystoneauth1' },
+  'discovery cached': { layer: 'keystoneauth1' },
+  'discovery failed: guess from the URL': { layer: 'keystoneauth1' },
+  'identity plugin chosen': { layer: 'keystoneauth1' },
+  'no suitable plugin: DiscoveryFailure': { layer: 'keystoneauth1' },
+  'endpoint from the catalog': { layer: 'keystoneauth1' },
+  '401: invalidate the token and resend': { layer: 'keystoneauth1' },
+  'requests error translated': { layer: 'keystoneauth1' },
+  'keystoneauth1 redirect': { layer: 'keystoneauth1' },
+  'keystoneauth1 REQ': { layer: 'keystoneauth1' },
+  'keystoneauth1 RESP': { layer: 'keystoneauth1' },
   'redirect cache hit': { layer: 'requests' },
   redirect: { layer: 'requests' },
   'redirect: method becomes GET': { layer: 'requests' },

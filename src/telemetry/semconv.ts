@@ -26,6 +26,8 @@ export const ATTR = {
   errorType: 'error.type',
   // Ours: what the TypeScript mirrors, and the decision key of an event.
   layer: 'novatrace.layer',
+  /** The LAYERS key of a span whose name (a Python qualname) two upstream classes share. */
+  layerKey: 'novatrace.layer_key',
   upstreamFile: 'novatrace.upstream.file',
   upstreamVersion: 'novatrace.upstream.version',
   addition: 'novatrace.addition',

@@ -640,10 +640,13 @@ export class HTTPConnection {
     this.#id = ++connectionIds;
   }
 
-  /** Python's default repr: `<urllib3.connection.HTTPConnection object at 0x7f...>`. */
+  /**
+   * Python's default repr, with the module path of the urllib3 that requests 2.9.1 vendors:
+   * `<requests.packages.urllib3.connection.HTTPConnection object at 0x7f...>`.
+   */
   __repr__(): string {
     const address = (0x7f0000000000 + this.#id * 0x1f0).toString(16);
-    return `<urllib3.connection.${this.constructor.name} object at 0x${address}>`;
+    return `<requests.packages.urllib3.connection.${this.constructor.name} object at 0x${address}>`;
   }
 
   toString(): string {

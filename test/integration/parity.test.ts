@@ -76,7 +76,9 @@ async function novatrace(authUrl: string, extra: string[] = []): Promise<number>
   const code = await main(
     [...extra, 'volume-update', servers.vm1.id, volumes.attached.id, volumes.spare.id],
     env,
-    { stdout: { write: () => true }, stderr: { write: (t: string) => ((stderr += t), true) } }
+    { stdout: { write: () => true }, stderr: { write: (t: string) => ((stderr += t), true) } },
+    // parity with the seed note's captured traffic: the HTTPClient road
+    { road: 'note' }
   );
   expect(stderr).toBe('');
   return code;

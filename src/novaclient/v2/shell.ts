@@ -9,7 +9,11 @@
 import { layerSpan } from '../../telemetry/layer-span.js';
 import type { Resource } from '../base.js';
 import { find_resource } from '../utils.js';
+import type { HTTPClient, SessionClient } from '../client.js';
 import type { Client } from './client.js';
+
+/** Either road's client: the subcommand only uses the managers. */
+type AnyClient = Client<HTTPClient> | Client<SessionClient>;
 
 /** The parsed arguments of `volume-update` (argparse dests of 3.3.0). */
 export interface VolumeUpdateArgs {
@@ -24,7 +28,7 @@ export interface VolumeUpdateArgs {
  * A server by name or id.
  * @see novaclient/v2/shell.py _find_server
  */
-export function _find_server(cs: Client, server: string): Promise<Resource> {
+export function _find_server(cs: AnyClient, server: string): Promise<Resource> {
   return layerSpan('_find_server', { 'novaclient.server': server }, () =>
     find_resource(cs.servers, server)
   );
@@ -35,7 +39,7 @@ export function _find_server(cs: Client, server: string): Promise<Resource> {
  * `attachment_id` with `new_volume`.
  * @see novaclient/v2/shell.py do_volume_update
  */
-export function do_volume_update(cs: Client, args: VolumeUpdateArgs): Promise<void> {
+export function do_volume_update(cs: AnyClient, args: VolumeUpdateArgs): Promise<void> {
   return layerSpan(
     'do_volume_update',
     {

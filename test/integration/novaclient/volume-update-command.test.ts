@@ -69,6 +69,8 @@ describe('volumeUpdateCommand', () => {
           OS_USERNAME: credentials.username,
           OS_PASSWORD: credentials.password,
           OS_PROJECT_NAME: credentials.projectName,
+          OS_USER_DOMAIN_NAME: credentials.domain,
+          OS_PROJECT_DOMAIN_NAME: credentials.domain,
           OTEL_TRACES_EXPORTER: 'none',
           NO_COLOR: '1',
         },
@@ -77,7 +79,8 @@ describe('volumeUpdateCommand', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(stderr).toContain('nova volume-update');
-    expect(stderr).toContain('HTTPClient._cs_request');
+    // The default road, as 3.3.0's shell: the keystoneauth1 session under SessionClient.
+    expect(stderr).toContain('SessionClient.request');
     const text = await readFile(traceFile, 'utf8');
     expect(text).toContain('"nova volume-update"');
     expect(text).toContain('VolumeManager.update_server_volume');
@@ -98,6 +101,8 @@ describe('volumeUpdateCommand', () => {
         '--jaeger-file',
         jaegerFile,
         '--debug',
+        // --os-cache forces the HTTPClient road (its REQ: curl debug lines), as in 3.3.0
+        '--os-cache',
         servers.vm1.id,
         volumes.attached.id,
         volumes.spare.id,
@@ -145,6 +150,9 @@ describe('volumeUpdateCommand', () => {
       env: { OTEL_TRACES_EXPORTER: 'none' },
     });
     expect(code).toBe(2);
-    expect(stderr).toContain('usage: novatrace volume-update <server> <attachment> <volume>');
+    // The session road's default microversion is 2.latest, so the 2.85 flags are known.
+    expect(stderr).toContain(
+      'usage: novatrace volume-update [--delete-on-termination | --no-delete-on-termination]'
+    );
   });
 });

@@ -39,13 +39,19 @@ function envFor(authUrl: string, extra: Record<string, string> = {}): Record<str
   };
 }
 
+// These cases walk the note's road (HTTPClient); the nova road has its scenario table.
 async function run(argv: string[], env: Record<string, string>) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, env, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  });
+  const code = await main(
+    argv,
+    env,
+    {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    },
+    { road: 'note' }
+  );
   return { code, stdout, stderr };
 }
 

@@ -20,18 +20,30 @@ afterAll(async () => {
 });
 
 describe('traces/ library', () => {
-  it('holds exactly one file per scenario', () => {
+  it('holds one file per scenario for the note road and one per nova-road scenario', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-    expect(files).toEqual(SCENARIOS.map((s) => `${s.name}.json`).sort());
+    expect(files).toEqual(
+      [
+        ...SCENARIOS.map((s) => `${s.name}.json`),
+        ...SCENARIOS.filter((s) => s.nova).map((s) => `${s.name}.nova.json`),
+      ].sort()
+    );
   });
 
-  for (const { name } of SCENARIOS) {
-    it(`${name}.json matches what the code produces now (run npm run traces if not)`, async () => {
-      const recorded = readTraceFile(readFileSync(join(dir, `${name}.json`), 'utf8'));
+  const runs = SCENARIOS.flatMap((s) => [
+    { name: s.name, road: 'note' as const, file: `${s.name}.json` },
+    ...(s.nova ? [{ name: s.name, road: 'nova' as const, file: `${s.name}.nova.json` }] : []),
+  ]);
+  for (const { name, road, file } of runs) {
+    it(`${file} matches what the code produces now (run npm run traces if not)`, async () => {
+      const recorded = readTraceFile(readFileSync(join(dir, file), 'utf8'));
       expect(new Set(recorded.map((r) => r.traceId)).size).toBe(1);
       await session?.shutdown();
       session = startTelemetry({ env: { OTEL_TRACES_EXPORTER: 'none' } });
-      const result = await runScenario(name, { cloudSpanProcessors: session.cloudSpanProcessors() });
+      const result = await runScenario(name, {
+        cloudSpanProcessors: session.cloudSpanProcessors(),
+        road,
+      });
       const fresh = session.records().filter((r) => r.traceId === result.traceId);
       expect(traceShape(recorded)).toEqual(traceShape(fresh));
     });

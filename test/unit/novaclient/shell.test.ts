@@ -76,13 +76,19 @@ function token(id = 'tok') {
   };
 }
 
+// These cases walk the note's road (HTTPClient); the session road has its own tests.
 async function run(argv: string[], env: Record<string, string> = ENV) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, env, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  });
+  const code = await main(
+    argv,
+    env,
+    {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    },
+    { road: 'note' }
+  );
   return { code, stdout, stderr };
 }
 
