@@ -129,7 +129,7 @@ describe('Session.request', () => {
     expect((err as Error).message).toMatch(
       new RegExp(
         `^HTTPConnectionPool\\(host='127\\.0\\.0\\.1', port=${port}\\): Max retries exceeded with url: /ok ` +
-          `\\(Caused by NewConnectionError\\('<urllib3\\.connection\\.HTTPConnection object at 0x[0-9a-f]+>: ` +
+          `\\(Caused by NewConnectionError\\('<requests\\.packages\\.urllib3\\.connection\\.HTTPConnection object at 0x[0-9a-f]+>: ` +
           `Failed to establish a new connection: \\[Errno \\d+\\] Connection refused'\\)\\)$`
       )
     );

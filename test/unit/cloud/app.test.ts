@@ -518,11 +518,12 @@ describe('bad input', () => {
     expect(await unknown.text()).toContain('The requested URL was not found on the server.');
   });
 
-  it("answers unknown paths outside the services with WebOb's flat 404", async () => {
+  it("answers unknown paths outside the services with WebOb 1.5's plain-text 404", async () => {
     const { app } = createCloudApp();
     const res = await app.request('/nothing/here');
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { title: string }).title).toBe('Not Found');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toMatch(/^404 Not Found\n\nThe resource could not be found\./);
   });
 
   it('turns an unexpected exception into a 500 computeFault instead of crashing', async () => {

@@ -40,7 +40,7 @@ describe('translate_undici_error', () => {
     expect(err).toBeInstanceOf(NewConnectionError);
     expect(err).toBeInstanceOf(ConnectTimeoutError);
     expect(err.message).toMatch(
-      /^<urllib3\.connection\.HTTPConnection object at 0x[0-9a-f]+>: Failed to establish a new connection: \[Errno 111\] Connection refused$/
+      /^<requests\.packages\.urllib3\.connection\.HTTPConnection object at 0x[0-9a-f]+>: Failed to establish a new connection: \[Errno 111\] Connection refused$/
     );
     expect(err.cause).toBe(cause);
   });
@@ -51,7 +51,7 @@ describe('translate_undici_error', () => {
     expect(err).toBeInstanceOf(ConnectTimeoutError);
     expect(err).not.toBeInstanceOf(NewConnectionError);
     expect(err.message).toMatch(
-      /^\(<urllib3\.connection\.HTTPConnection object at 0x[0-9a-f]+>, 'Connection to 127\.0\.0\.1 timed out\. \(connect timeout=2\)'\)$/
+      /^\(<requests\.packages\.urllib3\.connection\.HTTPConnection object at 0x[0-9a-f]+>, 'Connection to 127\.0\.0\.1 timed out\. \(connect timeout=2\)'\)$/
     );
   });
 
