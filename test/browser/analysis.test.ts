@@ -93,8 +93,10 @@ describe.skipIf(SKIP_BROWSER)('the analysis bar', () => {
       await expect.poll(() => status.textContent()).toBe(`0 of ${expected}`);
       await find.press('Enter');
       await expect.poll(() => status.textContent()).toBe(`1 of ${expected}`);
-      const selected = await page.locator('.row.selected').getAttribute('data-name');
-      expect(selected).toBe('HTTPConnectionPool._get_conn');
+      // The selection is drawn on the next frame after the count changes.
+      await expect
+        .poll(() => page.locator('.row.selected').getAttribute('data-name'))
+        .toBe('HTTPConnectionPool._get_conn');
       expect(await page.locator('.row.find-match').count()).toBeGreaterThan(0);
       await find.fill('');
     }
