@@ -76,9 +76,11 @@ afterAll(async () => {
 async function show(name: string): Promise<void> {
   const { id } = files.get(name)!;
   await page.evaluate((traceId) => (location.hash = `#trace=${traceId}`), id);
+  // Generous: on a loaded 2-core CI machine the page's first bundle and fetches take seconds.
   await page.waitForFunction(
     (traceId) => document.querySelector<HTMLElement>('.rows')?.dataset.traceId === traceId,
-    id
+    id,
+    { timeout: 30_000 }
   );
 }
 
@@ -100,7 +102,7 @@ describe.skipIf(SKIP_BROWSER)('the analysis bar', () => {
       expect(await page.locator('.row.find-match').count()).toBeGreaterThan(0);
       await find.fill('');
     }
-  });
+  }, 120_000);
 
   it('renders a parent chain at the cap and selects its deepest span', async () => {
     const records = chain(CHAIN);
