@@ -10,13 +10,7 @@ import { Finder } from '../web/find.js';
 import { buildTree, flatten } from '../web/model.js';
 import { traceStatistics } from '../web/trace-stats.js';
 
-type Figure = {
-  figure: string;
-  value: number;
-  unit: string;
-  goal: number;
-  better: 'lower' | 'higher';
-};
+import type { Figure } from './report.js';
 
 const SPANS = 100_000;
 const ROUNDS = 5;

@@ -15,13 +15,7 @@ import { createViewerApp } from '../src/viewer/app.js';
 import { CHROMIUM_ARGS, findChromium } from '../test/browser/chromium.js';
 import { median, percentile } from './stats.js';
 
-export type Figure = {
-  figure: string;
-  value: number;
-  unit: string;
-  goal: number;
-  better: 'lower' | 'higher';
-};
+import type { Figure } from './report.js';
 
 const SPANS = 120;
 const PACE_MS = 10;

@@ -22,13 +22,7 @@ import { createViewerApp, type ViewerApp } from '../src/viewer/app.js';
 import { TraceStore } from '../src/viewer/trace-store.js';
 import { emptySpansProto } from '../test/helpers/otlp-proto-bytes.js';
 
-export type Figure = {
-  figure: string;
-  value: number;
-  unit: string;
-  goal: number;
-  better: 'lower' | 'higher';
-};
+import type { Figure } from './report.js';
 
 const INGEST_REQUESTS = 300;
 const BASE = 1_795_000_000_000_000_000n;
