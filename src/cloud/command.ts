@@ -9,117 +9,102 @@
  */
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { loadHttpExporter } from '../telemetry/sdk.js';
+import {
+  HELP_OPTION,
+  httpUrl,
+  intIn,
+  parseCommandLine,
+  printable,
+  renderHelp,
+  usageFailure,
+  UsageError,
+  valueOption,
+  type HelpText,
+  type OptionTable,
+  type OptionValues,
+} from '../commands/options.js';
+import { invocation, shellWord } from '../commands/invocation.js';
 import { FIXTURES } from './fixtures.js';
+import {
+  compareVersions,
+  DEFAULT_MAX_VERSION,
+  formatVersion,
+  MIN_VERSION,
+  parseVersion,
+  type ApiVersion,
+} from './microversion.js';
 import { startCloud, type RunningCloud } from './index.js';
 
 /** Default port: the one of the reference captures, so their command lines work as printed. */
 export const DEFAULT_CLOUD_PORT = 18774;
 
-export interface CloudArgs {
-  port: number;
-  host: string;
-  viewer: string | undefined;
-  maxMicroversion: string | undefined;
-  help: boolean;
-}
-
-/** A bad command line; the message is printed as is and the exit code is 2. */
-export class CloudUsageError extends Error {
-  readonly code = 'CLOUD_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'CloudUsageError';
-  }
-}
-
-export const CLOUD_USAGE = `usage: novatrace cloud [--port N] [--host H] [--viewer URL] [--max-microversion 2.N]
-
-Starts the mock OpenStack cloud (Keystone + Nova, in memory) and prints the export lines and
-sample commands to use it. Runs until Ctrl-C.
-
-options:
-  --port N                port to listen on (default ${DEFAULT_CLOUD_PORT}; 0 = any free port)
-  --host H                address to bind (default 127.0.0.1)
-  --viewer URL            also send the cloud's spans to a running novatrace viewer
-  --max-microversion 2.N  Nova's newest microversion (default 2.104)
-  -h, --help              this text
-
-The cloud's spans also go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set.
-`;
-
-/** Parses the arguments; throws {@link CloudUsageError} with a clear message. */
-export function parseCloudArgs(args: readonly string[]): CloudArgs {
-  const out: CloudArgs = {
-    port: DEFAULT_CLOUD_PORT,
-    host: '127.0.0.1',
-    viewer: undefined,
-    maxMicroversion: undefined,
-    help: false,
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--')) {
-        throw new CloudUsageError(`novatrace cloud: ${name} needs a value`);
-      }
-      i += 1;
-      return next;
-    };
-    switch (name) {
-      case '-h':
-      case '--help':
-        out.help = true;
-        break;
-      case '--port': {
-        const text = value();
-        const port = Number(text);
-        if (!/^\d+$/.test(text) || port > 65535) {
-          throw new CloudUsageError(
-            `novatrace cloud: --port must be a number from 0 to 65535 (got '${text}')`
-          );
-        }
-        out.port = port;
-        break;
-      }
-      case '--host': {
-        const host = value();
-        if (host.trim() === '')
-          throw new CloudUsageError('novatrace cloud: --host must not be empty');
-        out.host = host;
-        break;
-      }
-      case '--viewer': {
-        const url = value();
-        if (!/^https?:\/\/[^/]/.test(url)) {
-          throw new CloudUsageError(
-            `novatrace cloud: --viewer must be an http(s) URL (got '${url}')`
-          );
-        }
-        out.viewer = url.replace(/\/+$/, '');
-        break;
-      }
-      case '--max-microversion': {
-        const v = value();
-        if (!/^2\.([1-9]\d*)$/.test(v)) {
-          throw new CloudUsageError(
-            `novatrace cloud: --max-microversion must look like 2.N with N >= 1 (got '${v}')`
-          );
-        }
-        out.maxMicroversion = v;
-        break;
-      }
-      default:
-        throw new CloudUsageError(
-          `novatrace cloud: unknown argument '${arg}'\n(see 'novatrace cloud --help')`
-        );
+/** `cloud`'s options: the single source of what it accepts and of its help. */
+export const CLOUD_OPTIONS = {
+  port: valueOption('--port', 'N', 'port to listen on; 0 picks a free one', {
+    default: DEFAULT_CLOUD_PORT,
+    parse: intIn(0, 65535),
+  }),
+  host: valueOption('--host', 'H', 'address to bind; anything but loopback exposes the cloud', {
+    default: '127.0.0.1',
+    parse: (value, flag) => {
+      if (value.trim() === '') throw new UsageError(`${flag} must not be empty`);
+      return value;
+    },
+  }),
+  viewer: valueOption(
+    '--viewer',
+    'URL',
+    "also send the cloud's spans to a running novatrace viewer",
+    {
+      default: undefined as string | undefined,
+      defaultText: 'not sent',
+      parse: httpUrl,
     }
+  ),
+  maxMicroversion: valueOption(
+    '--max-microversion',
+    '2.N',
+    "Nova's newest microversion, what GET / and 2.latest answer",
+    {
+      default: undefined as string | undefined,
+      defaultText: formatVersion(DEFAULT_MAX_VERSION),
+      parse: microversionIn(MIN_VERSION, DEFAULT_MAX_VERSION),
+    }
+  ),
+  help: HELP_OPTION,
+} satisfies OptionTable;
+
+export type CloudArgs = OptionValues<typeof CLOUD_OPTIONS>;
+
+/** A microversion `2.N` from `min` to `max` (the ones the mock Nova implements). */
+function microversionIn(min: ApiVersion, max: ApiVersion): (value: string, flag: string) => string {
+  return (value, flag) => {
+    const v = parseVersion(value);
+    if (!v || v.major !== 2 || compareVersions(v, min) < 0 || compareVersions(v, max) > 0) {
+      throw new UsageError(
+        `${flag} must be a microversion from ${formatVersion(min)} to ${formatVersion(max)} (got '${printable(value)}')`
+      );
+    }
+    return formatVersion(v);
+  };
+}
+
+export const CLOUD_HELP: HelpText = {
+  prog: 'novatrace cloud',
+  synopsis: '',
+  description: `Starts the mock OpenStack cloud (Keystone + Nova, in memory) and prints the export lines and
+sample commands to use it. Runs until Ctrl-C.`,
+  sections: [['options', CLOUD_OPTIONS]],
+  epilog: "The cloud's spans also go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set.",
+};
+
+/** Parses the arguments; throws {@link UsageError} with a clear message. */
+export function parseCloudArgs(args: readonly string[]): CloudArgs {
+  const { options, rest } = parseCommandLine(CLOUD_OPTIONS, args);
+  if (rest.length > 0) {
+    throw new UsageError(`takes no arguments (got '${printable(rest[0] as string)}')`);
   }
-  return out;
+  return options;
 }
 
 /** True for addresses only this machine can reach. */
@@ -127,8 +112,42 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-/** The text printed once the cloud listens: endpoints, export lines, sample commands. */
-export function readyText(cloud: RunningCloud): string {
+/**
+ * One line that swaps vm-1's data volume on `cloud` with the ported client, credentials in
+ * front as variables so it pastes on its own (what `serve` prints).
+ * @param extra novatrace options put before the positionals (`--viewer URL`)
+ */
+export function sampleVolumeUpdate(
+  cloud: RunningCloud,
+  start: string = invocation(),
+  extra: readonly string[] = []
+): string {
+  const { credentials: cred, servers, volumes } = FIXTURES;
+  const vars = [
+    `OS_AUTH_URL=${cloud.authUrlV3}`,
+    `OS_USERNAME=${cred.username}`,
+    `OS_PASSWORD=${cred.password}`,
+    `OS_PROJECT_NAME=${cred.projectName}`,
+    `OS_USER_DOMAIN_NAME=${cred.domain}`,
+    `OS_PROJECT_DOMAIN_NAME=${cred.domain}`,
+  ];
+  return [
+    ...vars,
+    start,
+    'volume-update',
+    ...extra.map(shellWord),
+    servers.vm1.name,
+    volumes.attached.id,
+    volumes.spare.id,
+  ].join(' ');
+}
+
+/**
+ * The text printed once the cloud listens: endpoints, export lines, sample commands.
+ * @param start how to call novatrace so the sample lines paste as printed (`novatrace` when
+ *   installed, `node bin/novatrace.js` in a clone; see {@link invocation})
+ */
+export function readyText(cloud: RunningCloud, start: string = invocation()): string {
   const { credentials: cred, servers, volumes } = FIXTURES;
   const faultsUrl = `${cloud.url}/_novatrace/faults`;
   return `novatrace cloud: mock Keystone + Nova listening on ${cloud.url}
@@ -146,11 +165,11 @@ export OS_USER_DOMAIN_NAME=${cred.domain}
 export OS_PROJECT_DOMAIN_NAME=${cred.domain}
 
 # Swap vm-1's data volume for a spare one, with the ported client or with the real nova CLI:
-novatrace volume-update ${servers.vm1.name} ${volumes.attached.id} ${volumes.spare.id}
+${start} volume-update ${servers.vm1.name} ${volumes.attached.id} ${volumes.spare.id}
 nova volume-update ${servers.vm1.id} ${volumes.attached.id} ${volumes.spare.id}
 
 # The swap really happens. To run it again, swap back (or reset the state):
-novatrace volume-update ${servers.vm1.name} ${volumes.spare.id} ${volumes.attached.id}
+${start} volume-update ${servers.vm1.name} ${volumes.spare.id} ${volumes.attached.id}
 
 # Make the cloud misbehave, e.g. expire the next token (the client re-authenticates):
 curl -X POST ${faultsUrl} -H 'Content-Type: application/json' -d '{"fault":"token-expired","count":1}'
@@ -226,14 +245,11 @@ export async function cloudCommand(
   try {
     parsed = parseCloudArgs(args);
   } catch (err) {
-    if (err instanceof CloudUsageError) {
-      io.stderr.write(`${err.message}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure(io.stderr, CLOUD_HELP, err);
     throw err;
   }
   if (parsed.help) {
-    io.stdout.write(CLOUD_USAGE);
+    io.stdout.write(renderHelp(CLOUD_HELP));
     return 0;
   }
   if (!isLoopbackHost(parsed.host)) {

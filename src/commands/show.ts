@@ -7,18 +7,36 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TraceFormatError } from '../telemetry/error.js';
+import {
+  HELP_OPTION,
+  parseCommandLine,
+  renderHelp,
+  switchOption,
+  usageFailure,
+  UsageError,
+  type HelpText,
+  type OptionTable,
+} from './options.js';
 import { readTraceFile } from '../telemetry/trace-file.js';
 import { renderTree, terminalSafe } from '../telemetry/tree-render.js';
 
-export const SHOW_USAGE = `usage: novatrace show FILE [--no-color | --color]
+/** `show`'s options: the single source of what it accepts and of its help. */
+export const SHOW_OPTIONS = {
+  noColor: switchOption(
+    '--no-color',
+    'plain text, no ANSI colours (also when NO_COLOR is set or stdout is not a terminal)'
+  ),
+  color: switchOption('--color', 'colours even when stdout is not a terminal'),
+  help: HELP_OPTION,
+} satisfies OptionTable;
 
-Prints a saved trace file (OTLP/JSON, OTLP JSON Lines, or Jaeger UI JSON) as a call tree.
-
-options:
-  --no-color   plain text, no ANSI colours (also when NO_COLOR is set or stdout is not a terminal)
-  --color      colours even when stdout is not a terminal
-  -h, --help   this text
-`;
+export const SHOW_HELP: HelpText = {
+  prog: 'novatrace show',
+  synopsis: 'FILE',
+  description:
+    'Prints a saved trace file (OTLP/JSON, OTLP JSON Lines, or Jaeger UI JSON) as a call tree.',
+  sections: [['options', SHOW_OPTIONS]],
+};
 
 /** The largest trace file `show` reads (the viewer's upload limit is the same). */
 export const MAX_TRACE_FILE_BYTES = 32 * 1024 * 1024;
@@ -61,35 +79,30 @@ function defaultIo(): ShowIo {
  * process.exitCode = await showCommand(['traces/happy.json', '--no-color']);
  */
 export async function showCommand(args: string[], io: ShowIo = defaultIo()): Promise<number> {
-  let file: string | undefined;
-  let color: boolean | undefined;
-  let positionalOnly = false;
-  for (const arg of args) {
-    if (!positionalOnly && arg === '--') {
-      positionalOnly = true;
-    } else if (!positionalOnly && (arg === '-h' || arg === '--help')) {
-      io.stdout.write(SHOW_USAGE);
-      return 0;
-    } else if (!positionalOnly && arg === '--no-color') {
-      color = false;
-    } else if (!positionalOnly && arg === '--color') {
-      color = true;
-    } else if (!positionalOnly && arg.startsWith('-')) {
-      io.stderr.write(`novatrace show: unknown option ${terminalSafe(arg)}\n\n${SHOW_USAGE}`);
-      return 2;
-    } else if (file === undefined) {
-      file = arg;
-    } else {
-      io.stderr.write(
-        `novatrace show: one FILE only (got also ${terminalSafe(arg)})\n\n${SHOW_USAGE}`
-      );
-      return 2;
-    }
+  let parsed;
+  try {
+    parsed = parseCommandLine(SHOW_OPTIONS, args);
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(io.stderr, SHOW_HELP, err);
+    throw err;
   }
+  const { options, rest } = parsed;
+  if (options.help) {
+    io.stdout.write(renderHelp(SHOW_HELP));
+    return 0;
+  }
+  const [file, ...extra] = rest;
   if (file === undefined) {
-    io.stderr.write(`novatrace show: missing FILE\n\n${SHOW_USAGE}`);
-    return 2;
+    return usageFailure(io.stderr, SHOW_HELP, new UsageError('missing FILE'));
   }
+  if (extra.length > 0) {
+    return usageFailure(
+      io.stderr,
+      SHOW_HELP,
+      new UsageError(`one FILE only (got also ${terminalSafe(extra[0] as string)})`)
+    );
+  }
+  const color = options.noColor ? false : options.color ? true : undefined;
 
   const shown = terminalSafe(file);
   let text: string;

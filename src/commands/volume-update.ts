@@ -1,95 +1,123 @@
 /**
  * @module
- * `novatrace volume-update [common flags] [nova options] SERVER ATTACHED_VOLUME NEW_VOLUME`:
+ * `novatrace volume-update [novatrace options] [nova options] SERVER ATTACHED_VOLUME NEW_VOLUME`:
  * the ported `nova volume-update` (src/novaclient/shell.ts) with telemetry around it.
  *
- * Common flags (taken out before the nova options are read):
- * `--trace-file FILE` (OTLP/JSON), `--jaeger-file FILE` (Jaeger UI JSON), `--viewer URL` (send
- * the spans live to a running viewer), `--tree` (print the call tree to stderr afterwards).
- * Everything else is the nova shell's: `--os-*` options, `OS_*` variables, exit codes 0/1/2.
+ * novatrace's own options ({@link VOLUME_UPDATE_OPTIONS}: `--tree`, the trace files, `--viewer`)
+ * are taken out first; everything else is the nova shell's: `--os-*` options, `OS_*` variables,
+ * exit codes 0/1/2. `--help` prints nova's help for the subcommand, then novatrace's options
+ * and nova's global options (which novatrace also takes after the subcommand name).
+ *
+ * Ours, beyond nova: a trace file that cannot be written makes the exit code 1 (the command's
+ * own output stays as it was); SIGINT/SIGTERM end the open spans as interrupted, write the
+ * files and exit 130/143 (nova prints "... terminating nova client" and exits 130 on Ctrl-C).
  */
-import { startTelemetry, type TelemetryOptions } from '../telemetry/session.js';
+import { global_option_rows, main, type ShellIO } from '../novaclient/shell.js';
+import { startTelemetry } from '../telemetry/session.js';
 import { renderTree } from '../telemetry/tree-render.js';
-import { main, type ShellIO } from '../novaclient/shell.js';
+import { TELEMETRY_EPILOG, TELEMETRY_OPTIONS, telemetryOptions } from './common-options.js';
+import { runTraced } from './interrupt.js';
+import {
+  HELP_OPTION,
+  optionDescription,
+  optionLabel,
+  parseCommandLine,
+  switchOption,
+  twoColumns,
+  UsageError,
+  type OptionTable,
+} from './options.js';
+import { invocation } from './invocation.js';
 
-/** The common flags with a value, and the telemetry option each sets. */
-const VALUE_FLAGS = {
-  '--trace-file': 'traceFile',
-  '--jaeger-file': 'jaegerFile',
-  '--viewer': 'viewerUrl',
-} as const satisfies Record<string, keyof TelemetryOptions>;
+/** novatrace's options of `volume-update` (nova's own are the shell's). */
+export const VOLUME_UPDATE_OPTIONS = {
+  tree: switchOption('--tree', 'print the call tree to stderr when the command ends'),
+  ...TELEMETRY_OPTIONS,
+  help: HELP_OPTION,
+} satisfies OptionTable;
 
-/** What {@link splitCommonFlags} found. */
-export interface CommonFlags {
-  telemetry: TelemetryOptions;
-  tree: boolean;
-  rest: string[];
+const USAGE_HEAD =
+  'usage: novatrace volume-update [--tree] [--trace-file FILE] [--jaeger-file FILE] [--viewer URL]\n' +
+  '                               [nova options] <server> <attachment> <volume>\n';
+
+/** Rows laid out as argparse does: a long option name gets its own line, help below it. */
+function argparseRows(rows: readonly [string, string][]): string {
+  const column = 30;
+  return rows
+    .map(([label, help]) =>
+      label.length + 4 <= column
+        ? `  ${label.padEnd(column - 2)}${help}`.trimEnd()
+        : `  ${label}\n${' '.repeat(column)}${help}`.trimEnd()
+    )
+    .join('\n');
 }
 
-/**
- * Takes the common flags out of `args` (both `--flag value` and `--flag=value`); stops at `--`.
- * @returns the flags, or an error text for a flag without its value
- */
-export function splitCommonFlags(args: readonly string[]): CommonFlags | { error: string } {
-  const telemetry: TelemetryOptions = {};
-  const rest: string[] = [];
-  let tree = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    if (arg === '--tree') {
-      tree = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (name in VALUE_FLAGS) {
-      const key = VALUE_FLAGS[name as keyof typeof VALUE_FLAGS];
-      const value = eq > 0 ? arg.slice(eq + 1) : args[i + 1];
-      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-        return { error: `argument ${name}: expected one argument` };
-      }
-      if (eq < 0) i++;
-      telemetry[key] = value;
-      continue;
-    }
-    rest.push(arg);
-  }
-  return { telemetry, tree, rest };
+/** The complete `--help`: nova's subcommand help, novatrace's options, nova's globals. */
+export async function volumeUpdateHelp(): Promise<string> {
+  let nova = '';
+  await main(
+    ['help', 'volume-update'],
+    {},
+    { stdout: { write: (t: string) => (nova += t) }, stderr: { write: () => true } },
+    { prog: 'novatrace' }
+  );
+  const ours = Object.values(VOLUME_UPDATE_OPTIONS).map((spec): [string, string] => [
+    optionLabel(spec),
+    optionDescription(spec),
+  ]);
+  return (
+    `${nova.trimEnd()}\n\n` +
+    `novatrace options (anywhere before the positionals):\n${twoColumns(ours)}\n\n` +
+    `nova global options (before or after volume-update; OS_* variables fill the gaps):\n` +
+    `${argparseRows(global_option_rows())}\n\n${TELEMETRY_EPILOG}\n`
+  );
 }
 
 /**
  * Runs `novatrace volume-update`.
  * @param args the arguments after `volume-update`
- * @returns the nova shell's exit code (0 ok, 1 error, 2 usage)
+ * @returns the nova shell's exit code (0 ok, 1 error, 2 usage), 1 when a trace file could not
+ *   be written, 130/143 after SIGINT/SIGTERM
  * @example
  * process.exitCode = await volumeUpdateCommand(['--trace-file', 't.json', 'vm-1', attached, spare]);
  */
 export async function volumeUpdateCommand(
   args: string[],
-  io: ShellIO & { env?: NodeJS.ProcessEnv } = { stdout: process.stdout, stderr: process.stderr }
+  io: ShellIO & { env?: NodeJS.ProcessEnv; exit?: (code: number) => void } = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+  }
 ): Promise<number> {
   const env = io.env ?? process.env;
-  const flags = splitCommonFlags(args);
-  if ('error' in flags) {
+  let parsed;
+  try {
+    parsed = parseCommandLine(VOLUME_UPDATE_OPTIONS, args, { passUnknown: true });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
     io.stderr.write(
-      `usage: novatrace volume-update [--trace-file FILE] [--jaeger-file FILE] [--viewer URL] [--tree]\n` +
-        `                               [nova options] <server> <attachment> <volume>\n` +
-        `error: ${flags.error}\n`
+      `${USAGE_HEAD}error: ${err.message}\nTry '${invocation()} volume-update --help' for more information.\n`
     );
     return 2;
   }
-  const session = startTelemetry({ ...flags.telemetry, env });
-  try {
-    return await main(['volume-update', ...flags.rest], env, io, { prog: 'novatrace' });
-  } finally {
-    await session.shutdown();
-    if (flags.tree) {
-      const isTTY = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
-      io.stderr.write(renderTree(session.records(), { color: isTTY && !env['NO_COLOR'] }));
-    }
+  const { options, rest } = parsed;
+  if (options.help) {
+    io.stdout.write(await volumeUpdateHelp());
+    return 0;
   }
+  const session = startTelemetry({ ...telemetryOptions(options), env });
+  const outcome = await runTraced(
+    session,
+    () => main(['volume-update', ...rest], env, io, { prog: 'novatrace' }),
+    io.exit
+  );
+  if (options.tree) {
+    const isTTY = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+    io.stderr.write(renderTree(session.records(), { color: isTTY && !env['NO_COLOR'] }));
+  }
+  if ('signal' in outcome) {
+    // Python: except KeyboardInterrupt -> "... terminating nova client", exit 130
+    if (outcome.signal === 'SIGINT') io.stderr.write('... terminating nova client\n');
+    return outcome.finish();
+  }
+  return outcome.unwritten.length > 0 && outcome.code === 0 ? 1 : outcome.code;
 }

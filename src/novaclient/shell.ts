@@ -209,12 +209,22 @@ const VALUE_OPTIONS: readonly ValueOption[] = [
   { flags: ['--timeout'], dest: 'timeout', metavar: '<seconds>', env: [], default: '600' },
 ];
 
-const FLAG_OPTIONS: ReadonlyArray<{ flag: string; dest: FlagDest; env?: string }> = [
-  { flag: '--insecure', dest: 'insecure', env: 'NOVACLIENT_INSECURE' },
-  { flag: '--debug', dest: 'debug' },
-  { flag: '--timings', dest: 'timings' },
+const FLAG_OPTIONS: ReadonlyArray<{ flag: string; dest: FlagDest; env?: string; help: string }> = [
+  {
+    flag: '--insecure',
+    dest: 'insecure',
+    env: 'NOVACLIENT_INSECURE',
+    help: 'Do not verify the server certificate.',
+  },
+  { flag: '--debug', dest: 'debug', help: 'Print debugging output.' },
+  { flag: '--timings', dest: 'timings', help: 'Print call timing info.' },
   // 3.3.0: the keyring token cache; here it only forces the HTTPClient road (no cache kept).
-  { flag: '--os-cache', dest: 'os_cache', env: 'OS_CACHE' },
+  {
+    flag: '--os-cache',
+    dest: 'os_cache',
+    env: 'OS_CACHE',
+    help: 'Use the HTTPClient road, as 3.3.0 does for its token cache (no cache is kept here).',
+  },
 ];
 
 const DOT_FLAGS = ['--delete-on-termination', '--no-delete-on-termination'] as const;
@@ -271,16 +281,27 @@ function mainUsage(prog: string): string {
   );
 }
 
-function mainHelp(prog: string): string {
-  const rows = [
-    ...VALUE_OPTIONS.map((o) => [
+/**
+ * Ours: the global options as `[label, help]` rows, nova's "Defaults to env[...]" wording; also
+ * shown by `novatrace volume-update --help`, which takes them after the subcommand too.
+ */
+export function global_option_rows(): [string, string][] {
+  return [
+    ...VALUE_OPTIONS.map((o): [string, string] => [
       `${o.flags.join(', ')} ${o.metavar}`,
       o.env.length
         ? `Defaults to ${o.env.map((e) => `env[${e}]`).join(', ')}${o.default ? ` or ${o.default}` : ''}.`
         : `Defaults to ${o.default ?? 'none'}.`,
     ]),
-    ...FLAG_OPTIONS.map((o) => [o.flag, o.env ? `Defaults to env[${o.env}].` : '']),
+    ...FLAG_OPTIONS.map((o): [string, string] => [
+      o.flag,
+      o.env ? `${o.help} Defaults to env[${o.env}].` : o.help,
+    ]),
   ];
+}
+
+function mainHelp(prog: string): string {
+  const rows = global_option_rows();
   const width = Math.max(...rows.map(([a]) => (a as string).length));
   return (
     mainUsage(prog) +

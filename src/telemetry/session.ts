@@ -18,7 +18,8 @@
  *
  * `shutdown()` writes `--trace-file` / `--jaeger-file` first, then flushes the exporters. A dead
  * collector costs at most the export timeout (2 s by default) and one warning line on stderr;
- * `shutdown()` never throws and so never changes the exit code.
+ * `shutdown()` never throws; it reports the trace files it could not write, and the command
+ * exits 1 for them (the run's own output stays as it was).
  *
  * Sessions may follow one another in one process (the viewer runs many runs; tests start and
  * stop): each start clears the OpenTelemetry globals first, since the API silently refuses a
@@ -27,7 +28,7 @@
  */
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   CompositePropagator,
@@ -41,6 +42,8 @@ import {
   ConsoleSpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
+  type ReadableSpan,
+  type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { LiveSpanProcessor } from './live-processor.js';
@@ -86,11 +89,47 @@ export interface TelemetrySession {
    */
   cloudSpanProcessors(): SpanProcessor[];
   /**
+   * Ends every span still open (a signal stopped the program mid-call) with an error status
+   * `interrupted by <reason>`, innermost first, so the files hold what happened so far.
+   * @returns how many spans it ended
+   */
+  interrupt(reason: string): number;
+  /**
    * Writes the trace files, flushes the exporters and releases the globals. Bounded: a dead
    * collector adds at most the export timeout (2 s by default). Prints at most one warning per
    * failing endpoint or file. Never throws. Calling it again returns the same promise.
+   * @returns the trace files that could not be written (the command then exits 1)
    */
-  shutdown(): Promise<void>;
+  shutdown(): Promise<ShutdownReport>;
+}
+
+/** What {@link TelemetrySession.shutdown} could not do. */
+export interface ShutdownReport {
+  /** `--trace-file` / `--jaeger-file` paths that could not be written. */
+  readonly unwritten: readonly string[];
+}
+
+/** Keeps the spans started and not yet ended, so a signal can end them. */
+class OpenSpans implements SpanProcessor {
+  readonly #open = new Set<Span>();
+  onStart(span: Span): void {
+    this.#open.add(span);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.#open.delete(span as Span);
+  }
+  /** The open spans, latest started first (children before their parents). */
+  takeAll(): Span[] {
+    const spans = [...this.#open].reverse();
+    this.#open.clear();
+    return spans;
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 /** Batch delay of the OTLP exporter (ms), unless `OTEL_BSP_SCHEDULE_DELAY` is set. */
@@ -172,7 +211,9 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
   plan.warnings.forEach(warn);
 
   const recorder = new RecordingSpanProcessor();
+  const openSpans = new OpenSpans();
   const processors: SpanProcessor[] = [
+    openSpans,
     new PreciseStartProcessor(),
     new RedactionSpanProcessor(),
     new LiveSpanProcessor(),
@@ -219,11 +260,12 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
   const sdk = startProvider(resourceFromEnv(env, opts.serviceName ?? 'novaclient'), processors);
 
   let open = true;
-  let closing: Promise<void> | undefined;
+  let closing: Promise<ShutdownReport> | undefined;
   const token = {};
   current = token;
 
-  const writeFiles = async (): Promise<void> => {
+  const writeFiles = async (): Promise<string[]> => {
+    const unwritten: string[] = [];
     const records = recorder.records();
     const files: [string | undefined, 'otlp' | 'jaeger'][] = [
       [opts.traceFile, 'otlp'],
@@ -234,14 +276,17 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
       try {
         await writeTraceFile(path, records, format);
       } catch (err) {
+        unwritten.push(path);
         warn(`novatrace: could not write ${terminalSafe(path)}: ${reasonOf(err)}`);
       }
     }
+    return unwritten;
   };
 
-  const close = async (): Promise<void> => {
+  const close = async (): Promise<ShutdownReport> => {
+    let unwritten: string[] = [];
     try {
-      await writeFiles();
+      unwritten = await writeFiles();
       if (!(await withinExitBound(sdk.shutdown()))) {
         // The export warning's own line (once per endpoint): the exporter will not report later.
         const late = new Error(`no answer within ${EXIT_BOUND_MS} ms at exit, spans dropped`);
@@ -262,11 +307,22 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
         current = undefined;
       }
     }
+    return { unwritten };
   };
 
   return {
     records: () => recorder.records(),
     cloudSpanProcessors: () => [new ForwardingSpanProcessor(processors, () => open)],
+    interrupt: (reason) => {
+      const spans = openSpans.takeAll();
+      for (const span of spans) {
+        span.setAttribute('novatrace.interrupted', reason);
+        span.addEvent('novatrace.interrupted', { reason });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `interrupted by ${reason}` });
+        span.end();
+      }
+      return spans.length;
+    },
     shutdown: () => {
       closing ??= close();
       return closing;

@@ -9,7 +9,23 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { sampleVolumeUpdate } from '../cloud/command.js';
 import { startCloud, type RunningCloud } from '../cloud/index.js';
+import { invocation } from '../commands/invocation.js';
+import {
+  HELP_OPTION,
+  intIn,
+  parseCommandLine,
+  printable,
+  renderHelp,
+  switchOption,
+  text,
+  usageFailure,
+  UsageError,
+  valueOption,
+  type HelpText,
+  type OptionTable,
+} from '../commands/options.js';
 import { runScenario, SCENARIOS } from '../scenarios/index.js';
 import { PACKAGE_ROOT } from '../telemetry/call-sites.js';
 import { startTelemetry } from '../telemetry/session.js';
@@ -24,6 +40,86 @@ export const DEFAULT_HOST = '127.0.0.1';
 /** The scenario recorded at start: one client, the same command twice, cold then warm pool. */
 export const STARTUP_SCENARIO = 'warm-pool';
 
+/** `serve`'s options: the single source of what it accepts and of its help. */
+export const SERVE_OPTIONS = {
+  port: valueOption('--port', 'N', 'port to listen on; 0 picks a free one', {
+    default: DEFAULT_PORT,
+    parse: intIn(0, 65535),
+  }),
+  host: valueOption(
+    '--host',
+    'ADDR',
+    'address to bind; anything but loopback exposes the traces and the Run button, unauthenticated',
+    {
+      default: DEFAULT_HOST,
+      parse: (value, flag) => {
+        if (value === '' || /[\s/]/.test(value)) {
+          throw new UsageError(`${flag} needs an address, got '${printable(value)}'`);
+        }
+        return value;
+      },
+    }
+  ),
+  names: valueOption(
+    '--name',
+    'HOST',
+    'a host name students type to reach this viewer (e.g. lab-pc.local), repeatable; the Host guard then answers only these names and loopback',
+    { default: [] as readonly string[], defaultText: 'loopback names only', parse: hostNames },
+  ),
+  maxTraces: valueOption('--max-traces', 'N', 'traces kept in memory, oldest dropped first', {
+    default: DEFAULT_MAX_TRACES,
+    parse: intIn(1, 1_000_000),
+  }),
+  maxSpans: valueOption('--max-spans', 'N', 'spans kept in memory across all traces', {
+    default: DEFAULT_MAX_SPANS,
+    parse: intIn(1, 100_000_000),
+  }),
+  maxTraceSpans: valueOption(
+    '--max-trace-spans',
+    'N',
+    'spans one trace may hold; later ones are refused',
+    {
+      default: undefined as number | undefined,
+      defaultText: `${DEFAULT_MAX_SPANS_PER_TRACE}, or --max-spans when smaller`,
+      parse: intIn(1, 10_000_000),
+    }
+  ),
+  maxStoreMb: valueOption(
+    '--max-store-mb',
+    'N',
+    'memory the stored traces may take, approximately, in MiB; the oldest traces are dropped past it',
+    { default: DEFAULT_MAX_BYTES / (1024 * 1024), parse: intIn(1, 1_000_000) }
+  ),
+  pythonSrc: valueOption(
+    '--python-src',
+    'DIR',
+    'a local copy of the upstream Python packages (novaclient/, requests/, urllib3/) to show beside the port',
+    { default: undefined as string | undefined, defaultText: 'the installed packages', parse: text }
+  ),
+  noStartupRun: switchOption(
+    '--no-startup-run',
+    `do not record the ${STARTUP_SCENARIO} scenario at start`
+  ),
+  help: HELP_OPTION,
+} satisfies OptionTable;
+
+/** `--name HOST`, repeatable: each use adds one name, lower-cased. */
+function hostNames(value: string, flag: string, previous: readonly string[]): readonly string[] {
+  if (!/^[a-z0-9.-]{1,253}$/i.test(value)) {
+    throw new UsageError(`${flag} needs a host name, got '${printable(value)}'`);
+  }
+  return [...previous, value.toLowerCase()];
+}
+
+export const SERVE_HELP: HelpText = {
+  prog: 'novatrace serve',
+  synopsis: '',
+  description: `Starts the viewer with the mock cloud embedded and prints its URL (what npm start runs).
+Stops on Ctrl-C.`,
+  sections: [['options', SERVE_OPTIONS]],
+};
+
+/** What `serve` runs with, from {@link SERVE_OPTIONS}. */
 export interface ServeArgs {
   readonly port: number;
   readonly host: string;
@@ -41,135 +137,27 @@ export interface ServeArgs {
   readonly pythonSrc?: string;
 }
 
-/** A command-line mistake: printed with the usage, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-export const SERVE_USAGE = `usage: novatrace serve [--port N] [--host ADDR] [--name HOST]... [--max-traces N]
-                      [--max-spans N] [--max-trace-spans N] [--max-store-mb N] [--python-src DIR]
-                      [--no-startup-run]
-
-Starts the viewer with the mock cloud embedded and prints its URL.
-
-options:
-  --port N          port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host ADDR       address to bind (default ${DEFAULT_HOST}). Anything but loopback exposes
-                    the traces and the Run button to your network, without authentication.
-  --name HOST       a host name students type to reach this viewer (e.g. lab-pc.local);
-                    repeatable. With it the Host guard stays on and answers only these
-                    names and loopback.
-  --max-traces N    traces kept in memory, oldest dropped first (default ${DEFAULT_MAX_TRACES})
-  --max-spans N     spans kept in memory across all traces (default ${DEFAULT_MAX_SPANS})
-  --max-trace-spans N
-                    spans one trace may hold; later ones are refused (default
-                    ${DEFAULT_MAX_SPANS_PER_TRACE}, or --max-spans when smaller)
-  --max-store-mb N  memory the stored traces may take, approximately, in MiB; the oldest
-                    traces are dropped past it (default ${DEFAULT_MAX_BYTES / (1024 * 1024)})
-  --python-src DIR  a local copy of the upstream Python packages (novaclient/, requests/,
-                    urllib3) to show beside the port (default: the installed packages)
-  --no-startup-run  do not record the ${STARTUP_SCENARIO} scenario at start
-  -h, --help        this help
-`;
-
-function intArg(flag: string, value: string | undefined, min: number, max: number): number {
-  if (value === undefined || !/^\d+$/.test(value)) {
-    throw new UsageError(
-      `${flag} needs a whole number, got ${value === undefined ? 'nothing' : `'${value}'`}`
-    );
-  }
-  const n = Number(value);
-  if (n < min || n > max)
-    throw new UsageError(`${flag} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
+export { UsageError };
 
 /**
  * Parses `serve` arguments (`--port 8787` and `--port=8787` both work).
  * @throws UsageError with a message for the user
  */
 export function parseServeArgs(args: readonly string[]): ServeArgs {
-  let port = DEFAULT_PORT;
-  let host = DEFAULT_HOST;
-  const names: string[] = [];
-  let maxTraces = DEFAULT_MAX_TRACES;
-  let maxSpans = DEFAULT_MAX_SPANS;
-  let maxTraceSpans: number | undefined;
-  let maxStoreMb = DEFAULT_MAX_BYTES / (1024 * 1024);
-  let startup = true;
-  let pythonSrc: string | undefined;
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const raw = args[i] as string;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const flag = eq > 0 ? raw.slice(0, eq) : raw;
-    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = () => {
-      if (inline !== undefined) return inline;
-      i += 1;
-      return args[i];
-    };
-    switch (flag) {
-      case '--port':
-        port = intArg('--port', value(), 0, 65535);
-        break;
-      case '--host': {
-        const h = value();
-        if (!h || h.startsWith('-') || /[\s/]/.test(h))
-          throw new UsageError(`--host needs an address, got '${h ?? ''}'`);
-        host = h;
-        break;
-      }
-      case '--name': {
-        const n = value();
-        if (!n || !/^[a-z0-9.-]{1,253}$/i.test(n))
-          throw new UsageError(`--name needs a host name, got '${n ?? ''}'`);
-        names.push(n.toLowerCase());
-        break;
-      }
-      case '--max-traces':
-        maxTraces = intArg('--max-traces', value(), 1, 1_000_000);
-        break;
-      case '--max-spans':
-        maxSpans = intArg('--max-spans', value(), 1, 100_000_000);
-        break;
-      case '--max-trace-spans':
-        maxTraceSpans = intArg('--max-trace-spans', value(), 1, 10_000_000);
-        break;
-      case '--max-store-mb':
-        maxStoreMb = intArg('--max-store-mb', value(), 1, 1_000_000);
-        break;
-      case '--no-startup-run':
-        startup = false;
-        break;
-      case '--python-src': {
-        const dir = value();
-        if (!dir || dir.startsWith('-')) throw new UsageError('--python-src needs a folder');
-        pythonSrc = dir;
-        break;
-      }
-      case '-h':
-      case '--help':
-        help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option '${raw}'`);
-    }
-  }
+  const { options, rest } = parseCommandLine(SERVE_OPTIONS, args);
+  if (rest.length > 0) throw new UsageError(`unknown option '${printable(rest[0] as string)}'`);
   return {
-    port,
-    host,
-    names,
-    maxTraces,
-    maxSpans,
-    maxTraceSpans: maxTraceSpans ?? Math.min(DEFAULT_MAX_SPANS_PER_TRACE, maxSpans),
-    maxStoreMb,
-    startup,
-    help,
-    ...(pythonSrc ? { pythonSrc } : {}),
+    port: options.port,
+    host: options.host,
+    names: options.names,
+    maxTraces: options.maxTraces,
+    maxSpans: options.maxSpans,
+    maxTraceSpans:
+      options.maxTraceSpans ?? Math.min(DEFAULT_MAX_SPANS_PER_TRACE, options.maxSpans),
+    maxStoreMb: options.maxStoreMb,
+    startup: !options.noStartupRun,
+    help: options.help,
+    ...(options.pythonSrc ? { pythonSrc: options.pythonSrc } : {}),
   };
 }
 
@@ -226,11 +214,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     opts = parseServeArgs(args);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`novatrace serve: ${err.message}\n\n${SERVE_USAGE}`);
-    return 2;
+    return usageFailure(process.stderr, SERVE_HELP, err);
   }
   if (opts.help) {
-    process.stdout.write(SERVE_USAGE);
+    process.stdout.write(renderHelp(SERVE_HELP));
     return 0;
   }
   const loopback = isLoopback(opts.host);
@@ -311,11 +298,14 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   const { port } = server.address() as AddressInfo;
+  const start = invocation();
   const url = `http://${urlHost(opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host)}:${port}`;
   process.stdout.write(
     `novatrace viewer: ${url}/\n` +
       `  mock cloud:     ${cloud.url} (Keystone ${cloud.authUrlV3})\n` +
-      `  send a CLI run: novatrace volume-update ... --viewer ${url}   (or OTEL_EXPORTER_OTLP_ENDPOINT=${url})\n` +
+      `  send a run:     ${start} run happy --viewer ${url}\n` +
+      `  or the command against the embedded cloud (OTEL_EXPORTER_OTLP_ENDPOINT=${url} works too):\n` +
+      `    ${sampleVolumeUpdate(cloud, start, ['--viewer', url])}\n` +
       `  stop with Ctrl-C\n`
   );
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, startCloud, type RunningCloud } from '../../../src/cloud/index.js';
-import { splitCommonFlags, volumeUpdateCommand } from '../../../src/commands/volume-update.js';
+import { parseCommandLine } from '../../../src/commands/options.js';
+import { VOLUME_UPDATE_OPTIONS, volumeUpdateCommand } from '../../../src/commands/volume-update.js';
 
 let cloud: RunningCloud;
 let dir: string;
@@ -22,34 +23,42 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('splitCommonFlags', () => {
-  it('takes out the common flags in both spellings and keeps the rest in order', () => {
+describe('VOLUME_UPDATE_OPTIONS', () => {
+  it('takes out novatrace options in both spellings and keeps the rest in order', () => {
     expect(
-      splitCommonFlags([
-        '--trace-file',
-        't.json',
-        '--os-auth-url',
-        'u',
-        '--jaeger-file=j.json',
-        '--tree',
-        'a',
-        '--viewer',
-        'http://v',
-      ])
+      parseCommandLine(
+        VOLUME_UPDATE_OPTIONS,
+        [
+          '--trace-file',
+          't.json',
+          '--os-auth-url',
+          'u',
+          '--jaeger-file=j.json',
+          '--tree',
+          'a',
+          '--viewer',
+          'http://v/',
+        ],
+        { passUnknown: true }
+      )
     ).toEqual({
-      telemetry: { traceFile: 't.json', jaegerFile: 'j.json', viewerUrl: 'http://v' },
-      tree: true,
+      options: {
+        traceFile: 't.json',
+        jaegerFile: 'j.json',
+        viewerUrl: 'http://v',
+        tree: true,
+        help: false,
+      },
       rest: ['--os-auth-url', 'u', 'a'],
     });
   });
 
-  it('reports a flag without its value', () => {
-    expect(splitCommonFlags(['--trace-file'])).toEqual({
-      error: 'argument --trace-file: expected one argument',
-    });
-    expect(splitCommonFlags(['--viewer', '--tree'])).toEqual({
-      error: 'argument --viewer: expected one argument',
-    });
+  it('reports a flag without its value and a viewer that is not a URL', () => {
+    const parse = (args: string[]) => () =>
+      parseCommandLine(VOLUME_UPDATE_OPTIONS, args, { passUnknown: true });
+    expect(parse(['--trace-file'])).toThrow('--trace-file needs a value (FILE)');
+    expect(parse(['--viewer', '--tree'])).toThrow('--viewer needs a value (URL)');
+    expect(parse(['--viewer', 'localhost:8787'])).toThrow('--viewer must be an http(s) URL');
   });
 });
 
@@ -139,7 +148,7 @@ describe('volumeUpdateCommand', () => {
       env: {},
     });
     expect(code).toBe(2);
-    expect(stderr).toContain('error: argument --jaeger-file: expected one argument');
+    expect(stderr).toContain('error: --jaeger-file needs a value (FILE)');
   });
 
   it('passes usage errors of the nova shell through as exit 2', async () => {

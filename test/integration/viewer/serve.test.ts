@@ -75,7 +75,7 @@ describe('serveCommand', () => {
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
-    expect(err).toMatch(/--port needs a whole number, got 'eighty'/);
+    expect(err).toMatch(/--port must be a whole number from 0 to 65535 \(got 'eighty'\)/);
     expect(err).toMatch(/usage: novatrace serve/);
   });
 });

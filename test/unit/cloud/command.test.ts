@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { renderHelp } from '../../../src/commands/options.js';
 import {
-  CLOUD_USAGE,
+  CLOUD_HELP,
   DEFAULT_CLOUD_PORT,
   cloudCommand,
   isLoopbackHost,
@@ -52,15 +53,20 @@ describe('parseCloudArgs', () => {
 
   it('refuses bad values and unknown arguments with a clear message', () => {
     expect(() => parseCloudArgs(['--port', 'x'])).toThrow(
-      "--port must be a number from 0 to 65535 (got 'x')"
+      "--port must be a whole number from 0 to 65535 (got 'x')"
     );
-    expect(() => parseCloudArgs(['--port', '70000'])).toThrow(/--port must be a number/);
+    expect(() => parseCloudArgs(['--port', '70000'])).toThrow(/from 0 to 65535/);
     expect(() => parseCloudArgs(['--port'])).toThrow('--port needs a value');
     expect(() => parseCloudArgs(['--viewer', 'localhost:8787'])).toThrow(
       /--viewer must be an http/
     );
-    expect(() => parseCloudArgs(['--max-microversion', '3.1'])).toThrow(/2\.N/);
-    expect(() => parseCloudArgs(['serve'])).toThrow("unknown argument 'serve'");
+    expect(() => parseCloudArgs(['--max-microversion', '3.1'])).toThrow(
+      "--max-microversion must be a microversion from 2.1 to 2.104 (got '3.1')"
+    );
+    // issue 14: the top is what the mock Nova implements
+    expect(() => parseCloudArgs(['--max-microversion', '2.999'])).toThrow(/from 2\.1 to 2\.104/);
+    expect(() => parseCloudArgs(['--max-microversion', '2.0'])).toThrow(/from 2\.1 to 2\.104/);
+    expect(() => parseCloudArgs(['serve'])).toThrow("takes no arguments (got 'serve')");
   });
 });
 
@@ -75,14 +81,16 @@ describe('cloudCommand', () => {
   it('prints usage for --help and exits 0', async () => {
     const stdout = sink();
     expect(await cloudCommand(['--help'], { stdout, stderr: sink(), env: {} })).toBe(0);
-    expect(stdout.text()).toBe(CLOUD_USAGE);
+    expect(stdout.text()).toBe(renderHelp(CLOUD_HELP));
   });
 
   it('exits 2 with the message on stderr for a bad argument', async () => {
     const stderr = sink();
     expect(await cloudCommand(['--port', 'abc'], { stdout: sink(), stderr, env: {} })).toBe(2);
     expect(stderr.text()).toBe(
-      "novatrace cloud: --port must be a number from 0 to 65535 (got 'abc')\n"
+      "novatrace cloud: --port must be a whole number from 0 to 65535 (got 'abc')\n" +
+        'usage: novatrace cloud [options]\n' +
+        "Try 'novatrace cloud --help' for the options.\n"
     );
   });
 

@@ -43,7 +43,7 @@ describe('runCommand', () => {
     expect(await runCommand([], io().io)).toBe(2);
     const t = io();
     expect(await runCommand(['happy', '--frobnicate'], t.io)).toBe(2);
-    expect(t.err()).toContain('unknown option --frobnicate');
+    expect(t.err()).toContain("unknown option '--frobnicate'");
   });
 
   it('prints the tree in plain text and each ERROR line on its own line', async () => {

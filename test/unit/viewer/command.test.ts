@@ -51,12 +51,13 @@ describe('parseServeArgs', () => {
   });
 
   it.each([
-    [['--port'], /--port needs a whole number, got nothing/],
-    [['--port', 'http'], /--port needs a whole number, got 'http'/],
-    [['--port', '70000'], /between 0 and 65535/],
-    [['--host'], /--host needs an address/],
-    [['--host', '--port'], /--host needs an address/],
-    [['--max-spans', '0'], /between 1 and/],
+    [['--port'], /--port needs a value \(N\)/],
+    [['--port', 'http'], /--port must be a whole number from 0 to 65535 \(got 'http'\)/],
+    [['--port', '70000'], /from 0 to 65535/],
+    [['--host'], /--host needs a value/],
+    [['--host', '--port'], /--host needs a value/],
+    [['--host', 'a b'], /--host needs an address/],
+    [['--max-spans', '0'], /from 1 to/],
     [['--verbose'], /unknown option '--verbose'/],
     [['serve'], /unknown option 'serve'/],
   ])('refuses %j with a clear message', (args, message) => {
