@@ -5,6 +5,7 @@
  * not pay for the viewer and `volume-update` starts fast.
  */
 
+import { invocation } from './commands/invocation.js';
 import { printable } from './commands/options.js';
 
 type Command = (args: string[]) => Promise<number>;
@@ -72,7 +73,7 @@ export function usage(): string {
   const lines = Object.entries(COMMANDS).map(
     ([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`
   );
-  return `usage: novatrace <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'novatrace <command> --help' (or 'novatrace help <command>') for a command's options.\n`;
+  return `usage: novatrace <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun '${invocation()} <command> --help' (or '${invocation()} help <command>') for a command's options.\n`;
 }
 
 /**

@@ -246,10 +246,43 @@ export function optionDescription(spec: OptionSpec): string {
   return spec.kind === 'value' ? `${spec.help} (default: ${spec.defaultText})` : spec.help;
 }
 
-/** Formats rows as two aligned columns, two spaces in. */
+/** The width help is wrapped at. */
+export const HELP_WIDTH = 100;
+
+/**
+ * Formats rows as two aligned columns, two spaces in; a long right column wraps under itself.
+ * A left column wider than a third of the width puts its text on the next line.
+ */
 export function twoColumns(rows: readonly (readonly [string, string])[]): string {
-  const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`.trimEnd()).join('\n');
+  const width = Math.min(
+    Math.max(...rows.map(([left]) => left.length)),
+    Math.floor(HELP_WIDTH / 3)
+  );
+  const indent = ' '.repeat(2 + width + 2);
+  return rows
+    .map(([left, right]) => {
+      const lines = wrapWords(right, HELP_WIDTH - indent.length);
+      if (left.length > width) return [`  ${left}`, ...lines.map((l) => indent + l)].join('\n');
+      const [first = '', ...more] = lines;
+      return [`  ${left.padEnd(width)}  ${first}`.trimEnd(), ...more.map((l) => indent + l)].join(
+        '\n'
+      );
+    })
+    .join('\n');
+}
+
+/** Splits text into lines of at most `width` characters at spaces (a longer word stays whole). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   switchOption,
   twoColumns,
   UsageError,
+  wrapWords,
   type OptionTable,
 } from './options.js';
 import { invocation } from './invocation.js';
@@ -40,15 +41,22 @@ const USAGE_HEAD =
   'usage: novatrace volume-update [--tree] [--trace-file FILE] [--jaeger-file FILE] [--viewer URL]\n' +
   '                               [nova options] <server> <attachment> <volume>\n';
 
-/** Rows laid out as argparse does: a long option name gets its own line, help below it. */
+/**
+ * Rows laid out as argparse does on an 80-column terminal: help from column 30, wrapped at 78;
+ * a long option name gets its own line, help below it.
+ */
 function argparseRows(rows: readonly [string, string][]): string {
   const column = 30;
+  const indent = ' '.repeat(column);
   return rows
-    .map(([label, help]) =>
-      label.length + 4 <= column
-        ? `  ${label.padEnd(column - 2)}${help}`.trimEnd()
-        : `  ${label}\n${' '.repeat(column)}${help}`.trimEnd()
-    )
+    .map(([label, help]) => {
+      const lines = wrapWords(help, 78 - column);
+      const head =
+        label.length + 4 <= column
+          ? `  ${label.padEnd(column - 2)}${lines.shift() ?? ''}`.trimEnd()
+          : `  ${label}`;
+      return [head, ...lines.map((line) => indent + line)].join('\n');
+    })
     .join('\n');
 }
 

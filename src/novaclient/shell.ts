@@ -121,6 +121,8 @@ interface ValueOption {
   readonly metavar: string;
   readonly env: readonly string[];
   readonly default?: string;
+  /** What help names as the default when it is not a fixed value (ours, help only). */
+  readonly helpDefault?: string;
 }
 
 /** Global options with a value, and the variables each falls back to (first set wins). */
@@ -198,6 +200,7 @@ const VALUE_OPTIONS: readonly ValueOption[] = [
     dest: 'os_compute_api_version',
     metavar: '<compute-api-ver>',
     env: ['OS_COMPUTE_API_VERSION'],
+    helpDefault: '2.latest (2.1 on the HTTPClient road)',
   },
   {
     flags: ['--os-endpoint-override', '--bypass-url'],
@@ -290,7 +293,7 @@ export function global_option_rows(): [string, string][] {
     ...VALUE_OPTIONS.map((o): [string, string] => [
       `${o.flags.join(', ')} ${o.metavar}`,
       o.env.length
-        ? `Defaults to ${o.env.map((e) => `env[${e}]`).join(', ')}${o.default ? ` or ${o.default}` : ''}.`
+        ? `Defaults to ${o.env.map((e) => `env[${e}]`).join(', ')}${(o.default ?? o.helpDefault) ? ` or ${o.default ?? o.helpDefault}` : ''}.`
         : `Defaults to ${o.default ?? 'none'}.`,
     ]),
     ...FLAG_OPTIONS.map((o): [string, string] => [

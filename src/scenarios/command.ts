@@ -16,6 +16,7 @@ import {
   telemetryOptions,
 } from '../commands/common-options.js';
 import { runTraced } from '../commands/interrupt.js';
+import { invocation } from '../commands/invocation.js';
 import {
   HELP_OPTION,
   oneOf,
@@ -83,7 +84,7 @@ Exit 0 when the scenario ended as designed (error scenarios end with nova's exit
 1 when it did not or a trace file could not be written, 2 for a usage error, 130/143 after
 Ctrl-C/SIGTERM (the open spans end as interrupted and the trace files hold what happened).
 
-SCENARIO is one of ('novatrace scenarios' says what each shows):
+SCENARIO is one of ('${invocation()} scenarios' says what each shows):
 ${wrap(SCENARIOS.map((s) => s.name).join(', '), 96, '  ')}`,
   sections: [['options', RUN_OPTIONS]],
   epilog: TELEMETRY_EPILOG,
@@ -189,7 +190,7 @@ export const SCENARIOS_OPTIONS = { help: HELP_OPTION } satisfies OptionTable;
 export const SCENARIOS_HELP: HelpText = {
   prog: 'novatrace scenarios',
   synopsis: '',
-  description: "Lists the scenarios, one line each. Run one with 'novatrace run SCENARIO'.",
+  description: `Lists the scenarios, one line each. Run one with '${invocation()} run SCENARIO'.`,
   sections: [['options', SCENARIOS_OPTIONS]],
 };
 
@@ -271,7 +272,9 @@ export async function recordTracesCommand(args: string[], io: Io = defaultIo()):
   const dir = parsed.rest[0] as string;
   const problem = await prepareFolder(dir);
   if (problem !== undefined) {
-    io.stderr.write(`novatrace record-traces: cannot write into ${terminalSafe(dir)}: ${problem}\n`);
+    io.stderr.write(
+      `novatrace record-traces: cannot write into ${terminalSafe(dir)}: ${problem}\n`
+    );
     return 1;
   }
   const { runScenario, startTelemetry, writeTraceFile } = await loadRunner();

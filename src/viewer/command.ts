@@ -64,7 +64,7 @@ export const SERVE_OPTIONS = {
     '--name',
     'HOST',
     'a host name students type to reach this viewer (e.g. lab-pc.local), repeatable; the Host guard then answers only these names and loopback',
-    { default: [] as readonly string[], defaultText: 'loopback names only', parse: hostNames },
+    { default: [] as readonly string[], defaultText: 'loopback names only', parse: hostNames }
   ),
   maxTraces: valueOption('--max-traces', 'N', 'traces kept in memory, oldest dropped first', {
     default: DEFAULT_MAX_TRACES,
@@ -152,8 +152,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     names: options.names,
     maxTraces: options.maxTraces,
     maxSpans: options.maxSpans,
-    maxTraceSpans:
-      options.maxTraceSpans ?? Math.min(DEFAULT_MAX_SPANS_PER_TRACE, options.maxSpans),
+    maxTraceSpans: options.maxTraceSpans ?? Math.min(DEFAULT_MAX_SPANS_PER_TRACE, options.maxSpans),
     maxStoreMb: options.maxStoreMb,
     startup: !options.noStartupRun,
     help: options.help,
