@@ -1,4 +1,4 @@
-// The help walk (issue 15): every command's --help and `help COMMAND` exit 0 on stdout and name
+// The help walk: every command's --help and `help COMMAND` exit 0 on stdout and name
 // every flag the command's sources know, so an option added without its table entry fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
