@@ -1,5 +1,5 @@
-// Exit codes that tell the truth about files: an unwritable trace file is exit 1 with the run's output kept; a
-// record-traces folder that is a file is one line and exit 1. Real child processes.
+// Exit codes that tell the truth about files: an unwritable trace file is exit 1 with the run's
+// output kept; a record-traces folder that is a file is one line and exit 1. Real child processes.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
