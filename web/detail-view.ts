@@ -6,6 +6,7 @@
  * text node.
  */
 import type { SpanRecord } from '../src/telemetry/types.js';
+import { clientShare } from './client-share.js';
 import { h, replace, type Child } from './dom.js';
 import { clockTime, formatMs, nanosDiffMs } from './format.js';
 import { lang, t } from './i18n.js';
@@ -87,6 +88,7 @@ export class DetailView {
         { class: 'narration', 'aria-label': t('narration') },
         h('h3', null, t('narration')),
         h('p', { lang: L }, narr[L]),
+        clientShareLines(node, L),
         decisions.length > 0
           ? h(
               'ul',
@@ -192,6 +194,20 @@ export class DetailView {
       )
     );
   }
+}
+
+/** For a wire span: `server 5 ms · client's share 225 ms` and what the gap means. */
+function clientShareLines(node: SpanNode, L: 'en' | 'ja'): Child {
+  const share = clientShare(node);
+  if (!share) return null;
+  return [
+    h(
+      'p',
+      { class: 'client-share' },
+      h('strong', null, t('clientShare', formatMs(share.serverMs), formatMs(share.clientMs)))
+    ),
+    h('p', { lang: L, class: 'muted' }, EXTRA_NARRATION.clientTime[L]),
+  ];
 }
 
 /** A span kind in the page's language (`internal`, `client`, `server`; others as they are). */

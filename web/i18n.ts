@@ -204,6 +204,10 @@ export const STRINGS = {
   close: { en: 'Close', ja: '閉じる' },
   traceOf: { en: 'trace {0}', ja: 'トレース {0}' },
   relTime: { en: '+{0} from span start', ja: 'スパン開始から +{0}' },
+  clientShare: {
+    en: 'server {0} · client’s share {1}',
+    ja: 'サーバー {0} · クライアントの取り分 {1}',
+  },
   upstreamAt: { en: 'upstream', ja: '上流' },
   none: { en: '(none)', ja: '（なし）' },
 } as const satisfies Record<string, Record<Lang, string>>;

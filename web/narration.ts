@@ -468,7 +468,7 @@ export const EVENT_NARRATION: Readonly<Record<string, Narration>> = {
 
 /** Spans and events outside the two tables. */
 export const EXTRA_NARRATION: Readonly<
-  Record<'wire' | 'cloud' | 'scenario' | 'exception' | 'socket' | 'other', Narration>
+  Record<'wire' | 'cloud' | 'scenario' | 'exception' | 'socket' | 'other' | 'clientTime', Narration>
 > = {
   scenario: {
     en: 'The scenario runner: it sets up the mock cloud for this what-if (a fault, a second client call, a pool setting), runs the real nova command once or twice inside this span, and records the exit code.',
@@ -477,6 +477,10 @@ export const EXTRA_NARRATION: Readonly<
   wire: {
     en: 'The real HTTP exchange on a socket (an undici Client in this port, http.client in Python). It covers sending the request and receiving the answer. Its traceparent header carries this span’s id, so the cloud’s server span joins the same trace.',
     ja: 'ソケット上で行われる実際の HTTP のやりとりです（この移植では undici の Client、Python では http.client）。リクエストの送信から応答の受信までを表します。traceparent ヘッダーがこのスパンの ID を運ぶので、クラウド側のサーバースパンも同じトレースに加わります。',
+  },
+  clientTime: {
+    en: 'Client time: the server span inside is the cloud’s own work; the rest of this wire span is the client’s share (writing the request, waiting for the event loop, reading and parsing the answer). On a busy machine that share can be many times the server’s time: the client was waiting for the CPU, not for the network.',
+    ja: 'クライアントの時間：中のサーバースパンはクラウド自身の処理です。このワイヤースパンの残りはクライアントの取り分です（リクエストの書き出し、イベントループの順番待ち、応答の読み取りと解析）。忙しいマシンでは、この取り分がサーバーの時間の何倍にもなることがあります。クライアントが待っていたのはネットワークではなく CPU です。',
   },
   cloud: {
     en: 'The other end of the socket: the mock Keystone or Nova handling the request. It continues the trace from the traceparent header the client sent.',
