@@ -107,6 +107,15 @@ export interface ViewerApp {
   close(): Promise<void>;
 }
 
+/** What the scenario list says of a nova road: only the fields that say something. */
+function novaLine(nova: NonNullable<ScenarioLine['nova']>): NonNullable<ScenarioLine['nova']> {
+  return {
+    ...(nova.note ? { note: nova.note } : {}),
+    ...(nova.noteJa ? { noteJa: nova.noteJa } : {}),
+    ...(nova.faultNotOnThisRoad ? { faultNotOnThisRoad: true } : {}),
+  };
+}
+
 /**
  * Creates the viewer app.
  * @example
@@ -284,7 +293,7 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
         name,
         summary,
         ...(summaryJa ? { summaryJa } : {}),
-        ...(nova === undefined ? {} : { nova: nova && (nova.note ? { note: nova.note } : {}) }),
+        ...(nova === undefined ? {} : { nova: nova && novaLine(nova) }),
       }))
     )
   );

@@ -105,7 +105,12 @@ export interface ScenarioLine {
    * fault only exists on the note's road (a library-level fault no `nova` command reaches).
    * Absent altogether: not known (both roads offered).
    */
-  readonly nova?: { readonly note?: string } | null;
+  readonly nova?: {
+    readonly note?: string;
+    readonly noteJa?: string;
+    /** The nova command runs, but never meets the fault the scenario is about. */
+    readonly faultNotOnThisRoad?: boolean;
+  } | null;
 }
 
 /** One recorded trace file in `traces/`. */
