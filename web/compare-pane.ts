@@ -169,7 +169,8 @@ export class ComparePane {
       const index = this.#traces.runsOf(model).indexOf(node);
       return { value, title: `${name} · run ${index + 1}`, side: { roots: [node] } };
     }
-    return { value, title: `${name} · ${traceId.slice(0, 8)}`, side: model.tree() };
+    const road = summary?.road ? ` · ${summary.road}` : '';
+    return { value, title: `${name}${road} · ${traceId.slice(0, 8)}`, side: model.tree() };
   }
 
   options(): CompareOption[] {

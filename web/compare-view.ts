@@ -104,7 +104,7 @@ export function diffStory(rows: readonly CompareRow[]): DiffLine[] {
 }
 
 export function traceLabel(s: TraceSummary): string {
-  const name = s.label ? `${s.label} · ${s.rootName}` : s.rootName;
+  const name = `${s.label ? `${s.label} · ${s.rootName}` : s.rootName}${s.road ? ` · ${s.road}` : ''}`;
   return `${clockTime(s.startTimeUnixNano)} ${name} (${s.traceId.slice(0, 8)})`;
 }
 

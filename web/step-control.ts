@@ -113,6 +113,8 @@ export class StepControl {
     this.runBtn.textContent = s.selectedScenario
       ? `▶ ${t('runThis', s.selectedScenario)}`
       : `▶ ${t('run')}`;
+    // The button may end the name in an ellipsis (style.css): its title says it whole.
+    this.runBtn.title = this.runBtn.textContent;
     this.runBtn.disabled =
       !s.selectedScenario || active !== undefined || !live || s.followRole === 'follow';
     const mine = this.mine(active);
