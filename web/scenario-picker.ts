@@ -19,8 +19,8 @@ export function novaRoadLine(s: Pick<ScenarioLine, 'nova'>): string | undefined 
   const nova = s.nova;
   if (!nova) return undefined;
   const note = lang() === 'ja' && nova.noteJa ? nova.noteJa : nova.note;
-  const parts = [nova.faultNotOnThisRoad ? t('faultNotOnNova') : '', note ?? ''].filter(Boolean);
-  return parts.length > 0 ? t('onNovaRoad', parts.join(' ')) : undefined;
+  if (nova.faultNotOnThisRoad) return note ? `${t('faultNotOnNova')} ${note}` : t('faultNotOnNova');
+  return note ? t('onNovaRoad', note) : undefined;
 }
 
 /** A scenario's one line in the page's language (English when no Japanese line exists). */

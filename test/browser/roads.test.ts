@@ -89,6 +89,12 @@ describe.skipIf(SKIP_BROWSER)('the two roads in the page', () => {
     await page.click('.scenario[data-scenario="happy"]');
     await page.click('#road-nova');
     await page.waitForSelector('#road-nova[aria-pressed="true"]');
+    // A short name is shown whole in the Run button (a long one ends in an ellipsis).
+    const run = await page.evaluate(() => {
+      const b = document.querySelector<HTMLElement>('#run')!;
+      return b.scrollWidth - b.clientWidth;
+    });
+    expect(run).toBeLessThanOrEqual(0);
     expect(await page.getAttribute('#road-note', 'aria-pressed')).toBe('false');
     await page.locator('.sc-road-note', { hasText: '5 requests on 1 connection' }).waitFor();
     await page.click('#run');
