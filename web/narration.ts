@@ -471,8 +471,8 @@ export const EXTRA_NARRATION: Readonly<
   Record<'wire' | 'cloud' | 'scenario' | 'exception' | 'socket' | 'other', Narration>
 > = {
   scenario: {
-    en: 'The scenario runner: it sets up the mock cloud for this what-if (a fault, a second client call, a pool setting), runs the real nova command once or twice inside this span, and records the exit code.',
-    ja: 'シナリオの実行役です。この「もしも」のために模擬クラウドを準備し（障害の注入、二回目の呼び出し、プールの設定など）、このスパンの中で実際の nova コマンドを一回か二回実行し、終了コードを記録します。',
+    en: "The scenario runner: it sets up the mock cloud for this what-if (a fault, a second client call, a pool setting), runs the real nova command once or twice inside this span, and records the exit code. Its novatrace.road says which road it took: note, the seed note's HTTPClient (a new connection per request), or nova, the nova command's keystoneauth1 session (version discovery, one connection per command). A fault below any command (a pool setting, a chunked body, a timeout tuple) exists only on the note's road.",
+    ja: 'シナリオの実行役です。この「もしも」のために模擬クラウドを準備し（障害の注入、二回目の呼び出し、プールの設定など）、このスパンの中で実際の nova コマンドを一回か二回実行し、終了コードを記録します。novatrace.road がどちらの道かを示します。note は seed ノートの HTTPClient(リクエストごとに新しい接続)、nova は nova コマンドの keystoneauth1 セッション(バージョンのディスカバリーがあり、接続はコマンドごとに一本)です。どのコマンドよりも下の層の障害(プールの設定、チャンク形式の本文、タイムアウトの組)はノートの道にしかありません。',
   },
   wire: {
     en: 'The real HTTP exchange on a socket (an undici Client in this port, http.client in Python). It covers sending the request and receiving the answer. Its traceparent header carries this span’s id, so the cloud’s server span joins the same trace.',
