@@ -124,11 +124,13 @@ describe.skipIf(SKIP_BROWSER)('the two roads in the page', () => {
     await ks.click();
     const narration = page.locator('.detail .narration p').first();
     await expect
-      .poll(() => narration.textContent())
+      .poll(() => narration.textContent(), { timeout: 10_000 })
       .toContain("keystoneauth1's Session.request (not requests' one");
     const rq = page.locator('.row.lane-requests[data-name="Session.request"]').first();
     await rq.click();
-    await expect.poll(() => narration.textContent()).toContain('Builds a Request, merges in');
+    await expect
+      .poll(() => narration.textContent(), { timeout: 10_000 })
+      .toContain('Builds a Request, merges in');
     await shot(page, 'nova-run-1280-en');
 
     // Compare with the other road (the More menu): the note's road from the library on A.
@@ -150,7 +152,7 @@ describe.skipIf(SKIP_BROWSER)('the two roads in the page', () => {
         await page.click(`#lang-${lang}`);
         if (lang === 'ja') {
           await expect
-            .poll(() => story.textContent())
+            .poll(() => story.textContent(), { timeout: 10_000 })
             .toContain('ノートのクライアントは接続を 3 本開き、セッションは 1 本です。');
         }
         await shot(page, `compare-${size.width}-${lang}`);
