@@ -99,8 +99,8 @@ export const api = {
     call<{ file: string; text: string; lines: number }>(
       `/api/source?file=${encodeURIComponent(file)}`
     ),
-  startRun: (scenario: string, step: boolean) =>
-    post<RunStarted>('/api/runs', { scenario, step }, OWNER),
+  startRun: (scenario: string, step: boolean, road: 'note' | 'nova' = 'note') =>
+    post<RunStarted>('/api/runs', { scenario, step, road }, OWNER),
   step: (runId: string, action: 'next' | 'continue' | 'abort') =>
     post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, OWNER),
   startFollow: () => post<{ followId: string }>('/api/follow', {}, OWNER),

@@ -3,9 +3,21 @@
  * The compare pane: which two traces (or two runs inside one trace) are side by side, the
  * pickers' choices, the default pair (cold then warm), and switching between tree and compare.
  */
-import { CompareView, traceLabel, type CompareOption, type SideView } from './compare-view.js';
+import { api, userMessage } from './api.js';
+import {
+  CompareView,
+  traceLabel,
+  type CompareOption,
+  type RoadStoryView,
+  type SideView,
+} from './compare-view.js';
 import { h } from './dom.js';
+import { t } from './i18n.js';
+import type { TraceTree } from './model.js';
+import { roadFacts, roadOf, roadStory, scenarioOf, type RoadFacts } from './road-diff.js';
+import { noteOnly } from './road-switch.js';
 import type { Store } from './store.js';
+import { toast } from './toast.js';
 import type { Traces } from './traces.js';
 
 export class ComparePane {
@@ -13,6 +25,8 @@ export class ComparePane {
   readonly view: CompareView;
   readonly #store: Store;
   readonly #traces: Traces;
+  /** Road facts by trace id, kept while the tree's version stays the same. */
+  readonly #facts = new Map<string, { version: number; facts: RoadFacts }>();
 
   constructor(store: Store, traces: Traces) {
     this.#store = store;
@@ -20,6 +34,7 @@ export class ComparePane {
     this.view = new CompareView({
       pick: (side, value) => void traces.pick(side, value),
       select: (side, node) => store.set({ compareSel: { side, spanId: node.id } }),
+      otherRoad: () => void this.otherRoad(),
     });
     this.el.appendChild(this.view.el);
     traces.openCompare = () => this.setView('compare');
@@ -53,8 +68,91 @@ export class ComparePane {
       this.sideView(s.comparePick.a),
       this.sideView(s.comparePick.b),
       s.comparePick,
-      s.compareSel
+      s.compareSel,
+      this.roadStory(s.comparePick.a, s.comparePick.b)
     );
+  }
+
+  /** The narrated difference when the two sides are one scenario's two roads (whole traces). */
+  roadStory(a: string | undefined, b: string | undefined): RoadStoryView | undefined {
+    if (!a || !b || a.includes(':') || b.includes(':')) return undefined;
+    const ta = this.#traces.models.get(a)?.tree();
+    const tb = this.#traces.models.get(b)?.tree();
+    if (!ta || !tb) return undefined;
+    const scenario = scenarioOf(ta);
+    if (!scenario || scenario !== scenarioOf(tb)) return undefined;
+    const [ra, rb] = [roadOf(ta), roadOf(tb)];
+    if (!ra || !rb || ra === rb) return undefined;
+    const [note, nova] = ra === 'note' ? [a, b] : [b, a];
+    const [tn, tv] = ra === 'note' ? [ta, tb] : [tb, ta];
+    return {
+      scenario,
+      lines: roadStory(this.#factsOf(note, tn), this.#factsOf(nova, tv)),
+    };
+  }
+
+  #factsOf(traceId: string, tree: TraceTree): RoadFacts {
+    const kept = this.#facts.get(traceId);
+    if (kept && kept.version === tree.version && tree.running === 0) return kept.facts;
+    const facts = roadFacts(tree);
+    this.#facts.set(traceId, { version: tree.version, facts });
+    for (const id of this.#facts.keys()) if (!this.#traces.models.has(id)) this.#facts.delete(id);
+    return facts;
+  }
+
+  /**
+   * Compares the shown scenario trace (side A in compare, else the tree's) with the same
+   * scenario on the other road: the newest such trace here, else the recorded one from the
+   * library (`traces/<scenario>.json` or `<scenario>.nova.json`). The note's road goes on A.
+   */
+  async otherRoad(): Promise<void> {
+    const s = this.#store.state;
+    const baseId =
+      s.view === 'compare' && s.comparePick.a
+        ? (s.comparePick.a.split(':')[0] as string)
+        : s.current?.traceId;
+    if (!baseId) {
+      toast(t('notAScenario'));
+      return;
+    }
+    const model = this.#traces.modelFor(baseId);
+    if (model.size === 0) await this.#traces.load(model);
+    const tree = model.tree();
+    const scenario = scenarioOf(tree);
+    const road = roadOf(tree);
+    if (!scenario || !road) {
+      toast(t('notAScenario'));
+      return;
+    }
+    const other = road === 'nova' ? 'note' : 'nova';
+    const line = s.scenarios.find((x) => x.name === scenario);
+    if (other === 'nova' && noteOnly(line)) {
+      toast(t('noOtherRoad', scenario));
+      return;
+    }
+    const otherId =
+      this.#traces.sorted().find((x) => x.scenario === scenario && x.road === other)?.traceId ??
+      (await this.#fromLibrary(scenario, other));
+    if (!otherId) {
+      toast(t('otherRoadMissing', scenario, other));
+      return;
+    }
+    const [a, b] = road === 'note' ? [baseId, otherId] : [otherId, baseId];
+    await Promise.all([this.#traces.pick('a', a), this.#traces.pick('b', b)]);
+    this.#store.set({ view: 'compare' });
+  }
+
+  async #fromLibrary(scenario: string, road: 'note' | 'nova'): Promise<string | undefined> {
+    const name = road === 'nova' ? `${scenario}.nova` : scenario;
+    if (!this.#store.state.library.some((e) => e.name === name)) return undefined;
+    try {
+      const opened = await api.openFile(await api.libraryText(name), `${name}.json`);
+      await this.#traces.refreshList();
+      return opened.traceIds[0];
+    } catch (err) {
+      toast(userMessage(err));
+      return undefined;
+    }
   }
 
   /** A compare side from its picker value. */
@@ -71,7 +169,8 @@ export class ComparePane {
       const index = this.#traces.runsOf(model).indexOf(node);
       return { value, title: `${name} · run ${index + 1}`, side: { roots: [node] } };
     }
-    return { value, title: `${name} · ${traceId.slice(0, 8)}`, side: model.tree() };
+    const road = summary?.road ? ` · ${summary.road}` : '';
+    return { value, title: `${name}${road} · ${traceId.slice(0, 8)}`, side: model.tree() };
   }
 
   options(): CompareOption[] {

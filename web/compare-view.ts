@@ -10,12 +10,20 @@ import { h, replace } from './dom.js';
 import { clockTime, formatDelta, formatMs } from './format.js';
 import { lang, t } from './i18n.js';
 import type { SpanNode } from './model.js';
-import { eventNarration } from './narration.js';
+import { eventNarration, type Narration } from './narration.js';
 
 export interface CompareCallbacks {
   /** `value` is a trace id, or `traceId:spanId` for one run inside a trace. */
   pick(side: 'a' | 'b', value: string): void;
   select(side: 'a' | 'b', node: SpanNode): void;
+  /** Compares side A's scenario with the same scenario on the other road. */
+  otherRoad?(): void;
+}
+
+/** The narrated difference of one scenario's two roads (see road-diff.ts). */
+export interface RoadStoryView {
+  readonly scenario: string;
+  readonly lines: readonly Narration[];
 }
 
 /** One choice of the A/B pickers. */
@@ -96,7 +104,7 @@ export function diffStory(rows: readonly CompareRow[]): DiffLine[] {
 }
 
 export function traceLabel(s: TraceSummary): string {
-  const name = s.label ? `${s.label} · ${s.rootName}` : s.rootName;
+  const name = `${s.label ? `${s.label} · ${s.rootName}` : s.rootName}${s.road ? ` · ${s.road}` : ''}`;
   return `${clockTime(s.startTimeUnixNano)} ${name} (${s.traceId.slice(0, 8)})`;
 }
 
@@ -114,7 +122,8 @@ export class CompareView {
     a: SideView | undefined,
     b: SideView | undefined,
     picked: { a?: string; b?: string },
-    selected: { side: 'a' | 'b'; spanId: string } | undefined
+    selected: { side: 'a' | 'b'; spanId: string } | undefined,
+    roads?: RoadStoryView
   ): void {
     const picker = (side: 'a' | 'b', current: string | undefined) =>
       h(
@@ -133,7 +142,20 @@ export class CompareView {
           )
         )
       );
-    const head = h('div', { class: 'compare-head' }, picker('a', picked.a), picker('b', picked.b));
+    const otherRoad = this.#cb.otherRoad;
+    const head = h(
+      'div',
+      { class: 'compare-head' },
+      picker('a', picked.a),
+      picker('b', picked.b),
+      otherRoad
+        ? h(
+            'button',
+            { class: 'other-road', title: t('otherRoadTitle'), onclick: () => otherRoad() },
+            t('otherRoad')
+          )
+        : null
+    );
     if (!a || !b) {
       replace(this.el, head, h('p', { class: 'muted pad' }, t('pickTwo')));
       return;
@@ -180,6 +202,14 @@ export class CompareView {
       h(
         'div',
         { class: 'compare-summary', role: 'status' },
+        roads
+          ? h(
+              'div',
+              { class: 'road-diff' },
+              h('strong', null, t('roadStory', roads.scenario)),
+              h('ul', { class: 'road-story' }, ...roads.lines.map((l) => h('li', null, l[L])))
+            )
+          : null,
         h('p', null, t('compareSummary', result.onlyA, result.onlyB, result.changed, result.same)),
         story.length ? h('ul', { class: 'diff-story' }, ...story) : null
       ),

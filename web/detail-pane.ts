@@ -105,7 +105,10 @@ export class DetailPane {
     const keys = spans.flatMap((x) =>
       x.events.map((e) => String(e.attributes['novatrace.event'] ?? e.name))
     );
-    const opened = keys.filter((k) => k.startsWith('Starting new HTTP connection')).length;
+    // urllib3's "Starting new HTTP connection" event carries the key `pool miss: new connection`.
+    const opened = keys.filter(
+      (k) => k === 'pool miss: new connection' || k.startsWith('Starting new HTTP connection')
+    ).length;
     const hits = keys.filter((k) => k === 'pool hit').length;
     const errors = spans.filter((x) => x.status.code === 2);
     const root = errors.find((x) => !x.parentSpanId) ?? errors[errors.length - 1];

@@ -13,12 +13,20 @@ import { lang, t } from './i18n.js';
 import { errorOf, eventKey, showValue, type LaneKey, type SpanNode } from './model.js';
 import { EXTRA_NARRATION, eventNarration, layerNarration, type Narration } from './narration.js';
 
+/** The key of a span in `LAYERS`: `novatrace.layer_key` where the span name is shared, else
+ * the span name. */
+export function layerKeyOf(span: SpanRecord): string {
+  const key = span.attributes['novatrace.layer_key'];
+  return typeof key === 'string' && key !== '' ? key : span.name;
+}
+
 /** The narration for a span: its layer's, or the wire's / the cloud's / a generic one. */
 export function spanNarration(span: SpanRecord, lane: LaneKey): Narration {
   if (span.scope === 'novatrace.cli' && span.name.startsWith('scenario '))
     return EXTRA_NARRATION.scenario;
   return (
-    layerNarration(span.name) ??
+    // By the LAYERS key first: keystoneauth1's Session.request shares requests' span name.
+    layerNarration(layerKeyOf(span)) ??
     (lane === 'wire'
       ? EXTRA_NARRATION.wire
       : lane === 'cloud'
@@ -29,6 +37,7 @@ export function spanNarration(span: SpanRecord, lane: LaneKey): Narration {
 
 const LANE_LABEL: Record<LaneKey, string> = {
   novaclient: 'novaclient',
+  keystoneauth1: 'keystoneauth1',
   requests: 'requests',
   urllib3: 'urllib3',
   wire: 'wire (HTTP)',

@@ -210,6 +210,44 @@ export const STRINGS = {
   },
   upstreamAt: { en: 'upstream', ja: '上流' },
   none: { en: '(none)', ja: '（なし）' },
+  road: { en: 'Road of the run', ja: '実行する道' },
+  roadNoteTitle: {
+    en: "The seed note's road: novaclient's HTTPClient, as 3.3.0 used as a library takes it (run --road note)",
+    ja: 'ノートの道：novaclient の HTTPClient。3.3.0 をライブラリとして使うときの道です（run --road note）',
+  },
+  roadNovaTitle: {
+    en: "The nova command's road: SessionClient over a keystoneauth1 session, with version discovery and one connection per command (run --road nova)",
+    ja: 'nova コマンドの道：keystoneauth1 のセッションの上の SessionClient。バージョンのディスカバリーがあり、接続はコマンドごとに一本です（run --road nova）',
+  },
+  noNovaRoad: {
+    en: "Note's road only: this fault exists only at the library level, no nova command reaches it.",
+    ja: 'ノートの道のみ：この障害はライブラリの層にしかなく、nova コマンドでは起きません。',
+  },
+  noteOnly: { en: "note's road only", ja: 'ノートの道のみ' },
+  faultNotOnNova: {
+    en: 'On the nova road this fault is never met.',
+    ja: 'nova の道ではこの障害に出会いません。',
+  },
+  faultNoteOnly: { en: 'fault: note road', ja: '障害はノートの道' },
+  onNovaRoad: { en: 'On the nova road: {0}', ja: 'nova の道では：{0}' },
+  otherRoad: { en: '⇆ Other road', ja: '⇆ もう一方の道' },
+  otherRoadTitle: {
+    en: 'Compare this scenario with the same scenario on the other road',
+    ja: 'このシナリオを、もう一方の道の同じシナリオと比較',
+  },
+  notAScenario: {
+    en: 'This trace is not a scenario run, so it has no other road to compare with.',
+    ja: 'このトレースはシナリオの実行ではないので、比較するもう一方の道がありません。',
+  },
+  noOtherRoad: {
+    en: '“{0}” has no nova road: its fault exists only on the note’s road.',
+    ja: '「{0}」には nova の道がありません。この障害はノートの道にしかありません。',
+  },
+  otherRoadMissing: {
+    en: 'No trace of “{0}” on the {1} road here or in the library: run it on that road first.',
+    ja: '「{0}」の {1} の道のトレースが、ここにもライブラリにもありません。先にその道で実行してください。',
+  },
+  roadStory: { en: 'The two roads of “{0}”', ja: '「{0}」の二つの道' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -17,6 +17,7 @@ import { lang, setLang, t, type StringKey } from './i18n.js';
 import { bindKeys } from './keys.js';
 import { Live } from './live.js';
 import { readHash } from './permalink.js';
+import { RoadSwitch } from './road-switch.js';
 import { ScenarioPicker } from './scenario-picker.js';
 import { StepControl } from './step-control.js';
 import { initialState, stored, STORAGE, Store } from './store.js';
@@ -56,6 +57,7 @@ const help = new Help();
 const openFile = (file: File) =>
   void file.text().then((text) => traces.openText(text, file.name, true));
 const follow = new Follow(store, traces);
+const roadSwitch = new RoadSwitch(store);
 const topbar = new Topbar(
   store,
   steps,
@@ -64,8 +66,10 @@ const topbar = new Topbar(
     toggleHelp: () => help.toggle(),
     openFile,
     relabel,
+    compareRoads: () => void compare.otherRoad(),
   },
-  follow
+  follow,
+  roadSwitch.el
 );
 
 /** Re-applies every static label in the current language. */

@@ -10,26 +10,26 @@
  * below them, separately), relative to the first span seen, so a 100k-span trace builds in tens of
  * milliseconds.
  */
+import { LAYER_IDS, type LayerId } from '../src/telemetry/layer-colours.js';
 import type { AttrValue, SpanRecord } from '../src/telemetry/types.js';
 
-/** The colour lanes of the legend. */
-export type LaneKey = 'novaclient' | 'requests' | 'urllib3' | 'wire' | 'cloud' | 'other';
+/** The colour lanes of the legend: the layer ids of the one colour key, plus `other`. */
+export type LaneKey = LayerId | 'other';
 
-export const LANES: readonly LaneKey[] = [
-  'novaclient',
-  'requests',
-  'urllib3',
-  'wire',
-  'cloud',
-  'other',
-];
+export const LANES: readonly LaneKey[] = [...LAYER_IDS, 'other'];
 
 /** Which lane a span belongs to: its `novatrace.layer`, else the wire (CLIENT) or the cloud (SERVER). */
 export function laneOf(span: SpanRecord): LaneKey {
   const layer = span.attributes['novatrace.layer'];
   if (span.kind === 'client') return 'wire';
   if (span.kind === 'server' || span.scope === 'novatrace.cloud') return 'cloud';
-  if (layer === 'novaclient' || layer === 'requests' || layer === 'urllib3') return layer;
+  if (
+    layer === 'novaclient' ||
+    layer === 'keystoneauth1' ||
+    layer === 'requests' ||
+    layer === 'urllib3'
+  )
+    return layer;
   return 'other';
 }
 

@@ -157,76 +157,76 @@ export const LAYER_NARRATION: Readonly<Record<string, Narration>> = {
     ja: '接続をキューに戻し、次のリクエストが開いたソケットを再利用できるようにします。キューがすでに満杯なら、その接続は閉じられます。',
   },
   'api_versions.discover_version': {
-    en: "Chooses the compute microversion: it reads the server's range from the version document and picks the highest version both sides support (on the nova road the 3.3.0 client stops at 2.25).",
-    ja: 'コンピュートのマイクロバージョンを決めます。バージョン文書からサーバーの範囲を読み、双方が対応する最も高いものを選びます(nova の道では 3.3.0 のクライアントは 2.25 まで)。',
+    en: "Chooses the compute microversion: it reads the server's range from the version document and picks the highest version both sides support (on the nova road the 3.3.0 client stops at 2.25). The note's road never asks: HTTPClient sends the version it was built with, so it has no GET /v2.1 before the real work.",
+    ja: 'コンピュートのマイクロバージョンを決めます。バージョン文書からサーバーの範囲を読み、双方が対応する最も高いものを選びます(nova の道では 3.3.0 のクライアントは 2.25 まで)。ノートの道では尋ねません。HTTPClient は作られたときのバージョンをそのまま送るので、本題の前の GET /v2.1 がありません。',
   },
   'VersionManager.get_current': {
     en: "Reads the compute endpoint's version document. A 404 (a catalog URL with the project id) makes it try the URL one segment up; a 401 means no version is known.",
     ja: 'コンピュートのエンドポイントのバージョン文書を読みます。404(プロジェクト ID 付きのカタログ URL)なら一つ上の URL を試し、401 ならバージョン不明とします。',
   },
   'SessionClient.request': {
-    en: "The nova road's client: it adds the microversion header, times the call, and turns an error status into a novaclient exception. Re-authentication is not its job: the keystoneauth1 session does that.",
-    ja: 'nova の道のクライアントです。マイクロバージョンのヘッダーを付け、時間を計り、エラーの状態コードを novaclient の例外に変えます。再認証は keystoneauth1 のセッションの仕事です。',
+    en: "The nova road's client, in the place of the note's HTTPClient._cs_request: it adds the microversion header, times the call, and turns an error status into a novaclient exception. Re-authentication is not its job: the keystoneauth1 session does that. It has no legacy-400 check either, so a 400 stays BadRequest.",
+    ja: 'nova の道のクライアントで、ノートの道の HTTPClient._cs_request に当たります。マイクロバージョンのヘッダーを付け、時間を計り、エラーの状態コードを novaclient の例外に変えます。再認証は keystoneauth1 のセッションの仕事です。古い 400 の判定も無いので、400 は BadRequest のままです。',
   },
   'LegacyJsonAdapter.request': {
-    en: 'Asks for JSON, sends the body as JSON, and hands back the response with its decoded body (none when the answer is not JSON).',
-    ja: 'JSON を求め、本文を JSON で送り、応答とその復号した本文を返します(JSON でなければ本文は無し)。',
+    en: "Asks for JSON, sends the body as JSON, and hands back the response with its decoded body (none when the answer is not JSON). On the note's road HTTPClient.request does this JSON work itself.",
+    ja: 'JSON を求め、本文を JSON で送り、応答とその復号した本文を返します(JSON でなければ本文は無し)。ノートの道では HTTPClient.request がこの JSON の処理を自分で行います。',
   },
   'Adapter.request': {
-    en: "Pins the compute service's filter (type, interface, region) and the User-Agent onto the request, so the session can find the endpoint in the catalog.",
-    ja: 'コンピュートサービスの条件(種類、インターフェース、リージョン)と User-Agent をリクエストに付け、セッションがカタログからエンドポイントを探せるようにします。',
+    en: "keystoneauth1's Adapter: pins the compute service's filter (type, interface, region) and the User-Agent onto every request, so the session can find the endpoint in the catalog. The note's road has no adapter: HTTPClient keeps the endpoint (management_url) itself and builds the full URL.",
+    ja: 'keystoneauth1 の Adapter です。コンピュートサービスの条件(種類、インターフェース、リージョン)と User-Agent を毎回のリクエストに付け、セッションがカタログからエンドポイントを探せるようにします。ノートの道にアダプターはありません。HTTPClient が自分でエンドポイント(management_url)を持ち、完全な URL を組み立てます。',
   },
   'Adapter.get_endpoint': {
-    en: 'Asks the session, and through it the auth plugin, for the compute endpoint. The first time this forces the whole sign-in: discovery and a token.',
-    ja: 'セッション経由で認証プラグインにコンピュートのエンドポイントを尋ねます。初回はこれでサインイン全体(ディスカバリーとトークン取得)が起きます。',
+    en: "Asks the session, and through it the auth plugin, for the compute endpoint. The first time this forces the whole sign-in: identity discovery (GET /v3) and a token. On the note's road the sign-in happens in _cs_request when management_url is empty, with no discovery.",
+    ja: 'セッション経由で認証プラグインにコンピュートのエンドポイントを尋ねます。初回はこれでサインイン全体(Identity のディスカバリー GET /v3 とトークン取得)が起きます。ノートの道では management_url が空のとき _cs_request の中でサインインし、ディスカバリーはありません。',
   },
   'keystoneauth1 Session.request': {
-    en: "keystoneauth1's session: it adds the token, finds the endpoint for a relative URL, applies the timeout, and on a 401 throws the token away, gets a new one and sends once more. One requests Session underneath, so one pooled connection for the whole command.",
-    ja: 'keystoneauth1 のセッションです。トークンを付け、相対 URL のエンドポイントを探し、タイムアウトを適用し、401 ならトークンを捨てて取り直し、もう一度送ります。下にある requests の Session は一つなので、コマンド全体で接続は一本です。',
+    en: "keystoneauth1's Session.request (not requests' one of the same name, which runs below it): it adds the token, finds the endpoint for a relative URL, applies the timeout, and on a 401 throws the token away, gets a new one and sends once more. It holds one requests Session for the whole command, so every request rides one pooled connection; the note's HTTPClient opens a new connection per request.",
+    ja: 'keystoneauth1 の Session.request です(下で動く同名の requests の Session.request とは別物)。トークンを付け、相対 URL のエンドポイントを探し、タイムアウトを適用し、401 ならトークンを捨てて取り直し、もう一度送ります。コマンド全体で requests の Session を一つ持つので、すべてのリクエストがプールされた一本の接続を通ります。ノートの HTTPClient はリクエストごとに新しい接続を開きます。',
   },
   'Session._send_request': {
-    en: "Sends through requests with redirects off, turns requests' errors into keystoneauth1's (any timeout becomes ConnectTimeout), and follows redirects itself.",
-    ja: 'リダイレクトを切って requests で送り、requests の例外を keystoneauth1 のものに変え(どのタイムアウトも ConnectTimeout)、リダイレクトは自分でたどります。',
+    en: "Sends through requests with redirects off, turns requests' errors into keystoneauth1's, and follows redirects itself. Any timeout becomes ConnectTimeout (“Request to … timed out”), where the note's road lets requests' ReadTimeout through; a refused connection becomes ConnectFailure.",
+    ja: 'リダイレクトを切って requests で送り、requests の例外を keystoneauth1 のものに変え、リダイレクトは自分でたどります。どのタイムアウトも ConnectTimeout(「Request to … timed out」)になります。ノートの道では requests の ReadTimeout がそのまま上がります。接続拒否は ConnectFailure になります。',
   },
   'BaseIdentityPlugin.get_token': {
-    en: 'Returns the token, signing in first when there is none.',
-    ja: 'トークンを返します。無ければ先にサインインします。',
+    en: "Returns the token, signing in first when there is none. On the note's road _cs_request checks HTTPClient.auth_token instead.",
+    ja: 'トークンを返します。無ければ先にサインインします。ノートの道では代わりに _cs_request が HTTPClient.auth_token を確かめます。',
   },
   'BaseIdentityPlugin.get_access': {
-    en: 'Keeps the token answer and reuses it until it is about to expire; only then does it ask Keystone again.',
-    ja: 'トークンの応答を保持し、期限切れ間近になるまで使い回します。そのときだけ Keystone に再び尋ねます。',
+    en: "Keeps the token answer and reuses it until it is about to expire; only then does it ask Keystone again. The note's HTTPClient keeps its token until Nova answers 401, whatever its expiry says.",
+    ja: 'トークンの応答を保持し、期限切れ間近になるまで使い回します。そのときだけ Keystone に再び尋ねます。ノートの HTTPClient は有効期限に関係なく、Nova が 401 を返すまでトークンを使い続けます。',
   },
   'BaseIdentityPlugin.get_endpoint': {
-    en: "Looks the service up in the token's catalog (the public interface unless told otherwise).",
-    ja: 'トークンのカタログでサービスを探します(指定が無ければ public インターフェース)。',
+    en: "Looks the service up in the token's catalog (the public interface unless told otherwise), for every request. The note's road picks the endpoint once, in HTTPClient.authenticate, and keeps it as management_url.",
+    ja: 'リクエストのたびにトークンのカタログでサービスを探します(指定が無ければ public インターフェース)。ノートの道では HTTPClient.authenticate で一度だけエンドポイントを選び、management_url として持ち続けます。',
   },
   'BaseIdentityPlugin.get_discovery': {
-    en: 'Fetches a version document once and caches it, on the plugin and on the session.',
-    ja: 'バージョン文書を一度だけ取得し、プラグインとセッションにキャッシュします。',
+    en: "Fetches a version document once and caches it, on the plugin and on the session. Only the nova road discovers: the note's road posts straight to the auth URL's tokens.",
+    ja: 'バージョン文書を一度だけ取得し、プラグインとセッションにキャッシュします。ディスカバリーをするのは nova の道だけで、ノートの道は認証 URL の tokens にいきなり POST します。',
   },
   'BaseGenericPlugin.get_auth_ref': {
-    en: 'The version-independent plugin: on first use it builds a v2.0 or v3 plugin, then lets that one sign in.',
-    ja: 'バージョンに依らないプラグインです。初回に v2.0 か v3 のプラグインを作り、そのプラグインにサインインさせます。',
+    en: "The generic password plugin (version-independent): on first use it builds a v2.0 or v3 plugin, then lets that one sign in. On the note's road HTTPClient.authenticate chooses _v2_auth or _v3_auth from the URL alone.",
+    ja: 'バージョンに依らない汎用パスワードプラグインです。初回に v2.0 か v3 のプラグインを作り、そのプラグインにサインインさせます。ノートの道では HTTPClient.authenticate が URL だけを見て _v2_auth か _v3_auth を選びます。',
   },
   'BaseGenericPlugin._do_create_plugin': {
-    en: "Reads the auth URL's version document and picks the first identity version that fits the options; if discovery fails it guesses from the URL's path, and with no fit raises DiscoveryFailure.",
-    ja: '認証 URL のバージョン文書を読み、オプションに合う最初の Identity のバージョンを選びます。ディスカバリーに失敗すれば URL のパスから推測し、合うものが無ければ DiscoveryFailure です。',
+    en: "Reads the auth URL's version document (the GET /v3 the note's road never sends) and picks the first identity version that fits the options; if discovery fails it guesses from the URL's path, and with no fit raises DiscoveryFailure (what connection-refused ends in on this road).",
+    ja: '認証 URL のバージョン文書を読み(ノートの道では送られない GET /v3)、オプションに合う最初の Identity のバージョンを選びます。ディスカバリーに失敗すれば URL のパスから推測し、合うものが無ければ DiscoveryFailure です(この道の connection-refused はこれで終わります)。',
   },
   'discover.get_version_data': {
-    en: 'GETs a version document without a token and returns the versions it lists; anything unreadable is DiscoveryFailure.',
-    ja: 'トークン無しでバージョン文書を GET し、載っているバージョンを返します。読めなければ DiscoveryFailure です。',
+    en: "GETs a version document without a token and returns the versions it lists; anything unreadable is DiscoveryFailure. It is the extra request of the nova road's sign-in: the note's road sends no such GET.",
+    ja: 'トークン無しでバージョン文書を GET し、載っているバージョンを返します。読めなければ DiscoveryFailure です。nova の道のサインインで増える一回のリクエストがこれで、ノートの道にはこの GET がありません。',
   },
   'v3.Auth.get_auth_ref': {
-    en: 'Keystone v3 sign-in: the password method, one scope (the project by name in its domain), POST auth/tokens; the token comes back in X-Subject-Token.',
-    ja: 'Keystone v3 のサインインです。パスワード方式、スコープは一つ(ドメイン内のプロジェクト名)、auth/tokens に POST し、トークンは X-Subject-Token で返ります。',
+    en: "keystoneauth1's v3 sign-in (identity/v3/base.py): the password method, one scope (the project by name in its domain), POST auth/tokens; the token comes back in X-Subject-Token. On the note's road the same request comes from HTTPClient._v3_auth.",
+    ja: 'keystoneauth1 の v3 のサインインです(identity/v3/base.py)。パスワード方式、スコープは一つ(ドメイン内のプロジェクト名)、auth/tokens に POST し、トークンは X-Subject-Token で返ります。ノートの道では同じリクエストを HTTPClient._v3_auth が送ります。',
   },
   'v2.Auth.get_auth_ref': {
-    en: "Keystone v2.0 sign-in, the seed era's: passwordCredentials and the tenant, POST tokens; the token is in the body.",
-    ja: 'seed 時代の Keystone v2.0 のサインインです。passwordCredentials とテナントを tokens に POST し、トークンは本文に入っています。',
+    en: "keystoneauth1's v2.0 sign-in (identity/v2.py), the seed era's: passwordCredentials and the tenant, POST tokens; the token is in the body. On the note's road HTTPClient._v2_auth sends the same request.",
+    ja: 'keystoneauth1 の v2.0 のサインイン(identity/v2.py)で、seed 時代のものです。passwordCredentials とテナントを tokens に POST し、トークンは本文に入っています。ノートの道では HTTPClient._v2_auth が同じリクエストを送ります。',
   },
   'ServiceCatalog.url_for': {
-    en: 'Finds the first endpoint of the service type on that interface in the catalog, or raises EndpointNotFound saying what was asked for.',
-    ja: 'カタログから、そのインターフェースでのサービス種別の最初のエンドポイントを探します。無ければ何を求めたかを添えて EndpointNotFound です。',
+    en: "keystoneauth1's catalog lookup: finds the first endpoint of the service type on that interface, or raises EndpointNotFound saying what was asked for. The note's road reads the catalog with novaclient's own ServiceCatalog, once per sign-in.",
+    ja: 'keystoneauth1 のカタログ検索です。そのインターフェースでのサービス種別の最初のエンドポイントを探し、無ければ何を求めたかを添えて EndpointNotFound です。ノートの道では novaclient 自身の ServiceCatalog が、サインインのたびに一度カタログを読みます。',
   },
 };
 
@@ -471,8 +471,8 @@ export const EXTRA_NARRATION: Readonly<
   Record<'wire' | 'cloud' | 'scenario' | 'exception' | 'socket' | 'other' | 'clientTime', Narration>
 > = {
   scenario: {
-    en: 'The scenario runner: it sets up the mock cloud for this what-if (a fault, a second client call, a pool setting), runs the real nova command once or twice inside this span, and records the exit code.',
-    ja: 'シナリオの実行役です。この「もしも」のために模擬クラウドを準備し（障害の注入、二回目の呼び出し、プールの設定など）、このスパンの中で実際の nova コマンドを一回か二回実行し、終了コードを記録します。',
+    en: "The scenario runner: it sets up the mock cloud for this what-if (a fault, a second client call, a pool setting), runs the real nova command once or twice inside this span, and records the exit code. Its novatrace.road says which road it took: note, the seed note's HTTPClient (a new connection per request), or nova, the nova command's keystoneauth1 session (version discovery, one connection per command). A fault below any command (a pool setting, a chunked body, a timeout tuple) exists only on the note's road.",
+    ja: 'シナリオの実行役です。この「もしも」のために模擬クラウドを準備し（障害の注入、二回目の呼び出し、プールの設定など）、このスパンの中で実際の nova コマンドを一回か二回実行し、終了コードを記録します。novatrace.road がどちらの道かを示します。note は seed ノートの HTTPClient(リクエストごとに新しい接続)、nova は nova コマンドの keystoneauth1 セッション(バージョンのディスカバリーがあり、接続はコマンドごとに一本)です。どのコマンドよりも下の層の障害(プールの設定、チャンク形式の本文、タイムアウトの組)はノートの道にしかありません。',
   },
   wire: {
     en: 'The real HTTP exchange on a socket (an undici Client in this port, http.client in Python). It covers sending the request and receiving the answer. Its traceparent header carries this span’s id, so the cloud’s server span joins the same trace.',

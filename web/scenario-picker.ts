@@ -6,7 +6,22 @@
 import type { ScenarioLine } from '../src/viewer/types.js';
 import { h, replace } from './dom.js';
 import { lang, t } from './i18n.js';
+import { noteOnly } from './road-switch.js';
 import type { Store } from './store.js';
+
+/**
+ * What a scenario says about the nova road, in the page's language: that its fault exists only
+ * on the note's road (no nova road at all, or a nova road that never meets the fault), and
+ * what differs there; undefined when nothing does.
+ */
+export function novaRoadLine(s: Pick<ScenarioLine, 'nova'>): string | undefined {
+  if (noteOnly(s)) return t('noNovaRoad');
+  const nova = s.nova;
+  if (!nova) return undefined;
+  const note = lang() === 'ja' && nova.noteJa ? nova.noteJa : nova.note;
+  if (nova.faultNotOnThisRoad) return note ? `${t('faultNotOnNova')} ${note}` : t('faultNotOnNova');
+  return note ? t('onNovaRoad', note) : undefined;
+}
 
 /** A scenario's one line in the page's language (English when no Japanese line exists). */
 export function scenarioSummary(s: Pick<ScenarioLine, 'summary' | 'summaryJa'>): string {
@@ -21,11 +36,11 @@ export class ScenarioPicker {
   constructor(store: Store, run: (name: string) => void) {
     this.#store = store;
     this.#run = run;
-    store.subscribe(['scenarios', 'selectedScenario', 'lang'], () => this.render());
+    store.subscribe(['scenarios', 'selectedScenario', 'lang', 'road'], () => this.render());
   }
 
   render(): void {
-    const { scenarios, selectedScenario } = this.#store.state;
+    const { scenarios, selectedScenario, road } = this.#store.state;
     this.el.setAttribute('aria-label', t('scenarios'));
     const choose = (name: string) => this.#store.set({ selectedScenario: name });
     replace(
@@ -34,6 +49,8 @@ export class ScenarioPicker {
         ? [h('li', { class: 'muted' }, t('noScenarios'))]
         : scenarios.map((s) => {
             const sel = s.name === selectedScenario;
+            const oneRoad = noteOnly(s) || s.nova?.faultNotOnThisRoad === true;
+            const novaLine = novaRoadLine(s);
             return h(
               'li',
               {
@@ -42,7 +59,7 @@ export class ScenarioPicker {
                 'aria-selected': String(sel),
                 tabindex: '0',
                 dataset: { scenario: s.name },
-                title: scenarioSummary(s),
+                title: novaLine ? `${scenarioSummary(s)}\n${novaLine}` : scenarioSummary(s),
                 onclick: () => choose(s.name),
                 ondblclick: () => this.#run(s.name),
                 onkeydown: (ev: KeyboardEvent) => {
@@ -52,8 +69,23 @@ export class ScenarioPicker {
                   }
                 },
               },
-              h('span', { class: 'sc-name' }, s.name),
-              h('span', { class: 'sc-summary' }, scenarioSummary(s))
+              h(
+                'span',
+                { class: 'sc-name' },
+                s.name,
+                oneRoad
+                  ? h(
+                      'span',
+                      { class: 'road-chip road-note', title: novaLine ?? '' },
+                      t(noteOnly(s) ? 'noteOnly' : 'faultNoteOnly')
+                    )
+                  : null
+              ),
+              h('span', { class: 'sc-summary' }, scenarioSummary(s)),
+              // The chosen scenario on the nova road says what differs there.
+              sel && novaLine && (road === 'nova' || oneRoad)
+                ? h('span', { class: 'sc-road-note' }, novaLine)
+                : null
             );
           }))
     );

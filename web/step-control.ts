@@ -9,6 +9,7 @@ import { api, userMessage } from './api.js';
 import { h, replace, type Child } from './dom.js';
 import { t } from './i18n.js';
 import { predictionLine } from './predict.js';
+import { effectiveRoad, runTitle } from './road-switch.js';
 import { remember, STORAGE, type Store } from './store.js';
 import { toast } from './toast.js';
 import type { Traces } from './traces.js';
@@ -71,7 +72,7 @@ export class StepControl {
     if (!name || s.connection !== 'live' || this.activeRun()) return;
     try {
       this.#store.set({ prediction: undefined });
-      const started = await api.startRun(name, s.stepMode);
+      const started = await api.startRun(name, s.stepMode, effectiveRoad(s));
       this.#store.set({ myRunId: started.runId });
       remember(STORAGE.myRun, started.runId);
       if (started.traceId && s.current?.traceId !== started.traceId)
@@ -112,6 +113,8 @@ export class StepControl {
     this.runBtn.textContent = s.selectedScenario
       ? `▶ ${t('runThis', s.selectedScenario)}`
       : `▶ ${t('run')}`;
+    // The button may end the name in an ellipsis (style.css): its title says it whole.
+    this.runBtn.title = this.runBtn.textContent;
     this.runBtn.disabled =
       !s.selectedScenario || active !== undefined || !live || s.followRole === 'follow';
     const mine = this.mine(active);
@@ -168,17 +171,17 @@ export class StepControl {
       }
       case 'running':
       case 'starting':
-        return line('▶', t('runningRun', run.scenario));
+        return line('▶', t('runningRun', runTitle(run)));
       case 'done':
         return line(
           run.exitCode === 0 ? '✔' : '✖',
-          t('runDone', run.scenario, run.exitCode ?? '?'),
+          t('runDone', runTitle(run), run.exitCode ?? '?'),
           run.message && run.exitCode !== 0 ? h('code', { class: 'banner-msg' }, run.message) : null
         );
       case 'failed':
-        return line('✖', t('runFailed', run.scenario, run.message ?? ''));
+        return line('✖', t('runFailed', runTitle(run), run.message ?? ''));
       case 'aborted':
-        return line('■', t('runAborted', run.scenario));
+        return line('■', t('runAborted', runTitle(run)));
       default:
         return null;
     }

@@ -58,6 +58,8 @@ export interface PageState {
   followId: string | undefined;
   /** Why the tree is empty, when it is: no trace at all, a bad link, an evicted trace. */
   empty: 'none' | 'bad-link' | 'evicted' | undefined;
+  /** The road the next run takes: the seed note's HTTPClient or the nova command's session. */
+  road: 'note' | 'nova';
 }
 
 /** A key of the state, or `spans`: the spans inside a shown trace model changed. */
@@ -142,6 +144,7 @@ export function initialState(lang: Lang): PageState {
     empty: undefined,
     followRole: undefined,
     followId: undefined,
+    road: stored(STORAGE.road) === 'nova' ? 'nova' : 'note',
   };
 }
 
@@ -151,6 +154,7 @@ export const STORAGE = {
   theme: 'novatrace.theme',
   predict: 'novatrace.predict',
   split: 'novatrace.split',
+  road: 'novatrace.road',
   /** Per tab (sessionStorage): the run this tab started, so a reload keeps its controls. */
   myRun: 'novatrace.myRun',
 } as const;

@@ -15,6 +15,8 @@ import { applyTheme } from './theme.js';
 
 export interface TopbarActions {
   toggleCompare(): void;
+  /** Compares the shown scenario trace with the same scenario on the other road. */
+  compareRoads?(): void;
   toggleHelp(): void;
   openFile(file: File): void;
   relabel(): void;
@@ -37,9 +39,16 @@ export class Topbar {
   readonly themeBtn = h('button', { id: 'theme', class: 'icon' });
   readonly helpBtn = h('button', { id: 'help', class: 'icon' }, '?');
   readonly live = h('span', { class: 'live', role: 'status' });
+  readonly otherRoadBtn = h('button', { id: 'other-road', class: 'button' });
   readonly #store: Store;
 
-  constructor(store: Store, steps: StepControl, actions: TopbarActions, follow: Follow) {
+  constructor(
+    store: Store,
+    steps: StepControl,
+    actions: TopbarActions,
+    follow: Follow,
+    road?: HTMLElement
+  ) {
     this.#store = store;
     this.el = h(
       'header',
@@ -55,6 +64,7 @@ export class Topbar {
         'div',
         { class: 'group run-group' },
         steps.runBtn,
+        road ?? null,
         h('label', { class: 'check' }, steps.stepBox, h('span', { 'data-i18n': 'stepMode' })),
         h('label', { class: 'check' }, steps.predictBox, h('span', { 'data-i18n': 'predict' }))
       ),
@@ -88,6 +98,7 @@ export class Topbar {
             }),
             this.otlpLink,
             this.jaegerLink,
+            actions.compareRoads ? this.otherRoadBtn : null,
             follow.button
           )
         )
@@ -108,6 +119,10 @@ export class Topbar {
       this.fileInput.value = '';
     });
     this.compareBtn.addEventListener('click', () => actions.toggleCompare());
+    this.otherRoadBtn.addEventListener('click', () => {
+      this.otherRoadBtn.closest('details')?.removeAttribute('open');
+      actions.compareRoads?.();
+    });
     this.langEn.addEventListener('click', () => this.setLanguage('en', actions));
     this.langJa.addEventListener('click', () => this.setLanguage('ja', actions));
     this.themeBtn.addEventListener('click', () => this.cycleTheme());
@@ -143,6 +158,8 @@ export class Topbar {
     this.jaegerLink.textContent = `↓ ${t('downloadJaeger')}`;
     this.compareBtn.textContent = comparing ? `☰ ${t('tree')}` : `⇆ ${t('compare')}`;
     this.compareBtn.setAttribute('aria-pressed', String(comparing));
+    this.otherRoadBtn.textContent = t('otherRoad');
+    this.otherRoadBtn.title = t('otherRoadTitle');
     this.themeBtn.title = t('theme');
     this.themeBtn.setAttribute('aria-label', t('theme'));
     this.helpBtn.title = t('help');

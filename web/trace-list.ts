@@ -8,6 +8,7 @@ import { api, userMessage } from './api.js';
 import { h, replace } from './dom.js';
 import { clockTime, formatMs } from './format.js';
 import { t } from './i18n.js';
+import { roadChip } from './road-switch.js';
 import type { Store } from './store.js';
 import { toast } from './toast.js';
 import type { Traces } from './traces.js';
@@ -60,7 +61,8 @@ export class TraceList {
                   'span',
                   { class: 'ti-top' },
                   h('span', { class: `status ${cls}` }, status),
-                  h('span', { class: 'ti-label' }, label)
+                  h('span', { class: 'ti-label' }, label),
+                  roadChip(s)
                 ),
                 h(
                   'span',

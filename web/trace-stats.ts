@@ -9,7 +9,8 @@
  *   when its connection had carried one before);
  * - `connections reset`: urllib3's `connection dropped: reset` decisions;
  * - `authentications`: token requests on the wire (`POST …/tokens`), else `*.authenticate` spans;
- * - `retries`: urllib3's `retry` and novaclient's `401: re-authenticate and retry` decisions;
+ * - `retries`: urllib3's `retry`, novaclient's `401: re-authenticate and retry` and
+ *   keystoneauth1's `401: invalidate the token and resend` decisions;
  * - `redirects`: requests' and urllib3's redirect decisions, else 3xx answers with a Location.
  * Pure code.
  */
@@ -58,7 +59,12 @@ export interface TraceStatistics {
   readonly totalSelfMs: number;
 }
 
-const RETRY_KEYS = new Set(['retry', '401: re-authenticate and retry']);
+const RETRY_KEYS = new Set([
+  'retry',
+  '401: re-authenticate and retry',
+  // keystoneauth1's Session.request on the nova road: the same retry after a 401.
+  '401: invalidate the token and resend',
+]);
 const REDIRECT_KEYS = new Set(['redirect', 'pool redirect']);
 
 interface Acc {

@@ -8,6 +8,7 @@ import { laneLabel } from './detail-view.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
 import { collapseOneLevel, expandOneLevel, flatten, LANES, parentsOf, type Row } from './model.js';
+import { roadChip } from './road-switch.js';
 import type { Store } from './store.js';
 import type { Traces } from './traces.js';
 import { TreeView } from './tree-view.js';
@@ -113,6 +114,7 @@ export class TreePane {
       model
         ? [
             h('strong', null, summary?.label ?? tree?.roots[0]?.span.name ?? ''),
+            summary ? roadChip(summary) : null,
             h(
               'span',
               { class: 'muted' },

@@ -52,7 +52,16 @@ async function twoInvocations(ctx: ScenarioContext, pauseMs = 0): Promise<void> 
   await ctx.shell(vm1Back);
 }
 
-const SAME = (expectedExit: 0 | 1, note = '') => ({ expectedExit, note });
+/**
+ * The nova road of a scenario: its exit, what differs there (en, ja), and whether the fault the
+ * scenario is about is never met on that road (the command runs, but not into the fault).
+ */
+const SAME = (expectedExit: 0 | 1, note = '', noteJa = '', faultNotOnThisRoad = false) => ({
+  expectedExit,
+  note,
+  noteJa,
+  ...(faultNotOnThisRoad ? { faultNotOnThisRoad } : {}),
+});
 const LIBRARY_ONLY = null;
 
 /** `volume-update SERVER ATTACHED NEW` argv. */
@@ -73,7 +82,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 0,
     nova: SAME(
       0,
-      'GET /identity/v3, POST auth/tokens, GET /v2.1 (version document), GET server, PUT: 5 requests on 1 connection.'
+      'GET /identity/v3, POST auth/tokens, GET /v2.1 (version document), GET server, PUT: 5 requests on 1 connection.',
+      'GET /identity/v3、POST auth/tokens、GET /v2.1(バージョン文書)、サーバーの GET、PUT:接続 1 本でリクエスト 5 回。'
     ),
     run: async (ctx) => {
       await ctx.shell(vm1Update);
@@ -88,7 +98,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 0,
     nova: SAME(
       0,
-      'Two nova commands: each starts cold (new session, new pool, new token), so 10 requests on 2 connections. Nothing is warm across processes.'
+      'Two nova commands: each starts cold (new session, new pool, new token), so 10 requests on 2 connections. Nothing is warm across processes.',
+      'nova コマンドを 2 回:毎回冷えた状態から始まる(新しいセッション、プール、トークン)ので、接続 2 本でリクエスト 10 回。プロセスをまたいで温まるものはありません。'
     ),
     runNova: (ctx) => twoInvocations(ctx),
     run: async (ctx) => {
@@ -142,7 +153,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 0,
     nova: SAME(
       0,
-      'keystoneauth1 handles the 401 in Session.request: invalidate, POST tokens again, resend. The v2.0 catalog URL carries the project id, so the version document answers 404 (WebOb text) and novaclient tries /v2.1/.'
+      'keystoneauth1 handles the 401 in Session.request: invalidate, POST tokens again, resend. The v2.0 catalog URL carries the project id, so the version document answers 404 (WebOb text) and novaclient tries /v2.1/.',
+      'keystoneauth1 が Session.request で 401 を処理します:トークンを捨て、tokens に再び POST し、送り直します。v2.0 のカタログ URL にはプロジェクト ID が入っているので、バージョン文書は 404(WebOb のテキスト)を返し、novaclient は /v2.1/ を試します。'
     ),
     runNova: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'token-expired', count: 1 });
@@ -182,7 +194,9 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 0,
     nova: SAME(
       0,
-      'Two nova commands: the idle close between them is never seen, each process opens its own connection.'
+      'Two nova commands: the idle close between them is never seen, each process opens its own connection.',
+      'nova コマンドを 2 回:間のアイドル切断には出会いません。プロセスごとに自分の接続を開くからです。',
+      true
     ),
     runNova: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'close-idle', afterMs: 200 });
@@ -229,7 +243,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 1,
     nova: SAME(
       1,
-      'Discovery of /identity/v3 fails to connect; the path does not start with /v3, so keystoneauth1 raises DiscoveryFailure.'
+      'Discovery of /identity/v3 fails to connect; the path does not start with /v3, so keystoneauth1 raises DiscoveryFailure.',
+      '/identity/v3 のディスカバリーが接続できません。パスが /v3 で始まらないので、keystoneauth1 は DiscoveryFailure を投げます。'
     ),
     run: async (ctx) => {
       const closed = await closedPort();
@@ -247,7 +262,8 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 1,
     nova: SAME(
       1,
-      'keystoneauth1 turns requests ReadTimeout into ConnectTimeout: Request to <url> timed out.'
+      'keystoneauth1 turns requests ReadTimeout into ConnectTimeout: Request to <url> timed out.',
+      'keystoneauth1 は requests の ReadTimeout を ConnectTimeout(Request to <url> timed out)に変えます。'
     ),
     run: async (ctx) => {
       ctx.cloud.faults.set({ fault: 'delay', ms: 1500, method: 'PUT', path: '/v2.1/servers/**' });
@@ -261,7 +277,11 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     summaryJa:
       "PUT に本文が 'Connection refused' の 400 が返る: HTTPClient.request の古いチェックが BadRequest ではなく ConnectionRefused を出します。",
     expectedExit: 1,
-    nova: SAME(1, 'SessionClient has no legacy 400 check: from_response raises BadRequest.'),
+    nova: SAME(
+      1,
+      'SessionClient has no legacy 400 check: from_response raises BadRequest.',
+      'SessionClient には古い 400 の判定が無く、from_response が BadRequest を投げます。'
+    ),
     run: async (ctx) => {
       ctx.cloud.faults.set({
         fault: 'legacy-400-connection-refused',
@@ -300,7 +320,9 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     expectedExit: 0,
     nova: SAME(
       0,
-      'A bypass URL forces HTTPClient, so the nova road has no redirect here: two plain nova commands, as warm-pool.'
+      'A bypass URL forces HTTPClient, so the nova road has no redirect here: two plain nova commands, as warm-pool.',
+      'バイパス URL を付けると HTTPClient になるので、nova の道にはここでのリダイレクトがありません。warm-pool と同じく普通の nova コマンドを 2 回です。',
+      true
     ),
     runNova: (ctx) => twoInvocations(ctx),
     run: async (ctx) => {

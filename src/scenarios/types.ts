@@ -17,7 +17,14 @@ export interface ScenarioInfo {
    * The nova road (3.3.0's `nova` command, keystoneauth1 session): its expected exit, or null
    * when the scenario's fault only exists at the library level (no command to run).
    */
-  readonly nova: { readonly expectedExit: 0 | 1; readonly note: string } | null;
+  readonly nova: {
+    readonly expectedExit: 0 | 1;
+    /** What differs on the nova road ('' when nothing does), in English and Japanese. */
+    readonly note: string;
+    readonly noteJa?: string;
+    /** The nova command runs, but never meets the fault the scenario is about. */
+    readonly faultNotOnThisRoad?: boolean;
+  } | null;
 }
 
 /** Which road a run takes: the note's `HTTPClient` or the `nova` command's session. */

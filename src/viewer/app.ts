@@ -107,6 +107,15 @@ export interface ViewerApp {
   close(): Promise<void>;
 }
 
+/** What the scenario list says of a nova road: only the fields that say something. */
+function novaLine(nova: NonNullable<ScenarioLine['nova']>): NonNullable<ScenarioLine['nova']> {
+  return {
+    ...(nova.note ? { note: nova.note } : {}),
+    ...(nova.noteJa ? { noteJa: nova.noteJa } : {}),
+    ...(nova.faultNotOnThisRoad ? { faultNotOnThisRoad: true } : {}),
+  };
+}
+
 /**
  * Creates the viewer app.
  * @example
@@ -280,10 +289,11 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   // --- scenarios and runs ---------------------------------------------------------------
   app.get('/api/scenarios', (c) =>
     c.json(
-      scenarios().map(({ name, summary, summaryJa }) => ({
+      scenarios().map(({ name, summary, summaryJa, nova }) => ({
         name,
         summary,
         ...(summaryJa ? { summaryJa } : {}),
+        ...(nova === undefined ? {} : { nova: nova && novaLine(nova) }),
       }))
     )
   );
@@ -324,12 +334,29 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     if (body.stops !== undefined && body.stops !== 'layers' && body.stops !== 'decisions') {
       return c.json({ error: '"stops" must be "layers" or "decisions"' }, 400);
     }
+    if (body.road !== undefined && body.road !== 'note' && body.road !== 'nova') {
+      return c.json({ error: '"road" must be "note" or "nova"' }, 400);
+    }
+    const road = body.road ?? 'note';
+    if (road === 'nova' && scenarios().find((s) => s.name === body.scenario)?.nova === null) {
+      return c.json(
+        {
+          error: `scenario '${body.scenario.slice(0, 80)}' has no nova road: its fault exists only at the library level`,
+        },
+        400
+      );
+    }
     if (!opts.runScenario) return c.json({ error: 'in-process runs are not available here' }, 503);
     const owner = c.req.header(OWNER_HEADER);
     if (owner !== undefined && !OWNER_TOKEN.test(owner)) {
       return c.json({ error: `${OWNER_HEADER} must be 16 to 64 letters, digits, - or _` }, 400);
     }
-    const started = await runs.start(body.scenario, body.step === true, body.stops ?? 'layers');
+    const started = await runs.start(
+      body.scenario,
+      body.step === true,
+      body.stops ?? 'layers',
+      road
+    );
     if (owner) {
       owners.set(started.runId, owner);
       // Bounded: forget the oldest runs' owners (those runs are long finished).

@@ -233,7 +233,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const cloud = await startCloud({ spanProcessors: session.cloudSpanProcessors() });
   const viewer = createViewerApp({
     scenarios: () => SCENARIOS,
-    runScenario: (name) => runScenario(name, { cloud }),
+    runScenario: (name, road) => runScenario(name, { cloud, road }),
     store: {
       maxTraces: opts.maxTraces,
       maxSpans: opts.maxSpans,

@@ -24,6 +24,7 @@ import { PAUSE, PauseLedger, type PauseChain } from './pause-ledger.js';
 import type {
   PausePoint,
   RunPhase,
+  RunRoad,
   RunStarted,
   RunState,
   SourceLine,
@@ -41,7 +42,8 @@ export interface ScenarioOutcome {
   readonly stderr: string;
 }
 
-export type ScenarioRunner = (name: string) => Promise<ScenarioOutcome>;
+/** Runs one scenario on a road (`note` when the runner ignores the second argument). */
+export type ScenarioRunner = (name: string, road: RunRoad) => Promise<ScenarioOutcome>;
 
 /** Raised at a layer's entry once the learner aborts the run: Python's Ctrl-C. */
 export class RunAborted extends Error {
@@ -106,6 +108,7 @@ function unixNanoNow(): string {
 class Run {
   readonly runId: string;
   readonly scenario: string;
+  readonly road: RunRoad;
   step: boolean;
   readonly detail: StopDetail;
   phase: RunPhase = 'starting';
@@ -125,9 +128,16 @@ class Run {
   done: Promise<void> = Promise.resolve();
   pauseTimer?: NodeJS.Timeout;
 
-  constructor(runId: string, scenario: string, step: boolean, detail: StopDetail) {
+  constructor(
+    runId: string,
+    scenario: string,
+    step: boolean,
+    detail: StopDetail,
+    road: RunRoad = 'note'
+  ) {
     this.runId = runId;
     this.scenario = scenario;
+    this.road = road;
     this.step = step;
     this.detail = detail;
   }
@@ -142,6 +152,7 @@ class Run {
       runId: this.runId,
       seq: this.seq,
       scenario: this.scenario,
+      road: this.road,
       step: this.step,
       phase: this.phase,
       traceIds: [...this.traceIds],
@@ -195,7 +206,12 @@ export class RunManager {
    * Starts a scenario; resolves once the run's first trace id is known (or it ended first).
    * @throws RunError 400 for an unknown scenario, 409 while another run is active
    */
-  async start(scenario: string, step: boolean, detail: StopDetail = 'layers'): Promise<RunStarted> {
+  async start(
+    scenario: string,
+    step: boolean,
+    detail: StopDetail = 'layers',
+    road: RunRoad = 'note'
+  ): Promise<RunStarted> {
     if (!this.#opts.scenarioNames().includes(scenario)) {
       throw new RunError(400, `unknown scenario '${scenario.slice(0, 80)}'`);
     }
@@ -207,7 +223,7 @@ export class RunManager {
       );
     }
     this.#counter += 1;
-    const run = new Run(`run-${this.#counter}`, scenario, step, detail);
+    const run = new Run(`run-${this.#counter}`, scenario, step, detail, road);
     this.#runs.set(run.runId, run);
     this.#trim();
 
@@ -226,7 +242,7 @@ export class RunManager {
 
     run.phase = 'running';
     this.#emit(run);
-    run.done = withRunScope(scope, () => this.#opts.runScenario(scenario)).then(
+    run.done = withRunScope(scope, () => this.#opts.runScenario(scenario, road)).then(
       (outcome) => {
         run.exitCode = outcome.exitCode;
         if (outcome.traceId && !run.traceIds.includes(outcome.traceId)) {

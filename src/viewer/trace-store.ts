@@ -422,6 +422,7 @@ function summarize(entry: TraceEntry): TraceSummary {
     if (isRoot && (!root || s < BigInt(root.startTimeUnixNano))) root = span;
   }
   const scenario = root?.attributes['novatrace.scenario'];
+  const road = root?.attributes['novatrace.road'];
   return {
     traceId: entry.traceId,
     rootName: root?.name ?? '(empty)',
@@ -434,5 +435,7 @@ function summarize(entry: TraceEntry): TraceSummary {
     spanCount: entry.spans.size,
     errorCount: errors,
     runningCount: running,
+    ...(typeof scenario === 'string' ? { scenario } : {}),
+    ...(road === 'note' || road === 'nova' ? { road } : {}),
   };
 }

@@ -5,6 +5,10 @@
  */
 import type { SpanRecord } from '../telemetry/types.js';
 
+/** Which road a run takes: the seed note's `HTTPClient` (`note`) or the `nova` command's
+ * keystoneauth1 session (`nova`). The same union as the scenarios area's `Road`. */
+export type RunRoad = 'note' | 'nova';
+
 /** Where a trace came from. */
 export type TraceSource = 'live' | 'otlp' | 'file' | 'startup';
 
@@ -23,6 +27,10 @@ export interface TraceSummary {
   readonly spanCount: number;
   readonly errorCount: number;
   readonly runningCount: number;
+  /** The scenario of a scenario run, from its root span's `novatrace.scenario`. */
+  readonly scenario?: string;
+  /** The road of a scenario run, from its root span's `novatrace.road`. */
+  readonly road?: RunRoad;
 }
 
 /** Which moment of a layer a stop is: its entry, its return, the exception it lets out, or a
@@ -68,6 +76,8 @@ export interface RunState {
   /** Grows with every change; the page keeps the state with the highest `seq`. */
   readonly seq: number;
   readonly scenario: string;
+  /** The road the run takes. */
+  readonly road: RunRoad;
   readonly step: boolean;
   readonly phase: RunPhase;
   /** Every trace the run produced so far, in order (warm-pool runs make two). */
@@ -90,6 +100,17 @@ export interface ScenarioLine {
   readonly summary: string;
   /** The same line in Japanese, when the scenario has one. */
   readonly summaryJa?: string;
+  /**
+   * The nova road: what differs there (absent when nothing does), or null when the scenario's
+   * fault only exists on the note's road (a library-level fault no `nova` command reaches).
+   * Absent altogether: not known (both roads offered).
+   */
+  readonly nova?: {
+    readonly note?: string;
+    readonly noteJa?: string;
+    /** The nova command runs, but never meets the fault the scenario is about. */
+    readonly faultNotOnThisRoad?: boolean;
+  } | null;
 }
 
 /** One recorded trace file in `traces/`. */

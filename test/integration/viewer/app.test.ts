@@ -310,6 +310,41 @@ describe('POST /api/runs and step controls', () => {
     expect(res.status).toBe(202);
   });
 
+  it('runs a scenario on the road the body names, and refuses a road the scenario lacks', async () => {
+    const roads: string[] = [];
+    const v = viewer({
+      scenarios: () => [
+        { name: 'happy', summary: 'the plain run', nova: { note: '5 requests on 1 connection' } },
+        { name: 'pool-exhausted', summary: 'library only', nova: null },
+      ],
+      runScenario: (name, road) => {
+        roads.push(`${name}:${road}`);
+        return fakeScenario();
+      },
+    });
+    const listed = (await (await v.app.request('/api/scenarios')).json()) as unknown[];
+    expect(listed).toEqual([
+      { name: 'happy', summary: 'the plain run', nova: { note: '5 requests on 1 connection' } },
+      { name: 'pool-exhausted', summary: 'library only', nova: null },
+    ]);
+    const res = await post(v, '/api/runs', { scenario: 'happy', road: 'nova' });
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    expect((await v.runs.settled(runId)).road).toBe('nova');
+    const plain = (await (await post(v, '/api/runs', { scenario: 'happy' })).json()) as {
+      runId: string;
+    };
+    expect((await v.runs.settled(plain.runId)).road).toBe('note');
+    expect(roads).toEqual(['happy:nova', 'happy:note']);
+    const bad = await post(v, '/api/runs', { scenario: 'happy', road: 'session' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toBe('"road" must be "note" or "nova"');
+    const oneRoad = await post(v, '/api/runs', { scenario: 'pool-exhausted', road: 'nova' });
+    expect(oneRoad.status).toBe(400);
+    expect(((await oneRoad.json()) as { error: string }).error).toMatch(/has no nova road/);
+    expect(roads).toHaveLength(2);
+  });
+
   it('answers 400 for a bad body or an unknown scenario, 409 while a run is active, 404 for no run', async () => {
     const v = viewer();
     expect((await post(v, '/api/runs', '{not json')).status).toBe(400);

@@ -10,6 +10,9 @@ import {
   PREDICTIONS,
   type Narration,
 } from '../../../web/narration.js';
+import { layerKeyOf, spanNarration } from '../../../web/detail-view.js';
+import { laneOf } from '../../../web/model.js';
+import { span, traceId } from './spans.js';
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
@@ -56,6 +59,43 @@ describe('narration', () => {
         expect(JAPANESE.test(option.label.ja), option.label.en).toBe(true);
         for (const key of option.events) expect(key in EVENTS, key).toBe(true);
       }
+    }
+  });
+
+  it("narrates a span by its LAYERS key, so keystoneauth1's Session.request is not requests'", () => {
+    const t = traceId();
+    const ks = span(t, {
+      id: 'k',
+      name: 'Session.request',
+      start: 0,
+      end: 1,
+      attributes: {
+        'novatrace.layer': 'keystoneauth1',
+        'novatrace.layer_key': 'keystoneauth1 Session.request',
+      },
+    });
+    const rq = span(t, {
+      id: 'r',
+      name: 'Session.request',
+      start: 0,
+      end: 1,
+      attributes: { 'novatrace.layer': 'requests' },
+    });
+    expect(layerKeyOf(ks)).toBe('keystoneauth1 Session.request');
+    expect(layerKeyOf(rq)).toBe('Session.request');
+    expect(laneOf(ks)).toBe('keystoneauth1');
+    expect(spanNarration(ks, laneOf(ks))).toBe(LAYER_NARRATION['keystoneauth1 Session.request']);
+    expect(spanNarration(rq, laneOf(rq))).toBe(LAYER_NARRATION['Session.request']);
+    expect(spanNarration(ks, 'keystoneauth1')).not.toBe(spanNarration(rq, 'requests'));
+  });
+
+  it("says where each keystoneauth1 layer differs from the note's road, in both languages", () => {
+    const ks = Object.entries(LAYERS).filter(([, info]) => info.layer === 'keystoneauth1');
+    expect(ks.length).toBeGreaterThanOrEqual(14);
+    for (const [key] of ks) {
+      const n = LAYER_NARRATION[key] as Narration;
+      expect(n.en, key).toMatch(/note's road|note's HTTPClient|note's client/);
+      expect(n.ja, key).toMatch(/ノート/);
     }
   });
 });

@@ -22,6 +22,21 @@ describe('TraceStore', () => {
     expect(store.spanCount).toBe(1);
   });
 
+  it("names a scenario run's scenario and road from its root span", () => {
+    const store = new TraceStore();
+    const t = traceId();
+    const attributes = { 'novatrace.scenario': 'happy', 'novatrace.road': 'nova' };
+    store.put(span(t, { id: 'r', name: 'scenario happy', start: 0, end: 5, attributes }), 'live');
+    store.put(
+      span(t, { id: 'c', parent: 'r', name: 'nova volume-update', start: 1, end: 4 }),
+      'live'
+    );
+    expect(store.summary(t)).toMatchObject({ label: 'happy', scenario: 'happy', road: 'nova' });
+    const other = traceId();
+    store.put(span(other, { id: 'x', name: 'x', start: 0, end: 1 }), 'live');
+    expect(store.summary(other)).not.toHaveProperty('road');
+  });
+
   it('ignores a start event that arrives after the end of the same span', () => {
     const store = new TraceStore();
     const t = traceId();
