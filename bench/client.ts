@@ -32,19 +32,46 @@ function novaClient(cloud: RunningCloud): Client {
   });
 }
 
+/**
+ * Per-operation samples: wall time, and the process's CPU time (user + system), which a busy
+ * machine disturbs less (time spent waiting for a core is not counted). Both sides of the call
+ * (client and the mock cloud) run in this process, as they do in the bare undici PUT.
+ */
+interface Samples {
+  wall: number[];
+  cpu: number[];
+}
+
+function samples(): Samples {
+  return { wall: [], cpu: [] };
+}
+
+function add(into: Samples, more: Samples): void {
+  into.wall.push(...more.wall);
+  into.cpu.push(...more.cpu);
+}
+
+/** Times one operation into `out`. */
+async function timed(out: Samples, op: () => Promise<unknown>): Promise<void> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await op();
+  out.wall.push(msSince(start));
+  const used = process.cpuUsage(cpu);
+  out.cpu.push((used.user + used.system) / 1000);
+}
+
 /** `count` swaps back and forth; returns per-operation times in ms. */
-async function swaps(cs: Client, count: number, flip: { a: boolean }): Promise<number[]> {
-  const times: number[] = [];
+async function swaps(cs: Client, count: number, flip: { a: boolean }): Promise<Samples> {
+  const out = samples();
   for (let i = 0; i < count; i++) {
     const [from, to] = flip.a
       ? [volumes.attached.id, volumes.spare.id]
       : [volumes.spare.id, volumes.attached.id];
-    const start = process.hrtime.bigint();
-    await cs.volumes.update_server_volume(servers.vm1.id, from, to);
-    times.push(msSince(start));
+    await timed(out, () => cs.volumes.update_server_volume(servers.vm1.id, from, to));
     flip.a = !flip.a;
   }
-  return times;
+  return out;
 }
 
 async function bareUndici(
@@ -52,34 +79,34 @@ async function bareUndici(
   token: string,
   count: number,
   flip: { a: boolean }
-): Promise<number[]> {
+): Promise<Samples> {
   const client = new UndiciClient(cloud.url, { pipelining: 1 });
-  const times: number[] = [];
+  const out = samples();
   try {
     for (let i = 0; i < count; i++) {
       const [from, to] = flip.a
         ? [volumes.attached.id, volumes.spare.id]
         : [volumes.spare.id, volumes.attached.id];
-      const start = process.hrtime.bigint();
-      const res = await client.request({
-        method: 'PUT',
-        path: `/v2.1/servers/${servers.vm1.id}/os-volume_attachments/${from}`,
-        headers: {
-          'x-auth-token': token,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify({ volumeAttachment: { volumeId: to } }),
+      await timed(out, async () => {
+        const res = await client.request({
+          method: 'PUT',
+          path: `/v2.1/servers/${servers.vm1.id}/os-volume_attachments/${from}`,
+          headers: {
+            'x-auth-token': token,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          },
+          body: JSON.stringify({ volumeAttachment: { volumeId: to } }),
+        });
+        await res.body.dump();
+        if (res.statusCode !== 202) throw new Error(`bare PUT answered ${res.statusCode}`);
       });
-      await res.body.dump();
-      if (res.statusCode !== 202) throw new Error(`bare PUT answered ${res.statusCode}`);
-      times.push(msSince(start));
       flip.a = !flip.a;
     }
   } finally {
     await client.close();
   }
-  return times;
+  return out;
 }
 
 async function hasNova(): Promise<boolean> {
@@ -95,9 +122,9 @@ export async function measure(): Promise<Figure[]> {
   const cloud = await startCloud();
   const results: Figure[] = [];
   try {
-    const off: number[] = [];
-    const on: number[] = [];
-    const bare: number[] = [];
+    const off = samples();
+    const on = samples();
+    const bare = samples();
     const flip = { a: true };
     // tracing off: no SDK registered, the API is a no-op
     const csOff = novaClient(cloud);
@@ -106,30 +133,48 @@ export async function measure(): Promise<Figure[]> {
     await bareUndici(cloud, token, 20, flip);
     for (let round = 0; round < ROUNDS; round++) {
       // interleaved rounds, so drift on the machine hits all three alike
-      off.push(...(await swaps(csOff, PER_ROUND, flip)));
-      bare.push(...(await bareUndici(cloud, token, PER_ROUND, flip)));
+      add(off, await swaps(csOff, PER_ROUND, flip));
+      add(bare, await bareUndici(cloud, token, PER_ROUND, flip));
       const session = startTelemetry({ env: { OTEL_TRACES_EXPORTER: 'none' } });
       try {
         const csOn = novaClient(cloud);
         await swaps(csOn, 10, flip);
-        on.push(...(await swaps(csOn, PER_ROUND, flip)));
+        add(on, await swaps(csOn, PER_ROUND, flip));
         await csOn.client.close();
       } finally {
         await session.shutdown();
       }
     }
     await csOff.client.close();
+    const traced = ratioFigure(
+      'warm call traced / untraced, median',
+      median(on.wall),
+      median(off.wall),
+      1.1
+    );
     const untraced = ratioFigure(
       'warm call untraced / bare undici PUT, median',
-      median(off),
-      median(bare),
+      median(off.wall),
+      median(bare.wall),
       1.3
     );
-    untraced.note += `; ${off.length} samples each`;
-    results.push(
-      ratioFigure('warm call traced / untraced, median', median(on), median(off), 1.1),
-      untraced
+    untraced.note += `; ${off.wall.length} samples each`;
+    const tracedCpu = ratioFigure(
+      'warm call traced / untraced, median CPU time',
+      median(on.cpu),
+      median(off.cpu),
+      1.1
     );
+    const untracedCpu = ratioFigure(
+      'warm call untraced / bare undici PUT, median CPU time',
+      median(off.cpu),
+      median(bare.cpu),
+      1.3
+    );
+    for (const f of [tracedCpu, untracedCpu]) {
+      f.note += ' of the process, client and mock cloud; steadier than wall time under load';
+    }
+    results.push(traced, untraced, tracedCpu, untracedCpu);
 
     if (await hasNova()) {
       const env = {

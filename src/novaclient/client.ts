@@ -31,7 +31,7 @@ import {
 } from '../requests/index.js';
 import { LegacyJsonAdapter, type AdapterRequestKwargs } from '../keystoneauth1/adapter.js';
 import type { AuthPlugin, Session as KeystoneSession } from '../keystoneauth1/session.js';
-import { decision, layerSpan } from '../telemetry/layer-span.js';
+import { decision, decisionsWanted, layerSpan } from '../telemetry/layer-span.js';
 import { rememberSecret, scrubSecrets, sha1Redact } from '../telemetry/redact.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { APIVersion, update_headers } from './api_versions.js';
@@ -278,6 +278,8 @@ export class HTTPClient {
    * @see novaclient/client.py HTTPClient.http_log_req
    */
   http_log_req(method: string, url: string, kwargs: HTTPClientKwargs): void {
+    // Nobody records the event and nothing is printed: the line is not built.
+    if (!this.http_log_debug && !decisionsWanted()) return;
     const parts = ['curl -g -i'];
     if (kwargs.verify === false) parts.push(' --insecure');
     parts.push(` '${url}'`);
@@ -312,6 +314,7 @@ export class HTTPClient {
    * @see novaclient/client.py HTTPClient.http_log_resp
    */
   http_log_resp(resp: Response): void {
+    if (!this.http_log_debug && !decisionsWanted()) return;
     let body: unknown = null;
     const text = resp.text;
     if (text && resp.status_code !== 400) {

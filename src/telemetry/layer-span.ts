@@ -6,6 +6,7 @@
  * records any exception with its Python class name on the way out.
  */
 import {
+  INVALID_SPAN_CONTEXT,
   ProxyTracerProvider,
   SpanKind,
   SpanStatusCode,
@@ -108,21 +109,39 @@ export function recordError(span: Span, err: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
+/** The attributes a layer's span always carries, built once per layer name. */
+const staticAttributes = new Map<LayerName, Attributes>();
+
 function layerAttributes(name: LayerName, attrs: Attributes): Attributes {
-  const info: { layer: LayerKind; file: string; addition?: boolean; span?: string } = LAYERS[name];
-  const site = callSiteOf(name);
-  return {
-    [ATTR.codeFunctionName]: info.span ?? name,
-    ...(info.span ? { [ATTR.layerKey]: name } : {}),
-    [ATTR.codeFilePath]: site.file,
-    [ATTR.codeLineNumber]: site.line,
-    [ATTR.layer]: info.layer,
-    [ATTR.upstreamFile]: info.file,
-    [ATTR.upstreamVersion]: UPSTREAM_VERSIONS[info.layer],
-    ...(info.addition ? { [ATTR.addition]: true } : {}),
-    ...safeAttributes(attrs),
-  };
+  let fixed = staticAttributes.get(name);
+  if (fixed === undefined) {
+    const info: { layer: LayerKind; file: string; addition?: boolean; span?: string } =
+      LAYERS[name];
+    const site = callSiteOf(name);
+    fixed = {
+      [ATTR.codeFunctionName]: info.span ?? name,
+      ...(info.span ? { [ATTR.layerKey]: name } : {}),
+      [ATTR.codeFilePath]: site.file,
+      [ATTR.codeLineNumber]: site.line,
+      [ATTR.layer]: info.layer,
+      [ATTR.upstreamFile]: info.file,
+      [ATTR.upstreamVersion]: UPSTREAM_VERSIONS[info.layer],
+      ...(info.addition ? { [ATTR.addition]: true } : {}),
+    };
+    // The call-site table is read lazily; an unknown site is not worth remembering.
+    if (site.line !== 0) staticAttributes.set(name, fixed);
+  }
+  const out: Attributes = { ...fixed };
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (value === undefined || value === null) continue;
+    out[key] = safeValue(value);
+  }
+  return out;
 }
+
+/** The span handed to a layer's body when no SDK is registered and no run scope listens. */
+const NON_RECORDING = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * Opens the span of a ported function and runs its body inside it.
@@ -141,10 +160,20 @@ export function layerSpan<T>(
 ): Promise<T> {
   const info: { layer: LayerKind; file: string; addition?: boolean; span?: string } = LAYERS[name];
   const spanName = info.span ?? name;
-  const attributes: Attributes | undefined = tracingOff()
-    ? undefined
-    : layerAttributes(name, attrs);
+  const off = tracingOff();
   const scope = currentRunScope();
+  if (scope === undefined) {
+    // Nobody steps this run: no gate, no stops. Untraced, the body runs with a span that
+    // records nothing (what the API's no-op tracer would hand it, without its context work);
+    // traced, the span ends when the body settles, with no async frame of its own.
+    if (off) return settle(NON_RECORDING, fn, false);
+    return tracerFor(info.layer).startActiveSpan(
+      spanName,
+      { kind: SpanKind.INTERNAL, attributes: layerAttributes(name, attrs) },
+      (span) => settle(span, fn, true)
+    );
+  }
+  const attributes: Attributes | undefined = off ? undefined : layerAttributes(name, attrs);
   const stops = scope?.wantsStops?.() === true;
   // Captured here, synchronously: the frame below the ported function is its caller.
   const stack = stops ? captureStack() : undefined;
@@ -201,6 +230,53 @@ export function layerSpan<T>(
 }
 
 /**
+ * Runs `fn` on `span` and ends the span (recording any exception first) once it settles. A
+ * synchronous throw becomes a rejection, as it would from an async body.
+ */
+function settle<T>(span: Span, fn: (span: Span) => Promise<T> | T, record: boolean): Promise<T> {
+  const fail = (err: unknown): never => {
+    if (record) {
+      recordError(span, err);
+      span.end();
+    }
+    throw err;
+  };
+  let result: Promise<T> | T;
+  try {
+    result = fn(span);
+  } catch (err) {
+    return Promise.reject(err).catch(fail);
+  }
+  if (!isPromiseLike(result)) {
+    if (record) span.end();
+    return Promise.resolve(result);
+  }
+  if (!record) return Promise.resolve(result);
+  return Promise.resolve(result).then((value) => {
+    span.end();
+    return value;
+  }, fail);
+}
+
+function isPromiseLike<T>(value: Promise<T> | T): value is Promise<T> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * True when a decision event would be kept: the active span records, or a run scope is told of
+ * each decision (step mode). Callers whose event text is costly to build ask first.
+ */
+export function decisionsWanted(): boolean {
+  const span = trace.getActiveSpan();
+  if (!span) return false;
+  return span.isRecording() || currentRunScope()?.decided !== undefined;
+}
+
+/**
  * Adds a decision event to the active span. `message` is the display name (the upstream log
  * line with this run's values, where one exists); the stable key goes to `novatrace.event`.
  * @example
@@ -209,13 +285,18 @@ export function layerSpan<T>(
 export function decision(key: EventKey, message?: string, attrs: Attributes = {}): void {
   const span = trace.getActiveSpan();
   if (!span) return;
-  const name = scrubSecrets(message ?? key);
-  span.addEvent(name, {
-    [ATTR.event]: key,
-    [ATTR.layer]: EVENTS[key].layer,
-    ...safeAttributes(attrs),
-  });
   const scope = currentRunScope();
+  const recording = span.isRecording();
+  if (!recording && !scope?.decided) return;
+  const name = scrubSecrets(message ?? key);
+  if (recording) {
+    const eventAttrs: Attributes = { [ATTR.event]: key, [ATTR.layer]: EVENTS[key].layer };
+    for (const k in attrs) {
+      const value = attrs[k];
+      if (value !== undefined && value !== null) eventAttrs[k] = safeValue(value);
+    }
+    span.addEvent(name, eventAttrs);
+  }
   if (scope?.decided) {
     const site = scope.wantsStops?.() === true ? decidingLine(captureStack()) : undefined;
     const { traceId, spanId } = span.spanContext();

@@ -34,6 +34,7 @@ import {
 import { toOtlpJson } from './otlp-json.js';
 import { toSpanRecord } from './records.js';
 import { scrubSecrets } from './redact.js';
+import { spanBus } from './span-bus.js';
 import { terminalSafe } from './tree-render.js';
 import type { SpanRecord } from './types.js';
 
@@ -460,13 +461,20 @@ function changed(a: unknown, b: unknown): boolean {
  * The safety net in front of every other processor: replaces remembered secrets
  * ({@link rememberSecret}) in span names, attributes, event names and attributes and status
  * messages, with their `{SHA1}` form. The ported code redacts at the source; this catches what
- * slips through. Runs at start (before the live bus publishes the span) and in `onEnding`
- * (sdk-trace 2.x, experimental; the span is still writable there), so every later processor
- * and exporter sees the scrubbed span.
+ * slips through. Runs in `onEnding` (sdk-trace 2.x, experimental; the span is still writable
+ * there), so every later processor and exporter sees the scrubbed span; and at start only while
+ * the live bus has a listener, since a running span is seen by no one else (the recorder and
+ * the exporters take ended spans only), and `onEnding` scrubs what was set at start anyway.
  */
 export class RedactionSpanProcessor implements SpanProcessor {
+  readonly #bus: { readonly size: number };
+
+  constructor(bus: { readonly size: number } = spanBus) {
+    this.#bus = bus;
+  }
+
   onStart(span: Span, _parentContext: Context): void {
-    this.#scrub(span);
+    if (this.#bus.size > 0) this.#scrub(span);
   }
 
   onEnding(span: Span): void {
@@ -475,7 +483,8 @@ export class RedactionSpanProcessor implements SpanProcessor {
       event.name = scrubSecrets(event.name);
       const attrs = event.attributes;
       if (!attrs) continue;
-      for (const [key, value] of Object.entries(attrs)) {
+      for (const key in attrs) {
+        const value = attrs[key];
         const clean = scrubValue(value);
         if (changed(clean, value)) attrs[key] = clean as AttributeValue;
       }
@@ -489,7 +498,9 @@ export class RedactionSpanProcessor implements SpanProcessor {
   #scrub(span: Span): void {
     const name = scrubSecrets(span.name);
     if (name !== span.name) span.updateName(name);
-    for (const [key, value] of Object.entries(span.attributes)) {
+    const attrs = span.attributes;
+    for (const key in attrs) {
+      const value = attrs[key];
       const clean = scrubValue(value);
       if (changed(clean, value)) span.setAttribute(key, clean as AttributeValue);
     }
@@ -525,6 +536,9 @@ export class RecordingSpanProcessor implements SpanProcessor {
 
   /** A copy of the finished spans so far, in end order. */
   records(): SpanRecord[] {
+    if (this.#pending.length > this.#max) {
+      this.#pending.splice(0, this.#pending.length - this.#max);
+    }
     if (this.#pending.length > 0) {
       for (const span of this.#pending) this.#records.push(toSpanRecord(span, true));
       this.#pending = [];
@@ -537,8 +551,19 @@ export class RecordingSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     this.#pending.push(span);
-    if (this.#pending.length > this.#max) this.#pending.splice(0, this.#pending.length - this.#max);
-    if (this.#records.length + this.#pending.length > this.#max) this.#trim();
+    // Trimmed in steps of a tenth of the bound, not one span at a time: a splice per span on a
+    // full list of 50,000 would cost every later span a copy of the whole list.
+    if (this.#records.length + this.#pending.length > this.#max + this.#slack) {
+      if (this.#pending.length > this.#max) {
+        this.#pending.splice(0, this.#pending.length - this.#max);
+      }
+      this.#trim();
+    }
+  }
+
+  /** How far past the bound the lists may grow before they are cut back to it. */
+  get #slack(): number {
+    return Math.ceil(this.#max / 10);
   }
 
   #trim(): void {

@@ -346,7 +346,7 @@ describe('RedactionSpanProcessor', () => {
     expect(JSON.stringify(done!.attributes)).not.toContain(secret);
   });
 
-  it('scrubs the start attributes before later processors see the span start', () => {
+  it('scrubs the start attributes before later processors see the span start, while the live bus listens', () => {
     const secret = 'another-secret-value';
     rememberSecret(secret);
     const seen: unknown[] = [];
@@ -357,9 +357,22 @@ describe('RedactionSpanProcessor', () => {
       forceFlush: () => Promise.resolve(),
       shutdown: () => Promise.resolve(),
     };
-    const p = providerWith(new RedactionSpanProcessor(), spy as unknown as SpanProcessor, watcher);
+    const listened = { size: 1 };
+    const p = providerWith(
+      new RedactionSpanProcessor(listened),
+      spy as unknown as SpanProcessor,
+      watcher
+    );
     p.tracer.startSpan('x', { attributes: { a: secret } }).end();
     expect(seen).toEqual([{ a: sha1Redact(secret) }]);
+    // Nobody listening: the start is left alone (no one sees a running span), the end is not.
+    listened.size = 0;
+    p.tracer.startSpan('y', { attributes: { a: secret } }).end();
+    expect(seen[1]).toEqual({ a: secret });
+    expect(watcher.records().map((r) => r.attributes)).toEqual([
+      { a: sha1Redact(secret) },
+      { a: sha1Redact(secret) },
+    ]);
   });
 });
 
