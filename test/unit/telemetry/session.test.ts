@@ -166,12 +166,12 @@ describe('startTelemetry', () => {
     expect(JSON.parse(await readFile(jaeger, 'utf8')).data[0].spans).toHaveLength(3);
   });
 
-  it('warns once and resolves when a trace file cannot be written', async () => {
+  it('warns once and names the file when a trace file cannot be written', async () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const bad = join(dir, 'no-such-folder', 'run.json');
     const session = startTelemetry({ env: {}, traceFile: bad });
     await run();
-    await expect(session.shutdown()).resolves.toBeUndefined();
+    await expect(session.shutdown()).resolves.toEqual({ unwritten: [bad] });
     const lines = write.mock.calls.map((c) => String(c[0]));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^novatrace: could not write .*no-such-folder.*run\.json: ENOENT/);
@@ -242,7 +242,8 @@ describe('startTelemetry with --viewer', () => {
     const session = startTelemetry({ viewerUrl: `127.0.0.1:${port}`, env: {} });
     await run();
     await run();
-    await expect(session.shutdown()).resolves.toBeUndefined();
+    // An unreachable viewer is a warning, not a lost file: nothing is reported unwritten.
+    await expect(session.shutdown()).resolves.toEqual({ unwritten: [] });
     const lines = write.mock.calls.map((c) => String(c[0]));
     expect(lines).toEqual([
       expect.stringMatching(

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLockRegistry, type LockRegistry } from '../../helpers/lock-registry.js';
+import { startLockRegistry, type LockRegistry } from '../helpers/lock-registry.js';
 
 const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The environment without what a parent npm run (npm test) sets for its children. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
