@@ -8,6 +8,7 @@
  * Loops are bounded; all traffic goes to a loopback mock cloud started here.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client as UndiciClient } from 'undici';
 import { FIXTURES, startCloud, type RunningCloud } from '../src/cloud/index.js';
@@ -21,6 +22,7 @@ const { servers, volumes, credentials } = FIXTURES;
 const ROUNDS = 5;
 const PER_ROUND = 60;
 const CLI_RUNS = 7;
+const HUNG_RUNS = 3;
 
 function novaClient(cloud: RunningCloud): Client {
   return new Client({
@@ -109,6 +111,86 @@ async function bareUndici(
   return out;
 }
 
+/** Wall time (ms) and stderr of one command; rejects on a non-zero exit. */
+function runCommand(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv
+): Promise<{ ms: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${stderr.trim()}`));
+      else resolve({ ms: msSince(start), stderr });
+    });
+  });
+}
+
+/**
+ * What a collector that accepts the connection and never answers adds to a CLI run's exit:
+ * median wall of `novatrace volume-update` exporting to such a collector, minus the same run
+ * with no export. Also checks that the run says so in exactly one stderr line.
+ */
+async function hungCollectorCost(cloud: RunningCloud, bin: string): Promise<Figure> {
+  const held = new Set<Socket>();
+  const hung = createServer((socket) => {
+    held.add(socket);
+    socket.on('error', () => undefined);
+    socket.resume(); // read the request, never answer
+  });
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  const address = hung.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const base = { PATH: process.env['PATH'], HOME: process.env['HOME'], ...cloudEnv(cloud) };
+  const plain: number[] = [];
+  const withHung: number[] = [];
+  const warnings: number[] = [];
+  try {
+    for (let i = 0; i < HUNG_RUNS; i++) {
+      for (const exporting of [false, true]) {
+        const onAttached =
+          cloud.state.getAttachment(servers.vm1.id, volumes.attached.id) !== undefined;
+        const [from, to] = onAttached
+          ? [volumes.attached.id, volumes.spare.id]
+          : [volumes.spare.id, volumes.attached.id];
+        const env = exporting
+          ? { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }
+          : base;
+        const run = await runCommand(
+          process.execPath,
+          [bin, 'volume-update', servers.vm1.id, from, to],
+          env
+        );
+        if (exporting) {
+          withHung.push(run.ms);
+          warnings.push(run.stderr.split('\n').filter((l) => l.includes('export')).length);
+        } else plain.push(run.ms);
+      }
+    }
+  } finally {
+    for (const socket of held) socket.destroy();
+    await new Promise<void>((resolve) => hung.close(() => resolve()));
+  }
+  const cost = median(withHung) - median(plain);
+  const oneLine = warnings.every((n) => n === 1);
+  return {
+    figure: 'hung collector: added exit time of volume-update, median',
+    value: oneLine ? cost : Number.NaN,
+    unit: 'ms',
+    goal: 1000,
+    better: 'lower',
+    note: oneLine
+      ? `${Math.round(median(withHung))} - ${Math.round(median(plain))} ms; one warning line each run`
+      : `export warning lines per run: ${warnings.join(', ')} (expected 1)`,
+  };
+}
+
 async function hasNova(): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn('nova', ['--version'], { stdio: 'ignore' });
@@ -176,6 +258,9 @@ export async function measure(): Promise<Figure[]> {
     }
     results.push(traced, untraced, tracedCpu, untracedCpu);
 
+    const bin = fileURLToPath(new URL('../bin/novatrace.js', import.meta.url));
+    results.push(await hungCollectorCost(cloud, bin));
+
     if (await hasNova()) {
       const env = {
         PATH: process.env['PATH'],
@@ -183,7 +268,6 @@ export async function measure(): Promise<Figure[]> {
         ...cloudEnv(cloud),
         NOVACLIENT_ISHOULDNTBEDOINGTHIS: '1',
       };
-      const bin = fileURLToPath(new URL('../bin/novatrace.js', import.meta.url));
       const ours: number[] = [];
       const theirs: number[] = [];
       for (let i = 0; i < CLI_RUNS; i++) {

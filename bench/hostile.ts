@@ -217,7 +217,7 @@ async function rssBurst(): Promise<{ peak: number; ratio: number }> {
   }
 }
 
-function storeBytesPerSpan(): number {
+export function storeBytesPerSpan(): number {
   const gc = gcFunction();
   gc();
   gc();

@@ -48,7 +48,10 @@ export const DEFAULT_MAX_BYTES = 160 * 1024 * 1024;
 
 interface TraceEntry {
   readonly traceId: string;
-  readonly spans: Map<string, SpanRecord>;
+  /** Each span by id, packed ({@link PackedSpan}) or, for an unusual shape, as it came. */
+  readonly spans: Map<string, StoredSpan>;
+  /** Epoch nanoseconds the packed times of this trace count from (the first start seen). */
+  base?: bigint;
   /** Approximate bytes of the spans, kept up to date on every change. */
   bytes: number;
   source: TraceSource;
@@ -163,60 +166,73 @@ export class TraceStore {
   /** Adds many spans and tells what became of them. */
   putMany(spans: readonly SpanRecord[], source: TraceSource): PutManyResult {
     const touched = new Set<string>();
-    const stored: SpanRecord[] = [];
+    const stored: { record: SpanRecord; held: StoredSpan }[] = [];
     let refused = 0;
     for (const span of spans) {
-      const { result, record } = this.#put(span, source);
+      const { result, record, held } = this.#put(span, source);
       if (result === 'refused') refused += 1;
-      if (result === 'added' || result === 'updated') {
+      if ((result === 'added' || result === 'updated') && held !== undefined) {
         touched.add(span.traceId);
-        stored.push(record);
+        stored.push({ record, held });
       }
     }
     return {
       traceIds: [...touched].filter((id) => this.#traces.has(id)),
-      stored: stored.filter((r) => this.#traces.get(r.traceId)?.spans.get(r.spanId) === r),
+      // Only what is still held as stored here: not replaced later in the batch, nor evicted.
+      stored: stored
+        .filter((s) => this.#traces.get(s.record.traceId)?.spans.get(s.record.spanId) === s.held)
+        .map((s) => s.record),
       refused,
     };
   }
 
-  #put(incoming: SpanRecord, source: TraceSource): { result: PutResult; record: SpanRecord } {
-    const parentRecord = incoming.parentSpanId
-      ? this.#traces.get(incoming.traceId)?.spans.get(incoming.parentSpanId)
-      : undefined;
-    const span = this.#strings.compact(limitSpan(incoming, this.spanLimits), parentRecord);
+  #put(
+    incoming: SpanRecord,
+    source: TraceSource
+  ): { result: PutResult; record: SpanRecord; held?: StoredSpan } {
+    const span = limitSpan(incoming, this.spanLimits);
     const bytes = approximateBytes(span);
     let entry = this.#traces.get(span.traceId);
     const existing = entry?.spans.get(span.spanId);
     if (entry && existing) {
-      if (existing.endTimeUnixNano !== undefined && span.endTimeUnixNano === undefined) {
-        return { result: 'ignored', record: existing };
+      if (endOf(existing) !== undefined && span.endTimeUnixNano === undefined) {
+        return { result: 'ignored', record: unpack(entry, span.spanId, existing) };
       }
-      const delta = bytes - approximateBytes(existing);
-      if (delta > 0 && entry.bytes + delta > this.maxTraceBytes) return this.#refuse(existing);
-      entry.spans.set(span.spanId, span);
+      const delta = bytes - approximateBytes(unpack(entry, span.spanId, existing));
+      if (delta > 0 && entry.bytes + delta > this.maxTraceBytes) {
+        return this.#refuse(unpack(entry, span.spanId, existing));
+      }
+      const held = this.#strings.pack(entry, span);
+      entry.spans.set(span.spanId, held);
       entry.bytes += delta;
       this.#bytes += delta;
       entry.summary = undefined;
       this.#evict(entry);
-      return { result: 'updated', record: span };
+      return { result: 'updated', record: span, held };
     }
     if (entry && entry.spans.size >= this.maxSpansPerTrace) return this.#refuse(span);
     if ((entry?.bytes ?? 0) + bytes > this.maxTraceBytes) return this.#refuse(span);
     if (!entry) {
-      entry = { traceId: span.traceId, spans: new Map(), bytes: 0, source, seq: this.#seq++ };
+      entry = {
+        traceId: this.#strings.str(span.traceId),
+        spans: new Map(),
+        bytes: 0,
+        source,
+        seq: this.#seq++,
+      };
       this.#traces.set(span.traceId, entry);
     } else if (!span.parentSpanId && entry.source === 'live' && source !== 'live') {
       // A CLI run sends its spans over OTLP while the embedded cloud's server spans for the
       // same trace come in live, often first: the trace is where its root came from.
       entry.source = source;
     }
-    entry.spans.set(span.spanId, span);
+    const held = this.#strings.pack(entry, span);
+    entry.spans.set(span.spanId, held);
     entry.bytes += bytes;
     entry.summary = undefined;
     this.#spanCount += 1;
     this.#bytes += bytes;
-    if (this.#evict(entry)) return { result: 'added', record: span };
+    if (this.#evict(entry)) return { result: 'added', record: span, held };
     // One trace bigger than the whole store: refuse the newest span rather than lose it all.
     entry.spans.delete(span.spanId);
     entry.bytes -= bytes;
@@ -249,7 +265,7 @@ export class TraceStore {
   get(traceId: string): SpanRecord[] | undefined {
     const entry = this.#traces.get(traceId);
     if (!entry) return undefined;
-    return [...entry.spans.values()].sort(byStart);
+    return byStart(entry);
   }
 
   /** One summary per trace, newest first. */
@@ -303,25 +319,193 @@ export class TraceStore {
 
 const EMPTY_ATTRIBUTES: Readonly<Record<string, AttrValue>> = Object.freeze({});
 const EMPTY_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
-const PLAIN_STATUS: Record<0 | 1 | 2, SpanRecord['status']> = {
-  0: Object.freeze({ code: 0 }),
-  1: Object.freeze({ code: 1 }),
-  2: Object.freeze({ code: 2 }),
-};
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** What one span shares with many: its name, kind, service, scope and status. */
+interface SpanHead {
+  readonly name: string;
+  readonly kind: SpanRecord['kind'];
+  readonly service: string;
+  readonly scope: string;
+  readonly status: SpanRecord['status'];
+}
 
 /**
- * One copy of each repeated string (names, services, scopes, attribute values, trace ids) and
- * of the empty and plain parts of a span, shared by every stored span that has it: spans that
- * arrive through JSON.parse carry fresh copies of all of them. Bounded: the table forgets
- * everything once it holds `MAX_ENTRIES` strings (the spans keep theirs).
+ * A stored span in a few fields: the parts it shares with other spans (one {@link SpanHead},
+ * attribute key lists, strings), its times as nanosecond offsets (from the trace's base for
+ * start and end, from the span's start for events; a time that is no plain decimal, or too far
+ * for a double to hold exactly, stays a string), and one array for attribute values and events:
+ * `[keys, ...values, (eventName, eventTime, eventAttributes)...]`, where an event's attributes
+ * are `NO_KEYS` or `[keys, ...values]`. Its id is its key in the trace's map, its trace id the
+ * trace's. {@link unpack} gives back the record, equal to what was stored, keys in order.
+ */
+class PackedSpan extends Array<unknown> {
+  /** Where the attribute keys are: `[head, parent, start, end, keys, ...values, ...events]`. */
+  static readonly BODY = 4;
+
+  get head(): SpanHead {
+    return this[0] as SpanHead;
+  }
+
+  get parent(): string | undefined {
+    return this[1] as string | undefined;
+  }
+
+  get start(): number | string {
+    return this[2] as number | string;
+  }
+
+  get end(): number | string | undefined {
+    return this[3] as number | string | undefined;
+  }
+}
+
+/** A span as the store holds it: packed, or (an unusual shape, such as extra keys) as it came. */
+type StoredSpan = PackedSpan | SpanRecord;
+
+/** The keys of a record {@link PackedSpan} reproduces, in order (`?` optional). */
+const RECORD_KEYS = [
+  'traceId',
+  'spanId',
+  'parentSpanId?',
+  'name',
+  'kind',
+  'service',
+  'scope',
+  'startTimeUnixNano',
+  'endTimeUnixNano?',
+  'attributes',
+  'events',
+  'status',
+] as const;
+
+function hasRecordKeys(span: SpanRecord): boolean {
+  let i = 0;
+  for (const key in span) {
+    for (;;) {
+      const want = RECORD_KEYS[i++];
+      if (want === undefined) return false;
+      if (want === key) break;
+      if (want !== `${key}?`) {
+        if (!want.endsWith('?')) return false;
+        continue;
+      }
+      break;
+    }
+  }
+  for (; i < RECORD_KEYS.length; i++) if (!RECORD_KEYS[i]!.endsWith('?')) return false;
+  return true;
+}
+
+function isPlainEvent(e: SpanEventRecord): boolean {
+  const keys = Object.keys(e);
+  return (
+    keys.length === 3 &&
+    keys[0] === 'name' &&
+    keys[1] === 'timeUnixNano' &&
+    keys[2] === 'attributes' &&
+    typeof e.name === 'string' &&
+    typeof e.timeUnixNano === 'string' &&
+    isObjectRecord(e.attributes)
+  );
+}
+
+function isObjectRecord(v: unknown): v is Record<string, AttrValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isPlainStatus(st: SpanRecord['status']): boolean {
+  if (!isObjectRecord(st)) return false;
+  const keys = Object.keys(st);
+  if (keys[0] !== 'code' || typeof st.code !== 'number') return false;
+  if (keys.length === 1) return true;
+  return keys.length === 2 && keys[1] === 'message' && typeof st.message === 'string';
+}
+
+const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+const EXACT = 2n ** 53n;
+
+/** `text` (epoch ns) as an offset from `base` when a double holds it exactly; else the text. */
+function offsetOf(text: string, base: bigint | undefined): number | string {
+  if (base === undefined || !DECIMAL.test(text)) return text;
+  const d = BigInt(text) - base;
+  return d <= EXACT && d >= -EXACT ? Number(d) : text;
+}
+
+function timeText(value: number | string, base: bigint | undefined): string {
+  return typeof value === 'string' || base === undefined
+    ? String(value)
+    : (base + BigInt(value)).toString();
+}
+
+/** A stored span's end, for the "never replace an ended span by a running copy" rule. */
+function endOf(held: StoredSpan): unknown {
+  return held instanceof PackedSpan ? held.end : held.endTimeUnixNano;
+}
+
+function attributesFrom(
+  body: readonly unknown[],
+  at: number
+): { attrs: Readonly<Record<string, AttrValue>>; next: number } {
+  const keys = body[at] as readonly string[];
+  if (keys.length === 0) return { attrs: EMPTY_ATTRIBUTES, next: at + 1 };
+  const attrs: Record<string, AttrValue> = {};
+  for (let k = 0; k < keys.length; k++) setOwn(attrs, keys[k]!, body[at + 1 + k] as AttrValue);
+  return { attrs, next: at + 1 + keys.length };
+}
+
+/** The record a stored span stands for (a new object; equal to the one that was stored). */
+function unpack(entry: TraceEntry, spanId: string, held: StoredSpan): SpanRecord {
+  if (!(held instanceof PackedSpan)) return held;
+  const head = held.head;
+  const body: readonly unknown[] = held;
+  const { attrs, next } = attributesFrom(body, PackedSpan.BODY);
+  let events: SpanEventRecord[] | readonly SpanEventRecord[] = EMPTY_EVENTS;
+  if (next < body.length) {
+    const list: SpanEventRecord[] = [];
+    const start = typeof held.start === 'number' ? entry.base! + BigInt(held.start) : undefined;
+    for (let i = next; i < body.length; i += 3) {
+      const t = body[i + 1] as number | string;
+      const at = body[i + 2] as readonly unknown[];
+      list.push({
+        name: body[i] as string,
+        timeUnixNano: timeText(t, start),
+        attributes: at.length === 0 ? EMPTY_ATTRIBUTES : attributesFrom(at, 0).attrs,
+      });
+    }
+    events = list;
+  }
+  const record: Record<string, unknown> = { traceId: entry.traceId, spanId };
+  if (held.parent !== undefined) record.parentSpanId = held.parent;
+  record.name = head.name;
+  record.kind = head.kind;
+  record.service = head.service;
+  record.scope = head.scope;
+  record.startTimeUnixNano = timeText(held.start, entry.base);
+  if (held.end !== undefined) record.endTimeUnixNano = timeText(held.end, entry.base);
+  record.attributes = attrs;
+  record.events = events;
+  record.status = head.status;
+  return record as unknown as SpanRecord;
+}
+
+/**
+ * One copy of each repeated string (names, services, scopes, attribute keys and values, ids),
+ * of each attribute key list and of each span head, shared by every stored span that has it:
+ * spans that arrive through JSON.parse carry fresh copies of all of them. Bounded: each table
+ * forgets everything once it holds `MAX_ENTRIES` (the spans keep theirs).
  */
 class SharedStrings {
   static readonly MAX_ENTRIES = 65_536;
   static readonly MAX_LENGTH = 256;
   #table = new Map<string, string>();
+  #keyLists = new Map<string, readonly string[]>();
+  #heads = new Map<string, SpanHead>();
 
   clear(): void {
     this.#table.clear();
+    this.#keyLists.clear();
+    this.#heads.clear();
   }
 
   str(s: string): string {
@@ -333,56 +517,93 @@ class SharedStrings {
     return s;
   }
 
-  #attributes(attrs: Readonly<Record<string, AttrValue>>): Readonly<Record<string, AttrValue>> {
-    let out: Record<string, AttrValue> | undefined;
-    for (const key in attrs) {
-      out ??= {};
-      const v = attrs[key] as AttrValue;
-      setOwn(out, this.str(key), typeof v === 'string' ? this.str(v) : v);
-    }
-    return out ?? EMPTY_ATTRIBUTES;
+  #keys(keys: string[]): readonly string[] {
+    if (keys.length === 0) return NO_KEYS;
+    const id = keys.join('\u0000');
+    const known = this.#keyLists.get(id);
+    if (known !== undefined) return known;
+    if (this.#keyLists.size >= SharedStrings.MAX_ENTRIES) this.#keyLists.clear();
+    const list = Object.freeze(keys.map((k) => this.str(k)));
+    this.#keyLists.set(id, list);
+    return list;
   }
 
-  /** The span with its repeated parts shared; its own ids and times are kept as they are. */
-  compact(span: SpanRecord, parent: SpanRecord | undefined): SpanRecord {
-    const events =
-      span.events.length === 0
-        ? EMPTY_EVENTS
-        : span.events.map((e) => ({
-            name: this.str(e.name),
-            timeUnixNano: e.timeUnixNano,
-            attributes: this.#attributes(e.attributes),
-          }));
-    const status = span.status.message === undefined ? PLAIN_STATUS[span.status.code] : span.status;
-    const out: {
-      -readonly [K in keyof SpanRecord]: SpanRecord[K];
-    } = {
-      traceId: this.str(span.traceId),
-      spanId: span.spanId,
-      name: this.str(span.name),
-      kind: this.str(span.kind) as SpanRecord['kind'],
-      service: this.str(span.service),
-      scope: this.str(span.scope),
-      startTimeUnixNano: span.startTimeUnixNano,
-      attributes: this.#attributes(span.attributes),
-      events,
-      status,
-    };
-    // Key order as the record had it: parentSpanId after spanId, endTimeUnixNano after start.
-    const ordered: Record<string, unknown> = {};
-    for (const key of Object.keys(span)) {
-      if (key === 'parentSpanId') {
-        ordered[key] =
-          parent !== undefined && parent.spanId === span.parentSpanId
-            ? parent.spanId
-            : span.parentSpanId;
-      } else if (key === 'endTimeUnixNano') ordered[key] = span.endTimeUnixNano;
-      else
-        ordered[key] =
-          (out as Record<string, unknown>)[key] ??
-          (span as unknown as Record<string, unknown>)[key];
+  /** Appends `[keys, ...values]` of `attrs` to `out`. */
+  #attributes(attrs: Readonly<Record<string, AttrValue>>, out: unknown[]): void {
+    const keys: string[] = [];
+    const at = out.length;
+    out.push(NO_KEYS);
+    for (const key in attrs) {
+      keys.push(key);
+      const v = attrs[key] as AttrValue;
+      out.push(typeof v === 'string' ? this.str(v) : v);
     }
-    return ordered as unknown as SpanRecord;
+    out[at] = this.#keys(keys);
+  }
+
+  #head(span: SpanRecord): SpanHead | undefined {
+    const { name, kind, service, scope, status } = span;
+    if (typeof name !== 'string' || typeof kind !== 'string') return undefined;
+    if (typeof service !== 'string' || typeof scope !== 'string') return undefined;
+    if (!isPlainStatus(status)) return undefined;
+    const message = status.message;
+    if (message !== undefined && message.length > SharedStrings.MAX_LENGTH) {
+      return { name: this.str(name), kind, service, scope, status };
+    }
+    const id = [name, kind, service, scope, status.code, message ?? ''].join('\u0000');
+    const known = this.#heads.get(id);
+    if (known !== undefined && known.status.message === message) return known;
+    if (this.#heads.size >= SharedStrings.MAX_ENTRIES) this.#heads.clear();
+    const head: SpanHead = Object.freeze({
+      name: this.str(name),
+      kind: this.str(kind) as SpanRecord['kind'],
+      service: this.str(service),
+      scope: this.str(scope),
+      status: Object.freeze(
+        message === undefined ? { code: status.code } : { code: status.code, message }
+      ),
+    });
+    this.#heads.set(id, head);
+    return head;
+  }
+
+  /**
+   * The span as the store holds it: packed when it has the record's usual shape, else as it
+   * came. The trace's base time is set from its first span.
+   */
+  pack(entry: TraceEntry, span: SpanRecord): StoredSpan {
+    if (!hasRecordKeys(span) || typeof span.traceId !== 'string') return span;
+    if (typeof span.startTimeUnixNano !== 'string') return span;
+    if (span.endTimeUnixNano !== undefined && typeof span.endTimeUnixNano !== 'string') return span;
+    if (span.parentSpanId !== undefined && typeof span.parentSpanId !== 'string') return span;
+    if (!isObjectRecord(span.attributes) || !Array.isArray(span.events)) return span;
+    if (!span.events.every(isPlainEvent)) return span;
+    const head = this.#head(span);
+    if (head === undefined) return span;
+    if (entry.base === undefined && DECIMAL.test(span.startTimeUnixNano)) {
+      entry.base = BigInt(span.startTimeUnixNano);
+    }
+    const start = offsetOf(span.startTimeUnixNano, entry.base);
+    const end =
+      span.endTimeUnixNano === undefined ? undefined : offsetOf(span.endTimeUnixNano, entry.base);
+    const parent = span.parentSpanId === undefined ? undefined : this.str(span.parentSpanId);
+    const body: unknown[] = [head, parent, start, end];
+    this.#attributes(span.attributes, body);
+    const ownStart = typeof start === 'number' ? entry.base! + BigInt(start) : undefined;
+    for (const e of span.events) {
+      body.push(this.str(e.name), offsetOf(e.timeUnixNano, ownStart));
+      let attrs: unknown[] | readonly string[] = NO_KEYS;
+      if (Object.keys(e.attributes).length > 0) {
+        const list: unknown[] = [];
+        this.#attributes(e.attributes, list);
+        attrs = list.slice();
+      }
+      body.push(attrs);
+    }
+    // Copied into an array of exactly its length: one grown by push keeps spare room.
+    const packed = new PackedSpan(body.length);
+    for (let i = 0; i < body.length; i++) packed[i] = body[i];
+    return packed;
   }
 }
 
@@ -393,9 +614,34 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
-function byStart(a: SpanRecord, b: SpanRecord): number {
-  const d = BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano);
-  return d < 0n ? -1 : d > 0n ? 1 : 0;
+/** Epoch nanoseconds of a stored span's start. */
+function startNs(entry: TraceEntry, held: StoredSpan): bigint {
+  if (held instanceof PackedSpan) {
+    return typeof held.start === 'number' ? entry.base! + BigInt(held.start) : BigInt(held.start);
+  }
+  return BigInt(held.startTimeUnixNano);
+}
+
+/** The trace's spans by start time (ties in the order they were first stored). */
+function byStart(entry: TraceEntry): SpanRecord[] {
+  const ids: string[] = [];
+  const helds: StoredSpan[] = [];
+  let allNumbers = true;
+  for (const [id, held] of entry.spans) {
+    ids.push(id);
+    helds.push(held);
+    if (!(held instanceof PackedSpan) || typeof held.start !== 'number') allNumbers = false;
+  }
+  const keys: (number | bigint)[] = allNumbers
+    ? helds.map((h) => (h as PackedSpan).start as number)
+    : helds.map((h) => startNs(entry, h));
+  const order = ids.map((_, i) => i);
+  order.sort((a, b) => {
+    const x = keys[a]!;
+    const y = keys[b]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return order.map((i) => unpack(entry, ids[i]!, helds[i]!));
 }
 
 function cachedSummary(entry: TraceEntry): TraceSummary {
@@ -404,29 +650,38 @@ function cachedSummary(entry: TraceEntry): TraceSummary {
 }
 
 function summarize(entry: TraceEntry): TraceSummary {
-  let root: SpanRecord | undefined;
+  let root: { id: string; held: StoredSpan; start: bigint } | undefined;
   let start: bigint | undefined;
   let end: bigint | undefined;
   let errors = 0;
   let running = 0;
-  for (const span of entry.spans.values()) {
-    const s = BigInt(span.startTimeUnixNano);
+  for (const [id, held] of entry.spans) {
+    const s = startNs(entry, held);
     if (start === undefined || s < start) start = s;
-    if (span.endTimeUnixNano === undefined) running += 1;
+    const endValue = endOf(held);
+    if (endValue === undefined) running += 1;
     else {
-      const e = BigInt(span.endTimeUnixNano);
+      const e =
+        held instanceof PackedSpan
+          ? typeof held.end === 'number'
+            ? entry.base! + BigInt(held.end)
+            : BigInt(held.end!)
+          : BigInt(held.endTimeUnixNano!);
       if (end === undefined || e > end) end = e;
     }
-    if (span.status.code === 2) errors += 1;
-    const isRoot = !span.parentSpanId || !entry.spans.has(span.parentSpanId);
-    if (isRoot && (!root || s < BigInt(root.startTimeUnixNano))) root = span;
+    const status = held instanceof PackedSpan ? held.head.status : held.status;
+    if (status.code === 2) errors += 1;
+    const parent = held instanceof PackedSpan ? held.parent : held.parentSpanId;
+    const isRoot = !parent || !entry.spans.has(parent);
+    if (isRoot && (!root || s < root.start)) root = { id, held, start: s };
   }
-  const scenario = root?.attributes['novatrace.scenario'];
-  const road = root?.attributes['novatrace.road'];
+  const rootRecord = root ? unpack(entry, root.id, root.held) : undefined;
+  const scenario = rootRecord?.attributes['novatrace.scenario'];
+  const road = rootRecord?.attributes['novatrace.road'];
   return {
     traceId: entry.traceId,
-    rootName: root?.name ?? '(empty)',
-    service: root?.service ?? '',
+    rootName: rootRecord?.name ?? '(empty)',
+    service: rootRecord?.service ?? '',
     label: entry.label ?? (typeof scenario === 'string' ? scenario : undefined),
     ...(entry.runId ? { runId: entry.runId } : {}),
     source: entry.source,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TraceStore } from '../../../src/viewer/trace-store.js';
+import type { SpanRecord } from '../../../src/telemetry/types.js';
 import { seedTrace, span, traceId } from './spans.js';
 
 describe('TraceStore', () => {
@@ -141,9 +142,36 @@ describe('TraceStore shared strings', () => {
     const got = store.get(t)!;
     expect(JSON.stringify(got)).toBe(JSON.stringify(records));
     const twin = store.get(t2)!;
-    // One copy of the repeated parts, not one per span.
-    expect(twin[1]!.status).not.toBe(got[1]!.status);
+    // One copy of the repeated parts, not one per span (an error status and its message too).
+    expect(twin[1]!.status).toBe(got[1]!.status);
     expect(twin[0]!.status).toBe(got[0]!.status);
     expect(got[1]!.parentSpanId).toBe(got[0]!.spanId);
+  });
+
+  it('gives back unusual shapes and times exactly: extra keys, key order, odd or far times', () => {
+    const store = new TraceStore();
+    const t = traceId();
+    const base = span(t, { id: 'root', name: 'root', start: 0, end: 9 });
+    const records: unknown[] = [
+      base,
+      // Times a double cannot hold as an offset, one not a plain decimal, an event before start.
+      {
+        ...span(t, { id: 'far', parent: 'root', name: 'far', start: 1 }),
+        endTimeUnixNano: '99999999999999999999999',
+        events: [{ name: 'early', timeUnixNano: '1', attributes: { 'early.n': 1 } }],
+      },
+      {
+        ...span(t, { id: 'odd', parent: 'root', name: 'odd', start: 2 }),
+        startTimeUnixNano: '00017',
+      },
+      // An extra key and another key order are kept as they came.
+      { extra: true, ...span(t, { id: 'extra', parent: 'root', name: 'extra', start: 3 }) },
+    ];
+    store.putAll(JSON.parse(JSON.stringify(records)) as SpanRecord[], 'otlp');
+    const got = store.get(t)!;
+    const byId = (id: string) => JSON.stringify(got.find((r) => r.spanId === id));
+    for (const r of records as SpanRecord[]) expect(byId(r.spanId)).toBe(JSON.stringify(r));
+    // '00017' starts at 17 ns, before everything else.
+    expect(got[0]!.spanId).toBe((records[2] as SpanRecord).spanId);
   });
 });
