@@ -20,10 +20,13 @@
  *   set far negative and the idle timer to 10 minutes: only the server ends a socket early.
  *   Idle undici sockets are unref'd, so they never keep the process alive.
  *
- * Headers on the wire (checked against a loopback server): undici writes `host` and its own
- * `connection: keep-alive` first, then the caller's headers in the caller's order (requests'
- * User-Agent, Accept-Encoding, Accept, then novaclient's), then `traceparent`, and
- * `content-length` last. undici refuses `Transfer-Encoding`, `Keep-Alive` and `Upgrade` from
+ * Headers on the wire (checked against a raw TCP server, test/integration/wire/wire-bytes.test.ts):
+ * undici writes `host` and its own `connection: keep-alive` first, then the caller's headers in
+ * the caller's order and case (requests' User-Agent, Accept-Encoding, Accept, then novaclient's),
+ * as http.client's putheader calls would, then `traceparent` (none with OTEL_PROPAGATORS=none),
+ * and `content-length` last. Differs from http.client, because undici forces it: the lower-case
+ * `host`, `connection` and `content-length`, and where the last two stand (docs/architecture.md,
+ * "Wire bytes"). undici refuses `Transfer-Encoding`, `Keep-Alive` and `Upgrade` from
  * the caller (it frames an iterable body as chunked itself), and consumes `Connection`
  * (`keep-alive` is what it sends anyway; `close` makes it close after the response). So
  * requests' `Connection: keep-alive` and the chunked path's `Transfer-Encoding: chunked` are
@@ -608,6 +611,8 @@ export interface ConnectionRequestOptions {
   scheme?: string;
   /** True on requests' low-level chunked path (records 'chunk sent' events). */
   chunked?: boolean;
+  /** httplib `putrequest(skip_accept_encoding=True)`: no `Accept-Encoding: identity` added. */
+  skip_accept_encoding?: boolean;
 }
 
 /**
@@ -802,6 +807,18 @@ export class HTTPConnection {
     ) {
       headers.unshift('Host', new URL(url).host);
     }
+    // httplib's putrequest writes `Accept-Encoding: identity` right after Host unless the
+    // caller sends its own (requests always does; urllib3 used directly does not) or asks to
+    // skip it (requests' chunked path: putrequest(..., skip_accept_encoding=True)).
+    if (
+      !opts.skip_accept_encoding &&
+      !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'accept-encoding')
+    ) {
+      const at = headers.length > 0 && headers[0]!.toLowerCase() === 'host' ? 2 : 0;
+      headers.splice(at, 0, 'Accept-Encoding', 'identity');
+    }
+    // The one addition to http.client's bytes: `traceparent` (and `baggage` when set), from the
+    // global propagator; OTEL_PROPAGATORS=none registers none, and nothing is added.
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
     for (const [name, value] of Object.entries(carrier)) headers.push(name, value);

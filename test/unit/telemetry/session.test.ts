@@ -279,6 +279,33 @@ describe('startTelemetry without sdk-node', () => {
     expect(needsNodeSdk({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '5' })).toBe(true);
     expect(needsNodeSdk({ OTEL_TRACES_SAMPLER: 'always_off' })).toBe(true);
     expect(needsNodeSdk({ OTEL_PROPAGATORS: '' })).toBe(false);
+    // tracecontext, baggage and none are read directly; other propagators need NodeSDK.
+    expect(needsNodeSdk({ OTEL_PROPAGATORS: 'none' })).toBe(false);
+    expect(needsNodeSdk({ OTEL_PROPAGATORS: 'tracecontext, baggage' })).toBe(false);
+    expect(needsNodeSdk({ OTEL_PROPAGATORS: 'tracecontext,b3' })).toBe(true);
+  });
+
+  it('reads OTEL_PROPAGATORS as NodeSDK does: none turns propagation off', async () => {
+    const { propagatorFromEnv } = await import('../../../src/telemetry/session.js');
+    expect(propagatorFromEnv({ OTEL_PROPAGATORS: 'none' })).toBeNull();
+    expect(propagatorFromEnv({ OTEL_PROPAGATORS: 'tracecontext,none' })).toBeNull();
+    expect(propagatorFromEnv({})?.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
+    expect(propagatorFromEnv({ OTEL_PROPAGATORS: 'tracecontext' })?.fields()).toEqual([
+      'traceparent',
+      'tracestate',
+    ]);
+    vi.stubEnv('OTEL_PROPAGATORS', 'none');
+    const session = startTelemetry({ env: {} });
+    try {
+      await layerSpan('HTTPClient._cs_request', {}, async () => {
+        const carrier: Record<string, string> = {};
+        propagation.inject(context.active(), carrier);
+        expect(trace.getActiveSpan()?.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+        expect(carrier).toEqual({});
+      });
+    } finally {
+      await session.shutdown();
+    }
   });
 
   it('propagates W3C trace context and baggage, as NodeSDK does by default', async () => {
