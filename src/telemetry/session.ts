@@ -258,7 +258,7 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
     for (const [path, format] of files) {
       if (path === undefined) continue;
       try {
-        await writeTraceFile(path, records, format);
+        await writeTraceFile(path, records, format, recorder.resources());
       } catch (err) {
         warn(`novatrace: could not write ${terminalSafe(path)}: ${reasonOf(err)}`);
       }

@@ -164,6 +164,25 @@ describe('startTelemetry', () => {
     expect(fromOtlp).toEqual(session.records());
     expect(fromJaeger.map((r) => r.name).sort()).toEqual(fromOtlp.map((r) => r.name).sort());
     expect(JSON.parse(await readFile(jaeger, 'utf8')).data[0].spans).toHaveLength(3);
+    // Process tags from the resource, as Jaeger's own OTLP translator writes them.
+    const processes = Object.values(
+      JSON.parse(await readFile(jaeger, 'utf8')).data[0].processes
+    ) as {
+      serviceName: string;
+      tags: { key: string; value: unknown }[];
+    }[];
+    for (const p of processes) {
+      const keys = p.tags.map((t) => t.key);
+      expect(keys).toEqual(
+        expect.arrayContaining([
+          'service.version',
+          'telemetry.sdk.language',
+          'telemetry.sdk.name',
+          'telemetry.sdk.version',
+        ])
+      );
+      expect(keys).not.toContain('service.name');
+    }
   });
 
   it('warns once and resolves when a trace file cannot be written', async () => {
