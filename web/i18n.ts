@@ -206,6 +206,40 @@ export const STRINGS = {
   relTime: { en: '+{0} from span start', ja: 'スパン開始から +{0}' },
   upstreamAt: { en: 'upstream', ja: '上流' },
   none: { en: '(none)', ja: '（なし）' },
+  // The Wire tab (web/wire-tab.ts).
+  spanTab: { en: 'Span', ja: 'スパン' },
+  wireTab: { en: 'Wire', ja: '通信' },
+  wireRequest: { en: 'Request as sent', ja: '送ったリクエスト' },
+  wireResponse: { en: 'Response as received', ja: '受け取ったレスポンス' },
+  wireTiming: { en: 'Timing', ja: 'タイミング' },
+  wireBody: { en: 'Body', ja: 'ボディ' },
+  wireBodySize: { en: 'Body ({0} bytes)', ja: 'ボディ（{0} バイト）' },
+  wireNoBody: { en: 'no body', ja: 'ボディなし' },
+  wireNoResponse: { en: 'No response was received.', ja: 'レスポンスは届いていません。' },
+  wireMissing: {
+    en: 'Not recorded in this span: {0}. Shown from the standard attributes it has.',
+    ja: 'このスパンには記録がありません：{0}。標準の属性から表示しています。',
+  },
+  wireMissingRequestHeaders: {
+    en: 'the request headers as sent (order and case; only allow-listed headers are shown)',
+    ja: '送ったとおりのリクエストヘッダー（順序と大文字小文字。許可リストのヘッダーだけを表示）',
+  },
+  wireMissingResponseHeaders: {
+    en: 'the response headers as received',
+    ja: '受け取ったとおりのレスポンスヘッダー',
+  },
+  wireMissingStatusLine: { en: 'the status line', ja: 'ステータス行' },
+  wireMissingBodies: { en: 'the body previews', ja: 'ボディのプレビュー' },
+  wireMissingResponseBody: {
+    en: 'the response body (it was still arriving when the span ended)',
+    ja: 'レスポンスボディ（スパンの終了時にまだ届いていませんでした）',
+  },
+  wireMissingTiming: { en: 'the timing events', ja: 'タイミングのイベント' },
+  phaseQueued: { en: 'Queued (reused connection)', ja: '待機（再利用の接続）' },
+  phaseConnect: { en: 'Connect', ja: '接続' },
+  phaseSent: { en: 'Request sent', ja: 'リクエスト送信' },
+  phaseWaiting: { en: 'Waiting for the first byte', ja: '最初のバイトを待つ' },
+  phaseBody: { en: 'Response body', ja: 'レスポンスボディ' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;
