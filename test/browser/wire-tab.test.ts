@@ -167,4 +167,33 @@ describe.skipIf(SKIP_BROWSER)('the Wire tab', () => {
       });
     }
   }, 180_000);
+
+  it('speaks Japanese and keeps the tab in the dark theme', async () => {
+    await page.setViewportSize(SIZES[1]);
+    await openWireTab(freshId);
+    await page.click('#lang-ja');
+    try {
+      const panel = page.getByRole('tabpanel', { name: '通信' });
+      await panel.waitFor();
+      expect(await page.getByRole('tab', { name: 'スパン' }).count()).toBe(1);
+      expect(await panel.locator('.wire-phase-name').allTextContents()).toEqual([
+        '接続',
+        'リクエスト送信',
+        '最初のバイトを待つ',
+        'レスポンスボディ',
+      ]);
+      await page.screenshot({ path: join(ROOT, 'test-artifacts', 'viewer-wire-ja.png') });
+    } finally {
+      await page.click('#lang-en');
+    }
+    await page.click('#theme');
+    try {
+      expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+      await page.getByRole('tabpanel', { name: 'Wire' }).waitFor();
+      await page.screenshot({ path: join(ROOT, 'test-artifacts', 'viewer-wire-dark.png') });
+    } finally {
+      await page.click('#theme');
+      await page.click('#theme');
+    }
+  }, 120_000);
 });
