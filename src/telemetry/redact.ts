@@ -154,6 +154,11 @@ function secretStrings(value: unknown): string[] {
   return out;
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LOOSE_UTF8 = new TextDecoder('utf-8');
+/** A body without one of these words holds no secret {@link redactJson} would redact. */
+const SECRET_WORD = /password|secret|token/i;
+
 export interface BodyPreviewOptions {
   /** The body's `Content-Encoding`; anything but identity is not decoded. */
   readonly contentEncoding?: string;
@@ -178,12 +183,14 @@ export function bodyPreview(body: Uint8Array, opts: BodyPreviewOptions = {}): st
   if (encoding && encoding !== 'identity') return `[${total} bytes, ${encoding}-encoded]`;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    text = STRICT_UTF8.decode(body);
   } catch {
     if (opts.complete !== false) return `[${total} bytes, binary]`;
     // A multi-byte character may be cut at the end of what was seen.
-    text = new TextDecoder('utf-8').decode(body);
+    text = LOOSE_UTF8.decode(body);
   }
+  // Most bodies name no secret key at all: then there is nothing to parse for.
+  if (!SECRET_WORD.test(text)) return cut(scrubSecrets(text), total, body.length);
   let parsed: unknown;
   let isJson = false;
   try {
@@ -206,10 +213,15 @@ export function bodyPreview(body: Uint8Array, opts: BodyPreviewOptions = {}): st
       .replace(SECRET_PAIR, (_m, head: string, value: string) => `${head}"${sha1Redact(value)}"`)
       .replace(SECRET_FIELD, (_m, head: string, value: string) => `${head}${sha1Redact(value)}`);
   }
-  text = scrubSecrets(text);
-  if (Buffer.byteLength(text, 'utf8') > BODY_PREVIEW_BYTES || total > body.length) {
-    const cut = Buffer.from(text, 'utf8').subarray(0, BODY_PREVIEW_BYTES).toString('utf8');
-    return `${cut.replace(/\uFFFD$/, '')}… [${total} bytes in all]`;
+  return cut(scrubSecrets(text), total, body.length);
+}
+
+/** The preview cut at {@link BODY_PREVIEW_BYTES}, saying the whole size when cut. */
+function cut(text: string, total: number, seen: number): string {
+  if (text.length * 3 <= BODY_PREVIEW_BYTES && total <= seen) return text;
+  if (Buffer.byteLength(text, 'utf8') > BODY_PREVIEW_BYTES || total > seen) {
+    const head = Buffer.from(text, 'utf8').subarray(0, BODY_PREVIEW_BYTES).toString('utf8');
+    return `${head.replace(/\uFFFD$/, '')}… [${total} bytes in all]`;
   }
   return text;
 }
