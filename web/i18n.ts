@@ -234,6 +234,10 @@ export const STRINGS = {
     en: 'the response body (it was still arriving when the span ended)',
     ja: 'レスポンスボディ（スパンの終了時にまだ届いていませんでした）',
   },
+  wireRunning: {
+    en: 'In progress: the headers, bodies and phases appear when the exchange ends.',
+    ja: '進行中：ヘッダー、ボディ、各段階は通信が終わると表示されます。',
+  },
   wireMissingTiming: { en: 'the timing events', ja: 'タイミングのイベント' },
   phaseQueued: { en: 'Queued (reused connection)', ja: '待機（再利用の接続）' },
   phaseConnect: { en: 'Connect', ja: '接続' },

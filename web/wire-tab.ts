@@ -108,9 +108,10 @@ export class WireTab {
     }
     this.#details.hidden = wire;
     this.panel.hidden = !wire;
-    if (wire && this.#node && this.#tree)
-      replace(this.panel, render(wireView(this.#tree, this.#node)));
-    else replace(this.panel);
+    if (wire && this.#node && this.#tree) {
+      const running = this.#node.endMs === undefined;
+      replace(this.panel, render(wireView(this.#tree, this.#node), running));
+    } else replace(this.panel);
   }
 }
 
@@ -178,15 +179,17 @@ function timing(view: WireView): Child {
   );
 }
 
-function render(view: WireView): Child {
+function render(view: WireView, running: boolean): Child {
   return [
-    view.missing.length > 0
-      ? h(
-          'p',
-          { class: 'muted wire-missing' },
-          t('wireMissing', view.missing.map((m) => t(MISSING_LABEL[m])).join('; '))
-        )
-      : null,
+    running
+      ? h('p', { class: 'muted wire-missing wire-running', role: 'status' }, t('wireRunning'))
+      : view.missing.length > 0
+        ? h(
+            'p',
+            { class: 'muted wire-missing' },
+            t('wireMissing', view.missing.map((m) => t(MISSING_LABEL[m])).join('; '))
+          )
+        : null,
     h(
       'section',
       { class: 'wire-request', 'aria-label': t('wireRequest') },

@@ -30,6 +30,7 @@ let page: Page;
 let url = '';
 let freshId = '';
 let oldId = '';
+let runningId = '';
 let fresh: SpanRecord[] = [];
 
 /** The trace file's records without the client's wire record: what an older trace holds. */
@@ -65,6 +66,15 @@ beforeAll(async () => {
   [oldId] = viewer.ingest(withoutWireRecord(file), 'file', 'happy (standard attributes)') as [
     string,
   ];
+  // A live trace caught mid-exchange: the PUT has started and not ended.
+  const live = fresh.map((r) => {
+    const copy = { ...r, traceId: 'f'.repeat(32) };
+    if (r.kind !== 'client' || r.name !== 'PUT') return copy;
+    const running: SpanRecord = { ...copy };
+    delete (running as { endTimeUnixNano?: string }).endTimeUnixNano;
+    return { ...running, events: [], attributes: { 'url.full': r.attributes['url.full'] ?? '' } };
+  });
+  [runningId] = viewer.ingest(live, 'live', 'happy (running)') as [string];
   server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
     s.once('listening', () => resolve(s));
@@ -151,6 +161,14 @@ describe.skipIf(SKIP_BROWSER)('the Wire tab', () => {
       /x-auth-token: \{SHA1\}[0-9a-f]{40}/
     );
     expect(await panel.locator('.wire-phase-name').count()).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('says an exchange still in progress is in progress', async () => {
+    await openWireTab(runningId);
+    const panel = page.getByRole('tabpanel', { name: 'Wire' });
+    expect(await panel.locator('.wire-running').textContent()).toContain('In progress');
+    expect(await panel.locator('.wire-first').first().textContent()).toMatch(/^PUT \/v2\.1\//);
+    expect(await panel.locator('.wire-missing:not(.wire-running)').count()).toBe(0);
   }, 120_000);
 
   it('is looked at in three window sizes', async () => {
