@@ -7,10 +7,11 @@
 import { DetailView } from './detail-view.js';
 import { h, type Child } from './dom.js';
 import { t } from './i18n.js';
-import type { SpanNode } from './model.js';
+import type { SpanNode, TraceTree } from './model.js';
 import { SourceView } from './source-view.js';
 import type { Store } from './store.js';
 import type { Traces } from './traces.js';
+import { WireTab } from './wire-tab.js';
 
 export interface DetailActions {
   compare(): void;
@@ -23,6 +24,7 @@ export class DetailPane {
   readonly el = h('aside', { class: 'detail', id: 'detail', 'aria-label': 'detail' });
   readonly detail = new DetailView();
   readonly source = new SourceView();
+  readonly wire = new WireTab(this.detail.el);
   readonly #store: Store;
   readonly #traces: Traces;
   readonly #actions: DetailActions;
@@ -39,7 +41,9 @@ export class DetailPane {
         'data-i18n': 'close',
         onclick: () => document.body.classList.remove('details-open'),
       }),
-      this.detail.el
+      this.wire.tabs,
+      this.detail.el,
+      this.wire.panel
     );
     const keys = [
       'view',
@@ -70,6 +74,7 @@ export class DetailPane {
       if (!changed(detailKey, key)) return;
       detailKey = key;
       this.detail.show(node, () => this.welcome());
+      this.wire.show(node, node ? this.selectedTree() : undefined);
     });
     store.subscribe(keys, () => {
       const span = this.selectedNode()?.span;
@@ -91,6 +96,14 @@ export class DetailPane {
       return sel ? model?.tree().byId.get(sel.spanId) : undefined;
     }
     return s.selected ? s.current?.tree().byId.get(s.selected) : undefined;
+  }
+
+  /** The tree the selected span belongs to (the Wire tab reads its clock). */
+  selectedTree(): TraceTree | undefined {
+    const s = this.#store.state;
+    if (s.view !== 'compare') return s.current?.tree();
+    const value = s.compareSel?.side === 'a' ? s.comparePick.a : s.comparePick.b;
+    return value ? this.#traces.models.get(value.split(':')[0] as string)?.tree() : undefined;
   }
 
   /** What the trace on screen did, in one paragraph made from its spans. */

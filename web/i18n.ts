@@ -248,6 +248,44 @@ export const STRINGS = {
     ja: '「{0}」の {1} の道のトレースが、ここにもライブラリにもありません。先にその道で実行してください。',
   },
   roadStory: { en: 'The two roads of “{0}”', ja: '「{0}」の二つの道' },
+  // The Wire tab (web/wire-tab.ts).
+  spanTab: { en: 'Span', ja: 'スパン' },
+  wireTab: { en: 'Wire', ja: '通信' },
+  wireRequest: { en: 'Request as sent', ja: '送ったリクエスト' },
+  wireResponse: { en: 'Response as received', ja: '受け取ったレスポンス' },
+  wireTiming: { en: 'Timing', ja: 'タイミング' },
+  wireBody: { en: 'Body', ja: 'ボディ' },
+  wireBodySize: { en: 'Body ({0} bytes)', ja: 'ボディ（{0} バイト）' },
+  wireNoBody: { en: 'no body', ja: 'ボディなし' },
+  wireNoResponse: { en: 'No response was received.', ja: 'レスポンスは届いていません。' },
+  wireMissing: {
+    en: 'Not recorded in this span: {0}. Shown from the standard attributes it has.',
+    ja: 'このスパンには記録がありません：{0}。標準の属性から表示しています。',
+  },
+  wireMissingRequestHeaders: {
+    en: 'the request headers as sent (order and case; only allow-listed headers are shown)',
+    ja: '送ったとおりのリクエストヘッダー（順序と大文字小文字。許可リストのヘッダーだけを表示）',
+  },
+  wireMissingResponseHeaders: {
+    en: 'the response headers as received',
+    ja: '受け取ったとおりのレスポンスヘッダー',
+  },
+  wireMissingStatusLine: { en: 'the status line', ja: 'ステータス行' },
+  wireMissingBodies: { en: 'the body previews', ja: 'ボディのプレビュー' },
+  wireMissingResponseBody: {
+    en: 'the response body (it was still arriving when the span ended)',
+    ja: 'レスポンスボディ（スパンの終了時にまだ届いていませんでした）',
+  },
+  wireRunning: {
+    en: 'In progress: the headers, bodies and phases appear when the exchange ends.',
+    ja: '進行中：ヘッダー、ボディ、各段階は通信が終わると表示されます。',
+  },
+  wireMissingTiming: { en: 'the timing events', ja: 'タイミングのイベント' },
+  phaseQueued: { en: 'Queued (reused connection)', ja: '待機（再利用の接続）' },
+  phaseConnect: { en: 'Connect', ja: '接続' },
+  phaseSent: { en: 'Request sent', ja: 'リクエスト送信' },
+  phaseWaiting: { en: 'Waiting for the first byte', ja: '最初のバイトを待つ' },
+  phaseBody: { en: 'Response body', ja: 'レスポンスボディ' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -33,9 +33,21 @@ export interface WireView {
   readonly requestBody?: string;
   readonly responseBody?: string;
   readonly phases: readonly WirePhase[];
+  /** Body sizes in bytes (`http.request.body.size`, `http.response.body.size`), when recorded. */
+  readonly requestBodySize?: number;
+  readonly responseBodySize?: number;
   /** Where the numbers come from: the client's wire record, or standard attributes only. */
   readonly source: 'wire' | 'standard';
+  /** What the span does not record, so the tab can say so (keys of {@link WireMissing}). */
+  readonly missing: readonly WireMissing[];
 }
+
+/**
+ * Parts of an exchange a span may lack: an older trace, or another program's, has only the
+ * standard attributes (allow-listed headers, no order or case, no status text, no bodies).
+ */
+export type WireMissing =
+  'requestHeaders' | 'responseHeaders' | 'statusLine' | 'bodies' | 'responseBody' | 'timing';
 
 const SECRET = new Set([
   'authorization',
@@ -123,6 +135,7 @@ export function wireView(tree: TraceTree, node: SpanNode, nowMs = tree.endMs): W
   const headersSent = at('headers sent');
   const bodySent = at('body sent');
   const responseHeaders = at('response headers');
+  const bodyDone = at('response body done');
   const phases: WirePhase[] = [];
   const push = (name: PhaseName, s: number | undefined, e: number | undefined) => {
     if (s === undefined || e === undefined || e < s) return;
@@ -133,7 +146,22 @@ export function wireView(tree: TraceTree, node: SpanNode, nowMs = tree.endMs): W
   else if (headersSent !== undefined) push('queued', start, headersSent);
   push('request sent', sentFrom, bodySent ?? headersSent);
   push('waiting', bodySent ?? headersSent, responseHeaders);
-  push('body', responseHeaders, responseHeaders !== undefined ? end : undefined);
+  push('body', responseHeaders, responseHeaders !== undefined ? (bodyDone ?? end) : undefined);
+  const requestBodySize = numberAttr(a, 'http.request.body.size');
+  const responseBodySize = numberAttr(a, 'http.response.body.size');
+  const missing: WireMissing[] = [];
+  if (!rawRequest) missing.push('requestHeaders');
+  if (!rawResponse && status !== undefined) missing.push('responseHeaders');
+  if (stringAttr(a, 'novatrace.wire.status_line') === undefined && status !== undefined) {
+    missing.push('statusLine');
+  }
+  if (!rawRequest && requestBody === undefined && responseBody === undefined)
+    missing.push('bodies');
+  else if (responseBody === undefined && responseBodySize === undefined && status !== undefined) {
+    // The body was still arriving when the span ended (read later by the caller).
+    missing.push('responseBody');
+  }
+  if (phases.length === 0) missing.push('timing');
 
   return {
     requestLine,
@@ -147,6 +175,9 @@ export function wireView(tree: TraceTree, node: SpanNode, nowMs = tree.endMs): W
     ...(requestBody !== undefined ? { requestBody } : {}),
     ...(responseBody !== undefined ? { responseBody } : {}),
     phases,
+    ...(requestBodySize !== undefined ? { requestBodySize } : {}),
+    ...(responseBodySize !== undefined ? { responseBodySize } : {}),
+    missing,
     source:
       rawRequest || rawResponse || stringAttr(a, 'novatrace.wire.status_line')
         ? 'wire'

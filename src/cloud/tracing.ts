@@ -23,7 +23,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   TracerProvider,
   type ReadableSpan,
@@ -88,10 +88,13 @@ export class CloudTracing {
     }
     const make = (service: CloudService): Tracer => {
       const provider = new TracerProvider({
-        resource: resourceFromAttributes({
-          'service.name': service,
-          'service.version': NOVATRACE_VERSION,
-        }),
+        // telemetry.sdk.* as on the client's resource, so both carry the same process tags.
+        resource: defaultResource().merge(
+          resourceFromAttributes({
+            'service.name': service,
+            'service.version': NOVATRACE_VERSION,
+          })
+        ),
         spanProcessors: spanProcessors.map((p) => new BorrowedProcessor(p)),
       });
       this.#providers.push(provider);

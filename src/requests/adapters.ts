@@ -352,6 +352,7 @@ export class HTTPAdapter extends BaseAdapter {
                 pool,
                 scheme: pool.scheme,
                 chunked: true,
+                skip_accept_encoding: true,
               });
               resp = await HTTPResponse.from_httplib(r, {
                 pool,

@@ -22,6 +22,7 @@ import {
 } from './otlp-json.js';
 import {
   setOwn,
+  type ResourceTable,
   type AttrValue,
   type SpanEventRecord,
   type SpanKindName,
@@ -165,11 +166,17 @@ function spanToJaeger(r: SpanRecord, processID: string): JaegerSpan {
 
 /**
  * Encodes records as a Jaeger UI JSON file: one trace per trace id (in order of first
- * appearance), processes `p1`, `p2`, ... one per service.
+ * appearance), processes `p1`, `p2`, ... one per service. A process's tags are its resource's
+ * attributes but `service.name` (which is the `serviceName`), as Jaeger's own OTLP translator
+ * writes them (`telemetry.sdk.*`, `service.version`, …); none when `resources` does not know
+ * the service.
  * @example
  * await writeFile('trace.jaeger.json', JSON.stringify(toJaegerJson(session.records())));
  */
-export function toJaegerJson(records: readonly SpanRecord[]): JaegerFile {
+export function toJaegerJson(
+  records: readonly SpanRecord[],
+  resources: ResourceTable = new Map()
+): JaegerFile {
   const traces = new Map<string, SpanRecord[]>();
   for (const record of records) {
     let spans = traces.get(record.traceId);
@@ -188,7 +195,11 @@ export function toJaegerJson(records: readonly SpanRecord[]): JaegerFile {
       if (!id) {
         id = `p${processIds.size + 1}`;
         processIds.set(span.service, id);
-        processes[id] = { serviceName: span.service, tags: [] };
+        const attrs = resources.get(span.service) ?? {};
+        processes[id] = {
+          serviceName: span.service,
+          tags: tagsOf(attrs).filter((t) => t.key !== 'service.name'),
+        };
       }
       return spanToJaeger(span, id);
     });

@@ -15,6 +15,7 @@ import { formatError } from './error.js';
 import {
   setOwn,
   type AttrValue,
+  type ResourceTable,
   type SpanEventRecord,
   type SpanKindName,
   type SpanRecord,
@@ -158,7 +159,10 @@ function spanToOtlp(r: SpanRecord): OtlpSpan {
  * await fetch(`${viewer}/v1/traces`, { method: 'POST', body: JSON.stringify(toOtlpJson(spans)),
  *   headers: { 'content-type': 'application/json' } });
  */
-export function toOtlpJson(records: readonly SpanRecord[]): OtlpTraceRequest {
+export function toOtlpJson(
+  records: readonly SpanRecord[],
+  resources: ResourceTable = new Map()
+): OtlpTraceRequest {
   const services = new Map<string, Map<string, OtlpSpan[]>>();
   for (const record of records) {
     let scopes = services.get(record.service);
@@ -175,7 +179,14 @@ export function toOtlpJson(records: readonly SpanRecord[]): OtlpTraceRequest {
   }
   return {
     resourceSpans: [...services].map(([service, scopes]) => ({
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: service } },
+          ...Object.entries(resources.get(service) ?? {})
+            .filter(([key]) => key !== 'service.name')
+            .map(([key, value]) => ({ key, value: attrToAnyValue(value) })),
+        ],
+      },
       scopeSpans: [...scopes].map(([scope, spans]) => ({ scope: { name: scope }, spans })),
     })),
   };

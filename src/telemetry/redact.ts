@@ -125,3 +125,103 @@ export function scrubSecrets(text: string): string {
   }
   return out;
 }
+
+/** Bytes of a body shown in a wire span's preview (`novatrace.wire.*_body_preview`). */
+export const BODY_PREVIEW_BYTES = 2048;
+
+/** Secret-looking `"key": "value"` pairs and `key=value` form fields, for text that is not JSON. */
+const SECRET_PAIR = /("(?:password|secret|token_id)"\s*:\s*)"((?:[^"\\]|\\.)*)"/gi;
+const SECRET_FIELD = /(\b(?:password|secret|token_id)=)([^&\s]*)/gi;
+
+/** The secret string values of a JSON value, by {@link redactJson}'s rule (iterative). */
+function secretStrings(value: unknown): string[] {
+  const out: string[] = [];
+  const stack: { v: unknown; parentKey: string | undefined }[] = [
+    { v: value, parentKey: undefined },
+  ];
+  while (stack.length > 0) {
+    const { v, parentKey } = stack.pop()!;
+    if (Array.isArray(v)) v.forEach((item) => stack.push({ v: item, parentKey }));
+    else if (v !== null && typeof v === 'object') {
+      for (const [key, inner] of Object.entries(v)) {
+        const secret =
+          SECRET_KEYS.has(key.toLowerCase()) || (key === 'id' && parentKey === 'token');
+        if (secret && typeof inner === 'string') out.push(inner);
+        else stack.push({ v: inner, parentKey: key });
+      }
+    }
+  }
+  return out;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LOOSE_UTF8 = new TextDecoder('utf-8');
+/** A body without one of these words holds no secret {@link redactJson} would redact. */
+const SECRET_WORD = /password|secret|token/i;
+
+export interface BodyPreviewOptions {
+  /** The body's `Content-Encoding`; anything but identity is not decoded. */
+  readonly contentEncoding?: string;
+  /** False when only part of the body was seen: JSON that does not parse is then not shown. */
+  readonly complete?: boolean;
+  /** The whole body's size in bytes, when more was sent than `body` holds. */
+  readonly totalBytes?: number;
+}
+
+/**
+ * A bounded, redacted preview of a body as it went over the wire: its text as sent (not
+ * re-serialised), with every secret a JSON body holds (`password`, `secret`, `token.id`…)
+ * replaced by its `{SHA1}` form, remembered secrets scrubbed, and cut at
+ * {@link BODY_PREVIEW_BYTES}. A body that cannot be checked (binary, compressed, a JSON body
+ * cut short) is described instead of shown.
+ * @example
+ * bodyPreview(Buffer.from('{"auth": {"password": "pw"}}')) // '{"auth": {"password": "{SHA1}…"}}'
+ */
+export function bodyPreview(body: Uint8Array, opts: BodyPreviewOptions = {}): string {
+  const total = opts.totalBytes ?? body.length;
+  const encoding = opts.contentEncoding?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') return `[${total} bytes, ${encoding}-encoded]`;
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(body);
+  } catch {
+    if (opts.complete !== false) return `[${total} bytes, binary]`;
+    // A multi-byte character may be cut at the end of what was seen.
+    text = LOOSE_UTF8.decode(body);
+  }
+  // Most bodies name no secret key at all: then there is nothing to parse for.
+  if (!SECRET_WORD.test(text)) return cut(scrubSecrets(text), total, body.length);
+  let parsed: unknown;
+  let isJson = false;
+  try {
+    parsed = JSON.parse(text);
+    isJson = true;
+  } catch {
+    // not JSON (or cut short)
+  }
+  if (isJson) {
+    for (const secret of secretStrings(parsed)) {
+      const escaped = JSON.stringify(secret).slice(1, -1);
+      if (escaped) text = text.split(escaped).join(sha1Redact(secret));
+    }
+  } else {
+    const looksJson = /^\s*[[{]/.test(text);
+    if (looksJson && opts.complete === false) {
+      return `[${total} bytes of JSON, not shown: only part of it was seen, so it could not be checked for secrets]`;
+    }
+    text = text
+      .replace(SECRET_PAIR, (_m, head: string, value: string) => `${head}"${sha1Redact(value)}"`)
+      .replace(SECRET_FIELD, (_m, head: string, value: string) => `${head}${sha1Redact(value)}`);
+  }
+  return cut(scrubSecrets(text), total, body.length);
+}
+
+/** The preview cut at {@link BODY_PREVIEW_BYTES}, saying the whole size when cut. */
+function cut(text: string, total: number, seen: number): string {
+  if (text.length * 3 <= BODY_PREVIEW_BYTES && total <= seen) return text;
+  if (Buffer.byteLength(text, 'utf8') > BODY_PREVIEW_BYTES || total > seen) {
+    const head = Buffer.from(text, 'utf8').subarray(0, BODY_PREVIEW_BYTES).toString('utf8');
+    return `${head.replace(/\uFFFD$/, '')}… [${total} bytes in all]`;
+  }
+  return text;
+}

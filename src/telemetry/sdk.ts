@@ -36,7 +36,8 @@ import { toSpanRecord } from './records.js';
 import { scrubSecrets } from './redact.js';
 import { spanBus } from './span-bus.js';
 import { terminalSafe } from './tree-render.js';
-import type { SpanRecord } from './types.js';
+import { NOVATRACE_VERSION } from './layer-span.js';
+import { setOwn, type AttrValue, type ResourceTable, type SpanRecord } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the environment asks for.
@@ -180,7 +181,13 @@ export function resourceFromEnv(env: NodeJS.ProcessEnv, defaultServiceName: stri
   const attrs = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES);
   const serviceName =
     envValue(env, 'OTEL_SERVICE_NAME') ?? attrs['service.name'] ?? defaultServiceName;
-  return defaultResource().merge(resourceFromAttributes({ ...attrs, 'service.name': serviceName }));
+  return defaultResource().merge(
+    resourceFromAttributes({
+      'service.version': NOVATRACE_VERSION,
+      ...attrs,
+      'service.name': serviceName,
+    })
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,6 +534,8 @@ export const MAX_RECORDS = 50_000;
  */
 export class RecordingSpanProcessor implements SpanProcessor {
   #records: SpanRecord[] = [];
+  /** Each service's resource attributes, from its first finished span. */
+  readonly #resources = new Map<string, Readonly<Record<string, AttrValue>>>();
   #pending: ReadableSpan[] = [];
   readonly #max: number;
 
@@ -549,7 +558,20 @@ export class RecordingSpanProcessor implements SpanProcessor {
 
   onStart(_span: Span, _parentContext: Context): void {}
 
+  /** Resource attributes by `service.name`, for the trace files' resource and process tags. */
+  resources(): ResourceTable {
+    return new Map(this.#resources);
+  }
+
   onEnd(span: ReadableSpan): void {
+    const service = span.resource.attributes['service.name'];
+    if (typeof service === 'string' && !this.#resources.has(service)) {
+      const attrs: Record<string, AttrValue> = {};
+      for (const [key, value] of Object.entries(span.resource.attributes)) {
+        if (value !== undefined && value !== null) setOwn(attrs, key, value as AttrValue);
+      }
+      this.#resources.set(service, attrs);
+    }
     this.#pending.push(span);
     // Trimmed in steps of a tenth of the bound, not one span at a time: a splice per span on a
     // full list of 50,000 would cost every later span a copy of the whole list.

@@ -23,6 +23,9 @@ export const ATTR = {
   networkPeerAddress: 'network.peer.address',
   networkPeerPort: 'network.peer.port',
   userAgentOriginal: 'user_agent.original',
+  // HTTP (opt-in, development): body sizes in bytes as sent / received.
+  httpRequestBodySize: 'http.request.body.size',
+  httpResponseBodySize: 'http.response.body.size',
   errorType: 'error.type',
   // Ours: what the TypeScript mirrors, and the decision key of an event.
   layer: 'novatrace.layer',

@@ -4,9 +4,10 @@
  * traced program. It registers what `@opentelemetry/sdk-node`'s `NodeSDK` registers with no
  * `OTEL_*` tuning set (an AsyncLocalStorage context manager, the W3C trace-context + baggage
  * propagator, an sdk-trace `TracerProvider`), built directly so a short CLI run does not load
- * sdk-node and every exporter it bundles; when a variable only NodeSDK reads is set (sampler,
- * limits, propagators, `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`) NodeSDK itself is loaded and
- * started, so those keep working. The processors, in this order:
+ * sdk-node and every exporter it bundles; `OTEL_PROPAGATORS` with `tracecontext`, `baggage` or
+ * `none` is read here too. When a variable only NodeSDK reads is set (sampler, limits, other
+ * propagators, `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`) NodeSDK itself is loaded and started, so
+ * those keep working. The processors, in this order:
  *
  * 0. precise start times ({@link PreciseStartProcessor}: the SDK cuts starts to the millisecond);
  * 1. redaction safety net (scrubs remembered secrets before anyone sees the span);
@@ -153,12 +154,40 @@ function batchDelay(env: NodeJS.ProcessEnv): number {
 }
 
 /** `OTEL_*` variables that NodeSDK reads (always from `process.env`) and the direct setup does not. */
-const NODE_SDK_ONLY =
-  /^OTEL_(SDK_DISABLED|LOG_LEVEL|PROPAGATORS|TRACES_SAMPLER|ATTRIBUTE_|SPAN_|EVENT_|LINK_)/;
+const NODE_SDK_ONLY = /^OTEL_(SDK_DISABLED|LOG_LEVEL|TRACES_SAMPLER|ATTRIBUTE_|SPAN_|EVENT_|LINK_)/;
+
+/** `OTEL_PROPAGATORS` values the direct setup handles itself; others (b3, jaeger…) go to NodeSDK. */
+const DIRECT_PROPAGATORS = new Set(['tracecontext', 'baggage', 'none']);
+
+function propagatorNames(env: NodeJS.ProcessEnv): string[] | undefined {
+  const raw = env.OTEL_PROPAGATORS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+}
 
 /** True when NodeSDK must be started for a variable the direct setup would ignore. */
 export function needsNodeSdk(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (propagatorNames(env)?.some((name) => !DIRECT_PROPAGATORS.has(name))) return true;
   return Object.keys(env).some((key) => NODE_SDK_ONLY.test(key) && env[key] !== '');
+}
+
+/**
+ * The propagator `OTEL_PROPAGATORS` asks for, as NodeSDK reads it: unset means W3C trace-context
+ * and baggage; a list containing `none` means no propagator at all, so no `traceparent` goes on
+ * the wire and the request bytes are the seed-era client's (docs/architecture.md, "Wire bytes").
+ */
+export function propagatorFromEnv(
+  env: NodeJS.ProcessEnv = process.env
+): CompositePropagator | null {
+  const names = propagatorNames(env) ?? ['tracecontext', 'baggage'];
+  if (names.includes('none')) return null;
+  const propagators = [];
+  if (names.includes('tracecontext')) propagators.push(new W3CTraceContextPropagator());
+  if (names.includes('baggage')) propagators.push(new W3CBaggagePropagator());
+  return new CompositePropagator({ propagators });
 }
 
 /**
@@ -185,11 +214,8 @@ function startProvider(
     return sdk;
   }
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(
-    new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    })
-  );
+  const propagator = propagatorFromEnv();
+  if (propagator) propagation.setGlobalPropagator(propagator);
   const provider = new TracerProvider({ resource, spanProcessors });
   trace.setGlobalTracerProvider(provider);
   return provider;
@@ -274,7 +300,7 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
     for (const [path, format] of files) {
       if (path === undefined) continue;
       try {
-        await writeTraceFile(path, records, format);
+        await writeTraceFile(path, records, format, recorder.resources());
       } catch (err) {
         unwritten.push(path);
         warn(`novatrace: could not write ${terminalSafe(path)}: ${reasonOf(err)}`);

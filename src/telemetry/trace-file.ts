@@ -9,7 +9,7 @@ import { realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { TraceFormatError } from './error.js';
 import { fromJaegerJson, toJaegerJson } from './jaeger.js';
 import { fromOtlpJson, isObject, toOtlpJson } from './otlp-json.js';
-import type { SpanRecord } from './types.js';
+import type { ResourceTable, SpanRecord } from './types.js';
 
 export type TraceFileFormat = 'otlp' | 'jaeger';
 
@@ -101,8 +101,12 @@ export function readTraceFile(text: string): SpanRecord[] {
 }
 
 /** The file text of `records` in `format` (indented JSON, newline at the end). */
-export function formatTraceFile(records: readonly SpanRecord[], format: TraceFileFormat): string {
-  const doc = format === 'otlp' ? toOtlpJson(records) : toJaegerJson(records);
+export function formatTraceFile(
+  records: readonly SpanRecord[],
+  format: TraceFileFormat,
+  resources?: ResourceTable
+): string {
+  const doc = format === 'otlp' ? toOtlpJson(records, resources) : toJaegerJson(records, resources);
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -119,9 +123,10 @@ export function formatTraceFile(records: readonly SpanRecord[], format: TraceFil
 export async function writeTraceFile(
   path: string,
   records: readonly SpanRecord[],
-  format: TraceFileFormat
+  format: TraceFileFormat,
+  resources?: ResourceTable
 ): Promise<void> {
-  const text = formatTraceFile(records, format);
+  const text = formatTraceFile(records, format, resources);
   let target = path;
   try {
     target = await realpath(path);

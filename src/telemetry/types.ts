@@ -39,6 +39,13 @@ export interface SpanRecord {
   readonly status: { readonly code: 0 | 1 | 2; readonly message?: string };
 }
 
+/**
+ * Resource attributes by `service.name` (`telemetry.sdk.*`, `service.version`, what
+ * `OTEL_RESOURCE_ATTRIBUTES` adds): what a trace file writes as OTLP resource attributes or as
+ * Jaeger process tags. Kept beside the records, not in each of them.
+ */
+export type ResourceTable = ReadonlyMap<string, Readonly<Record<string, AttrValue>>>;
+
 /** What the live span bus carries. `type` is also the SSE `event:` field. */
 export type BusEvent =
   | { readonly type: 'span-start'; readonly span: SpanRecord }

@@ -20,10 +20,13 @@
  *   set far negative and the idle timer to 10 minutes: only the server ends a socket early.
  *   Idle undici sockets are unref'd, so they never keep the process alive.
  *
- * Headers on the wire (checked against a loopback server): undici writes `host` and its own
- * `connection: keep-alive` first, then the caller's headers in the caller's order (requests'
- * User-Agent, Accept-Encoding, Accept, then novaclient's), then `traceparent`, and
- * `content-length` last. undici refuses `Transfer-Encoding`, `Keep-Alive` and `Upgrade` from
+ * Headers on the wire (checked against a raw TCP server, test/integration/wire/wire-bytes.test.ts):
+ * undici writes `host` and its own `connection: keep-alive` first, then the caller's headers in
+ * the caller's order and case (requests' User-Agent, Accept-Encoding, Accept, then novaclient's),
+ * as http.client's putheader calls would, then `traceparent` (none with OTEL_PROPAGATORS=none),
+ * and `content-length` last. Differs from http.client, because undici forces it: the lower-case
+ * `host`, `connection` and `content-length`, and where the last two stand (docs/architecture.md,
+ * "Wire bytes"). undici refuses `Transfer-Encoding`, `Keep-Alive` and `Upgrade` from
  * the caller (it frames an iterable body as chunked itself), and consumes `Connection`
  * (`keep-alive` is what it sends anyway; `close` makes it close after the response). So
  * requests' `Connection: keep-alive` and the chunked path's `Transfer-Encoding: chunked` are
@@ -55,7 +58,13 @@ import { Client, type DiagnosticsChannel, type Dispatcher } from 'undici';
 import { wireCallSite } from '../telemetry/call-sites.js';
 import { recordError, safeAttributes, tracerFor, tracingOff } from '../telemetry/layer-span.js';
 import { UPSTREAM_VERSIONS } from '../telemetry/layers.js';
-import { isSecretHeader, sha1Redact } from '../telemetry/redact.js';
+import {
+  BODY_PREVIEW_BYTES,
+  bodyPreview,
+  isSecretHeader,
+  scrubSecrets,
+  sha1Redact,
+} from '../telemetry/redact.js';
 import { perfToHrTime } from '../telemetry/precise-clock.js';
 import { currentRunScope } from '../telemetry/run-scope.js';
 import { ATTR } from '../telemetry/semconv.js';
@@ -110,13 +119,29 @@ export function with_resend_count<T>(count: number, fn: () => Promise<T>): Promi
 interface WireState {
   readonly span: Span;
   readonly chunked: boolean;
+  /** The framing line undici writes after the sendHeaders message (`content-length: 40`). */
+  readonly framing?: string;
   headersSentAt?: number;
+  /** Chunks of a chunked request body, as sent (bounded by BODY_PREVIEW_BYTES + 1). */
+  readonly requestChunks: Buffer[];
+  requestBytes: number;
+  /** The response body as received off the socket, up to RESPONSE_CAPTURE_BYTES. */
+  readonly responseChunks: Buffer[];
+  responseBytes: number;
+  /** True once undici has the whole response (its `trailers` message). */
+  responseDone: boolean;
   /** Called when the whole request (head and body) is on the wire. */
   onSent?: () => void;
 }
 
 /** Set synchronously around `client.request()`; `undici:request:create` fires inside that call. */
 let pendingWire: WireState | undefined;
+
+/**
+ * Response bytes kept for the preview: enough to parse (and so redact) a JSON body of a few
+ * pages; a longer body's preview says how big it was instead of showing an unchecked part.
+ */
+const RESPONSE_CAPTURE_BYTES = 65_536;
 const wireByRequest = new WeakMap<object, WireState>();
 const connectedAt = new WeakMap<Socket, number>();
 
@@ -184,11 +209,20 @@ function subscribeChannels(): void {
     }
     wire.headersSentAt = performance.now();
     if (!wire.span.isRecording()) return; // tracing off: nothing to format
+    // undici appends the framing line after this message: add it, so the record is the head
+    // as it went on the wire.
+    const head = wire.framing ? `${headers}${wire.framing}\r\n` : headers;
     wire.span.setAttributes({
       [ATTR.networkPeerAddress]: socket.remoteAddress ?? '',
       [ATTR.networkPeerPort]: socket.remotePort ?? 0,
       'network.local.port': socket.localPort ?? 0,
-      ...requestHeaderAttributes(headers),
+      ...requestHeaderAttributes(head),
+      [WIRE_ATTR.requestHeaders]: redactedHeaderBlock(
+        headerLines(head).map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon), line.slice(colon + 1).trim()] as const;
+        })
+      ),
     });
     wire.span.addEvent('headers sent', {
       'novatrace.request.line': headers.slice(0, headers.indexOf('\r\n')),
@@ -198,13 +232,46 @@ function subscribeChannels(): void {
   diagnostics_channel.subscribe('undici:request:bodyChunkSent', (message) => {
     const { request, chunk } = message as DiagnosticsChannel.RequestBodyChunkSentMessage;
     const wire = wireByRequest.get(request);
-    if (wire?.chunked) wire.span.addEvent('chunk sent', { 'novatrace.chunk.size': chunk.length });
+    if (!wire?.chunked) return;
+    wire.span.addEvent('chunk sent', { 'novatrace.chunk.size': chunk.length });
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    if (wire.requestBytes <= BODY_PREVIEW_BYTES) wire.requestChunks.push(bytes);
+    wire.requestBytes += bytes.length;
   });
   diagnostics_channel.subscribe('undici:request:bodySent', (message) => {
     const { request } = message as DiagnosticsChannel.RequestBodySentMessage;
     const wire = wireByRequest.get(request);
     wire?.span.addEvent('body sent');
+    if (wire?.chunked && wire.span.isRecording()) {
+      wire.span.setAttributes({
+        [ATTR.httpRequestBodySize]: wire.requestBytes,
+        ...(wire.requestBytes > 0
+          ? {
+              [WIRE_ATTR.requestBodyPreview]: bodyPreview(Buffer.concat(wire.requestChunks), {
+                totalBytes: wire.requestBytes,
+              }),
+            }
+          : {}),
+      });
+    }
     wire?.onSent?.();
+  });
+  diagnostics_channel.subscribe('undici:request:bodyChunkReceived', (message) => {
+    const { request, chunk } = message as { request: object; chunk: Buffer };
+    const wire = wireByRequest.get(request);
+    if (!wire || !wire.span.isRecording()) return;
+    if (wire.responseBytes < RESPONSE_CAPTURE_BYTES) wire.responseChunks.push(Buffer.from(chunk));
+    wire.responseBytes += chunk.length;
+  });
+  diagnostics_channel.subscribe('undici:request:trailers', (message) => {
+    const { request } = message as DiagnosticsChannel.RequestTrailersMessage;
+    const wire = wireByRequest.get(request);
+    if (!wire) return;
+    wire.responseDone = true;
+    // Ended already when the body came after the span (a body read later by requests).
+    if (wire.span.isRecording()) {
+      wire.span.addEvent('response body done', { [ATTR.httpResponseBodySize]: wire.responseBytes });
+    }
   });
   diagnostics_channel.subscribe('undici:request:headers', (message) => {
     const { request, response } = message as DiagnosticsChannel.RequestHeadersMessage;
@@ -243,6 +310,46 @@ function requestHeaderAttributes(head: string): Attributes {
   const ua = values.get('user-agent')?.[0];
   if (ua) attrs[ATTR.userAgentOriginal] = ua;
   return attrs;
+}
+
+/** The wire record's own attributes (ours; the semconv has no ordered header list). */
+export const WIRE_ATTR = {
+  requestHeaders: 'novatrace.wire.request_headers',
+  responseHeaders: 'novatrace.wire.response_headers',
+  statusLine: 'novatrace.wire.status_line',
+  requestBodyPreview: 'novatrace.wire.request_body_preview',
+  responseBodyPreview: 'novatrace.wire.response_body_preview',
+} as const;
+
+/**
+ * Header lines in order and case as they crossed the wire, one `Name: value` per line, secret
+ * values as `{SHA1}` and remembered secrets scrubbed.
+ */
+function redactedHeaderBlock(pairs: HeaderPairs): string {
+  return pairs
+    .map(
+      ([name, value]) =>
+        `${name}: ${isSecretHeader(name) ? sha1Redact(value) : scrubSecrets(value)}`
+    )
+    .join('\n');
+}
+
+/** The framing line undici writes itself after the caller's headers (client-h1.js writeH1). */
+function framingLine(
+  method: string,
+  body: ConnectionBody,
+  headers: readonly string[]
+): string | undefined {
+  const given = headers.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'content-length');
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+    const length =
+      body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    const expectsPayload = ['PUT', 'POST', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH'].includes(
+      method
+    );
+    return length > 0 || expectsPayload ? `content-length: ${length}` : undefined;
+  }
+  return given >= 0 ? `content-length: ${headers[given + 1]}` : 'transfer-encoding: chunked';
 }
 
 function responseHeaderAttributes(headers: HeaderPairs): Attributes {
@@ -608,6 +715,8 @@ export interface ConnectionRequestOptions {
   scheme?: string;
   /** True on requests' low-level chunked path (records 'chunk sent' events). */
   chunked?: boolean;
+  /** httplib `putrequest(skip_accept_encoding=True)`: no `Accept-Encoding: identity` added. */
+  skip_accept_encoding?: boolean;
 }
 
 /**
@@ -758,9 +867,12 @@ export class HTTPConnection {
             const { traceId, spanId } = span.spanContext();
             await gate({ name: 'wire', traceId, spanId, method });
           }
-          const response = await this.#exchange(span, method, url, opts);
+          const [response, wire] = await this.#exchange(span, method, url, opts);
           span.setAttribute(ATTR.httpResponseStatusCode, response.status);
-          if (span.isRecording()) span.setAttributes(responseHeaderAttributes(response.headers));
+          if (span.isRecording()) {
+            span.setAttributes(responseHeaderAttributes(response.headers));
+            span.setAttributes(responseWireAttributes(response, wire));
+          }
           if (response.status >= 400) {
             span.setAttribute(ATTR.errorType, String(response.status));
             span.setStatus({ code: SpanStatusCode.ERROR });
@@ -781,7 +893,7 @@ export class HTTPConnection {
     method: string,
     url: string,
     opts: ConnectionRequestOptions
-  ): Promise<HTTPLibResponse> {
+  ): Promise<[HTTPLibResponse, WireState]> {
     // httplib auto_open: a closed connection (sock None) reconnects on the next request.
     const client = this.sock ?? this.connect();
     const headers: string[] = [];
@@ -802,6 +914,18 @@ export class HTTPConnection {
     ) {
       headers.unshift('Host', new URL(url).host);
     }
+    // httplib's putrequest writes `Accept-Encoding: identity` right after Host unless the
+    // caller sends its own (requests always does; urllib3 used directly does not) or asks to
+    // skip it (requests' chunked path: putrequest(..., skip_accept_encoding=True)).
+    if (
+      !opts.skip_accept_encoding &&
+      !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'accept-encoding')
+    ) {
+      const at = headers.length > 0 && headers[0]!.toLowerCase() === 'host' ? 2 : 0;
+      headers.splice(at, 0, 'Accept-Encoding', 'identity');
+    }
+    // The one addition to http.client's bytes: `traceparent` (and `baggage` when set), from the
+    // global propagator; OTEL_PROPAGATORS=none registers none, and nothing is added.
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
     for (const [name, value] of Object.entries(carrier)) headers.push(name, value);
@@ -809,9 +933,17 @@ export class HTTPConnection {
     const readMs = toUndiciMs(opts.read_timeout ?? DEFAULT_TIMEOUT);
     const abort = new AbortController();
     let readTimer: NodeJS.Timeout | undefined;
+    const body = opts.body ?? null;
+    const framing = framingLine(method, body, headers);
     const wire: WireState = {
       span,
       chunked: opts.chunked ?? false,
+      ...(framing ? { framing } : {}),
+      requestChunks: [],
+      requestBytes: 0,
+      responseChunks: [],
+      responseBytes: 0,
+      responseDone: false,
       onSent: () => {
         // Python: sock.settimeout(read_timeout) once the request is sent, then getresponse().
         if (readMs > 0 && !readTimer) {
@@ -822,6 +954,27 @@ export class HTTPConnection {
         }
       },
     };
+    if (
+      span.isRecording() &&
+      (body === null || typeof body === 'string' || body instanceof Uint8Array)
+    ) {
+      const bytes =
+        body === null
+          ? Buffer.alloc(0)
+          : typeof body === 'string'
+            ? Buffer.from(body, 'utf8')
+            : body;
+      span.setAttribute(ATTR.httpRequestBodySize, bytes.length);
+      if (bytes.length > 0) {
+        span.setAttribute(
+          WIRE_ATTR.requestBodyPreview,
+          bodyPreview(bytes.subarray(0, RESPONSE_CAPTURE_BYTES), {
+            totalBytes: bytes.length,
+            complete: bytes.length <= RESPONSE_CAPTURE_BYTES,
+          })
+        );
+      }
+    }
     let pending: Promise<Dispatcher.ResponseData>;
     pendingWire = wire;
     try {
@@ -829,7 +982,7 @@ export class HTTPConnection {
         method: method as Dispatcher.HttpMethod,
         path: url,
         headers,
-        body: toUndiciBody(opts.body ?? null),
+        body: toUndiciBody(body),
         headersTimeout: readMs,
         bodyTimeout: readMs,
         signal: abort.signal,
@@ -859,7 +1012,7 @@ export class HTTPConnection {
     for (let i = 0; i + 1 < raw.length; i += 2) {
       pairs.push([latin1(raw[i]), latin1(raw[i + 1])]);
     }
-    return new HTTPLibResponse({
+    const response = new HTTPLibResponse({
       status: data.statusCode,
       reason: (data as { statusText?: string }).statusText ?? '',
       headers: pairs,
@@ -867,6 +1020,7 @@ export class HTTPConnection {
       conn: this,
       readMs,
     });
+    return [response, wire];
   }
 }
 
@@ -915,6 +1069,32 @@ export class HTTPSConnection extends HTTPConnection {
       },
     };
   }
+}
+
+/**
+ * The response side of the wire record: the status line and headers as received, and the body
+ * preview when the whole body had arrived before the span ends (undici reads a small response
+ * in one go; a longer one is read later by requests, after this span, and is not previewed).
+ */
+function responseWireAttributes(response: HTTPLibResponse, wire: WireState): Attributes {
+  const header = (name: string) => response.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+  const attrs: Attributes = {
+    [WIRE_ATTR.statusLine]: `HTTP/1.1 ${response.status}${response.reason ? ` ${response.reason}` : ''}`,
+    [WIRE_ATTR.responseHeaders]: redactedHeaderBlock(response.headers),
+  };
+  if (wire.responseDone) {
+    attrs[ATTR.httpResponseBodySize] = wire.responseBytes;
+    if (wire.responseBytes > 0) {
+      const complete = wire.responseBytes <= RESPONSE_CAPTURE_BYTES;
+      const encoding = header('content-encoding');
+      attrs[WIRE_ATTR.responseBodyPreview] = bodyPreview(Buffer.concat(wire.responseChunks), {
+        totalBytes: wire.responseBytes,
+        complete,
+        ...(encoding ? { contentEncoding: encoding } : {}),
+      });
+    }
+  }
+  return attrs;
 }
 
 /** httplib decodes header bytes as ISO-8859-1. */

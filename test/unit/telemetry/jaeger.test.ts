@@ -47,6 +47,67 @@ describe('toJaegerJson', () => {
     );
   });
 
+  it('writes resource attributes as process tags, service.name as the serviceName', () => {
+    const resources = new Map([
+      [
+        'novaclient',
+        {
+          'service.name': 'novaclient',
+          'service.version': '0.1.0',
+          'telemetry.sdk.language': 'nodejs',
+          'telemetry.sdk.version': '2.12.0',
+        },
+      ],
+    ]);
+    const { processes } = toJaegerJson(sampleTrace(), resources).data[0]!;
+    expect(processes.p1).toEqual({
+      serviceName: 'novaclient',
+      tags: [
+        { key: 'service.version', type: 'string', value: '0.1.0' },
+        { key: 'telemetry.sdk.language', type: 'string', value: 'nodejs' },
+        { key: 'telemetry.sdk.version', type: 'string', value: '2.12.0' },
+      ],
+    });
+    // A service the table does not know gets no tags rather than another's.
+    expect(processes.p2).toEqual({ serviceName: 'nova-api', tags: [] });
+    // OTLP/JSON carries the same attributes on the resource.
+    const otlp = toOtlpJson(sampleTrace(), resources);
+    expect(otlp.resourceSpans[0]!.resource.attributes.map((a) => a.key)).toEqual([
+      'service.name',
+      'service.version',
+      'telemetry.sdk.language',
+      'telemetry.sdk.version',
+    ]);
+  });
+
+  it('never lets a child end after its parent in microseconds, whatever the nanoseconds', () => {
+    // Ends 1 ns apart on both sides of a microsecond boundary, starts likewise.
+    const base = 1_732_500_000_000_000_000n;
+    const rec = (spanId: string, start: bigint, end: bigint, parent?: string): SpanRecord => ({
+      ...span(spanId, spanId, { start: 0, end: 1, ...(parent ? { parent } : {}) }),
+      startTimeUnixNano: (base + start).toString(),
+      endTimeUnixNano: (base + end).toString(),
+    });
+    const records = [
+      rec('b000000000000001', 999n, 5_000_000n),
+      rec('b000000000000002', 1_000n, 4_999_999n, 'b000000000000001'),
+      rec('b000000000000003', 1_999n, 4_999_001n, 'b000000000000002'),
+    ];
+    const spans = toJaegerJson(records).data[0]!.spans;
+    const byId = new Map(spans.map((s) => [s.spanID, s]));
+    for (const child of spans) {
+      const parentId = child.references[0]?.spanID;
+      if (!parentId) continue;
+      const parent = byId.get(parentId)!;
+      expect(child.startTime).toBeGreaterThanOrEqual(parent.startTime);
+      expect(child.startTime + child.duration).toBeLessThanOrEqual(
+        parent.startTime + parent.duration
+      );
+    }
+    // The duration comes from the converted start and end: 4999 µs, not 5000.
+    expect(byId.get('b000000000000002')!.duration).toBe(4_999 - 1);
+  });
+
   it('uses microseconds for start, duration and log timestamps', () => {
     const [trace] = toJaegerJson(sampleTrace()).data;
     const pool = trace!.spans.find((s) => s.operationName === 'HTTPConnectionPool._get_conn')!;

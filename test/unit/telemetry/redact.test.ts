@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bodyPreview,
   redactJson,
   rememberSecret,
   scrubSecrets,
@@ -63,5 +64,36 @@ describe('redactJson on hostile depth', () => {
       a: 2,
     });
     expect(Object.keys(out as object)).toEqual(['token', 'password', 'z', 'a']);
+  });
+});
+
+describe('bodyPreview', () => {
+  const b = (text: string) => Buffer.from(text, 'utf8');
+
+  it('keeps JSON as sent (spacing and key order) and redacts its secrets in place', () => {
+    const text = '{"auth":  {"password": "pw\\"1", "token": {"id": "t0k3n"}, "name": "u"}}';
+    expect(bodyPreview(b(text))).toBe(
+      text.replace('pw\\"1', sha1Redact('pw"1')).replace('t0k3n', sha1Redact('t0k3n'))
+    );
+  });
+
+  it('redacts secret pairs and form fields in text that is not JSON', () => {
+    expect(bodyPreview(b('user=u&password=pw&x=1'))).toBe(
+      `user=u&password=${sha1Redact('pw')}&x=1`
+    );
+    expect(bodyPreview(b('x "password": "pw" y'))).toBe(`x "password": "${sha1Redact('pw')}" y`);
+  });
+
+  it('describes what it cannot check instead of showing it', () => {
+    expect(bodyPreview(Buffer.from([0xff, 0xfe, 0x00]))).toBe('[3 bytes, binary]');
+    expect(bodyPreview(b('abc'), { contentEncoding: 'gzip' })).toBe('[3 bytes, gzip-encoded]');
+    expect(bodyPreview(b('{"password": "pw", "x'), { complete: false, totalBytes: 99 })).toMatch(
+      /^\[99 bytes of JSON, not shown/
+    );
+  });
+
+  it('cuts at the preview size and says the full size', () => {
+    const out = bodyPreview(b('x'.repeat(5000)));
+    expect(out).toBe(`${'x'.repeat(2048)}… [5000 bytes in all]`);
   });
 });

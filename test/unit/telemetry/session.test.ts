@@ -164,6 +164,25 @@ describe('startTelemetry', () => {
     expect(fromOtlp).toEqual(session.records());
     expect(fromJaeger.map((r) => r.name).sort()).toEqual(fromOtlp.map((r) => r.name).sort());
     expect(JSON.parse(await readFile(jaeger, 'utf8')).data[0].spans).toHaveLength(3);
+    // Process tags from the resource, as Jaeger's own OTLP translator writes them.
+    const processes = Object.values(
+      JSON.parse(await readFile(jaeger, 'utf8')).data[0].processes
+    ) as {
+      serviceName: string;
+      tags: { key: string; value: unknown }[];
+    }[];
+    for (const p of processes) {
+      const keys = p.tags.map((t) => t.key);
+      expect(keys).toEqual(
+        expect.arrayContaining([
+          'service.version',
+          'telemetry.sdk.language',
+          'telemetry.sdk.name',
+          'telemetry.sdk.version',
+        ])
+      );
+      expect(keys).not.toContain('service.name');
+    }
   });
 
   it('warns once and names the file when a trace file cannot be written', async () => {
@@ -280,6 +299,33 @@ describe('startTelemetry without sdk-node', () => {
     expect(needsNodeSdk({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '5' })).toBe(true);
     expect(needsNodeSdk({ OTEL_TRACES_SAMPLER: 'always_off' })).toBe(true);
     expect(needsNodeSdk({ OTEL_PROPAGATORS: '' })).toBe(false);
+    // tracecontext, baggage and none are read directly; other propagators need NodeSDK.
+    expect(needsNodeSdk({ OTEL_PROPAGATORS: 'none' })).toBe(false);
+    expect(needsNodeSdk({ OTEL_PROPAGATORS: 'tracecontext, baggage' })).toBe(false);
+    expect(needsNodeSdk({ OTEL_PROPAGATORS: 'tracecontext,b3' })).toBe(true);
+  });
+
+  it('reads OTEL_PROPAGATORS as NodeSDK does: none turns propagation off', async () => {
+    const { propagatorFromEnv } = await import('../../../src/telemetry/session.js');
+    expect(propagatorFromEnv({ OTEL_PROPAGATORS: 'none' })).toBeNull();
+    expect(propagatorFromEnv({ OTEL_PROPAGATORS: 'tracecontext,none' })).toBeNull();
+    expect(propagatorFromEnv({})?.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
+    expect(propagatorFromEnv({ OTEL_PROPAGATORS: 'tracecontext' })?.fields()).toEqual([
+      'traceparent',
+      'tracestate',
+    ]);
+    vi.stubEnv('OTEL_PROPAGATORS', 'none');
+    const session = startTelemetry({ env: {} });
+    try {
+      await layerSpan('HTTPClient._cs_request', {}, async () => {
+        const carrier: Record<string, string> = {};
+        propagation.inject(context.active(), carrier);
+        expect(trace.getActiveSpan()?.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+        expect(carrier).toEqual({});
+      });
+    } finally {
+      await session.shutdown();
+    }
   });
 
   it('propagates W3C trace context and baggage, as NodeSDK does by default', async () => {

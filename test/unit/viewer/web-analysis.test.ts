@@ -230,6 +230,53 @@ describe('wireView', () => {
     const view = wireView(tree, tree.roots[0]!);
     expect(view.requestHeaders).toEqual([{ name: 'x-auth-token', value: '{redacted}' }]);
     expect(view.statusLine).toBe('HTTP/1.1 200');
+    expect(view.missing).toEqual([
+      'requestHeaders',
+      'responseHeaders',
+      'statusLine',
+      'bodies',
+      'timing',
+    ]);
+  });
+
+  it('reads the wire record: heads in order, status line, bodies, body phase up to body done', () => {
+    const t = traceId();
+    const tree = buildTree([
+      span(t, {
+        id: 'w',
+        name: 'POST',
+        start: 0,
+        end: 10,
+        kind: 'client',
+        attributes: {
+          'http.response.status_code': 201,
+          'novatrace.wire.request_headers': 'host: h\nX-Auth-Token: {SHA1}ab\ncontent-length: 2',
+          'novatrace.wire.response_headers': 'Content-Type: application/json\nX-Subject-Token: raw',
+          'novatrace.wire.status_line': 'HTTP/1.1 201 Created',
+          'novatrace.wire.request_body_preview': '{}',
+          'http.request.body.size': 2,
+        },
+        events: [
+          { name: 'headers sent', at: 1 },
+          { name: 'body sent', at: 2 },
+          { name: 'response headers', at: 6 },
+          { name: 'response body done', at: 7 },
+        ],
+      }),
+    ]);
+    const view = wireView(tree, tree.roots[0]!);
+    expect(view.requestHeaders.map((x) => x.name)).toEqual([
+      'host',
+      'X-Auth-Token',
+      'content-length',
+    ]);
+    expect(view.responseHeaders[1]).toEqual({ name: 'X-Subject-Token', value: '{redacted}' });
+    expect(view.statusLine).toBe('HTTP/1.1 201 Created');
+    expect(view.source).toBe('wire');
+    const body = view.phases.find((p) => p.name === 'body')!;
+    expect(body.endMs - body.startMs).toBeCloseTo(1, 6);
+    // The response body was not previewed or sized: still arriving when the span ended.
+    expect(view.missing).toEqual(['responseBody']);
   });
 });
 
