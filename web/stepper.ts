@@ -278,7 +278,7 @@ export class Stepper {
   relabel(): void {
     this.backBtn.textContent = `◁ ${ts('back')}`;
     this.backBtn.title = `${ts('back')} (b)`;
-    this.#startBtn.textContent = `⏯ ${ts('replayStart')}`;
+    this.#startBtn.textContent = `⟲ ${ts('replayStart')}`;
     this.#endBtn.textContent = `✕ ${ts('replayEnd')}`;
     this.#speedLabel.textContent = ts('speed');
     this.render();

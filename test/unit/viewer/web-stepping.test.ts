@@ -266,7 +266,8 @@ describe('Python pane', () => {
 describe('stepping labels', () => {
   it('have an English and a translated Japanese text each', () => {
     const missing: string[] = [];
-    for (const [key, { en, ja }] of Object.entries(STEP_STRINGS)) {
+    for (const [key, text] of Object.entries(STEP_STRINGS)) {
+      const { en, ja }: { en: string; ja: string } = text;
       if (!en.trim()) missing.push(`${key}: en`);
       if (ja === en || !/[\u3000-\u30ff\u4e00-\u9fff]/.test(ja)) missing.push(`${key}: ja`);
     }
