@@ -186,19 +186,47 @@ export function spansAt(spans: Iterable<SpanRecord>, stop: PausePoint): SpanReco
     if (BigInt(span.startTimeUnixNano) > at) continue;
     const own = span.spanId === stop.spanId && (stop.kind === 'return' || stop.kind === 'raise');
     const ended = span.endTimeUnixNano !== undefined && (own || BigInt(span.endTimeUnixNano) <= at);
-    const events = own ? span.events : span.events.filter((e) => BigInt(e.timeUnixNano) <= at);
-    if (ended && events.length === span.events.length) {
+    let shown = 0;
+    if (own) shown = span.events.length;
+    else for (const e of span.events) if (BigInt(e.timeUnixNano) <= at) shown++;
+    if (ended && shown === span.events.length) {
       out.push(span);
       continue;
     }
-    const copy: { -readonly [K in keyof SpanRecord]: SpanRecord[K] } = { ...span, events };
-    if (!ended) {
-      delete copy.endTimeUnixNano;
-      copy.status = { code: 0 };
-    }
-    out.push(copy);
+    out.push(cutCopy(span, ended, shown, own ? undefined : at));
   }
   return out;
+}
+
+/**
+ * Copies of cut spans, kept per original and cut, so that stepping between two stops hands the
+ * tree the same record for a span that looks the same at both (and its row is not redrawn).
+ */
+const copies = new WeakMap<SpanRecord, Map<string, SpanRecord>>();
+
+function cutCopy(
+  span: SpanRecord,
+  ended: boolean,
+  shown: number,
+  at: bigint | undefined
+): SpanRecord {
+  const key = `${ended ? 1 : 0}:${shown}`;
+  let mine = copies.get(span);
+  const had = mine?.get(key);
+  if (had) return had;
+  const events =
+    at === undefined ? span.events : span.events.filter((e) => BigInt(e.timeUnixNano) <= at);
+  const copy: { -readonly [K in keyof SpanRecord]: SpanRecord[K] } = { ...span, events };
+  if (!ended) {
+    delete copy.endTimeUnixNano;
+    copy.status = { code: 0 };
+  }
+  if (!mine) {
+    mine = new Map();
+    copies.set(span, mine);
+  }
+  mine.set(key, copy);
+  return copy;
 }
 
 /** A trace as it stood at a stop: its running spans end at the stop's time, not at "now". */
