@@ -80,7 +80,12 @@ export function recordedStops(spans: readonly SpanRecord[]): PausePoint[] {
       const exact = span.name === name;
       const had = byIndex.get(index);
       if (had && (had.exact || !exact)) continue;
-      const site = siteOf(span);
+      // The stop's own line (the call or the branch), else the span's.
+      const file = e.attributes['code.file.path'];
+      const line = Number(e.attributes['code.line.number']);
+      const site = typeof file === 'string' && line > 0 ? { file, line } : siteOf(span);
+      const summary = e.attributes['novatrace.step.summary'];
+      const event = eventKey(e.attributes);
       byIndex.set(index, {
         exact,
         point: {
@@ -91,6 +96,8 @@ export function recordedStops(spans: readonly SpanRecord[]): PausePoint[] {
           index,
           atUnixNano: e.timeUnixNano,
           ...(site ? { site } : {}),
+          ...(typeof summary === 'string' ? { summary } : {}),
+          ...(event ? { event, message: event } : {}),
         },
       });
     }

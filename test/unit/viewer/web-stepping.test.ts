@@ -93,6 +93,9 @@ describe('traceStops', () => {
         'novatrace.step.index': index,
         'novatrace.step.kind': kind,
         'novatrace.step.at': name,
+        'code.file.path': 'src/novaclient/v2/shell.ts',
+        'code.line.number': 30 + index,
+        ...(kind === 'return' ? { 'novatrace.step.summary': 'None' } : {}),
       },
     });
     const spans = [
@@ -124,6 +127,9 @@ describe('traceStops', () => {
       [1, 'entry', 'do_volume_update', spanId('d')],
       [2, 'return', 'do_volume_update', spanId('d')],
     ]);
+    // Each stop keeps its own line (the caller's), and a return what it handed back.
+    expect(stops.map((s) => s.site?.line)).toEqual([30, 31, 32]);
+    expect(stops[2]?.summary).toBe('None');
     expect(traceStops(spans)).toEqual(stops);
   });
 });
