@@ -276,7 +276,9 @@ export class Stepper {
   }
 
   relabel(): void {
-    this.backBtn.textContent = `◁ ${ts('back')}`;
+    // The top bar has room for the glyph only (one line at 1280 px); the name is the label.
+    this.backBtn.textContent = '◁';
+    this.backBtn.setAttribute('aria-label', ts('back'));
     this.backBtn.title = `${ts('back')} (b)`;
     this.#startBtn.textContent = `⟲ ${ts('replayStart')}`;
     this.#endBtn.textContent = `✕ ${ts('replayEnd')}`;
