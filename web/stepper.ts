@@ -38,7 +38,7 @@ export class Stepper {
   readonly bar = h('div', { class: 'replay-bar', id: 'replay-bar', hidden: true });
   readonly backBtn = h('button', { id: 'back', 'aria-keyshortcuts': 'b' });
   readonly #startBtn = h('button', { id: 'replay-start' });
-  readonly #playBtn = h('button', { id: 'replay-play', 'aria-keyshortcuts': 'p' });
+  readonly #playBtn = h('button', { id: 'replay-play' });
   readonly #endBtn = h('button', { id: 'replay-end', class: 'small' });
   readonly #speedSel = h('select', { id: 'replay-speed' });
   readonly #speedLabel = h('label', { for: 'replay-speed', class: 'muted' });
