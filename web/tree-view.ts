@@ -10,6 +10,7 @@ import { h, replace } from './dom.js';
 import { splitter } from './splitter.js';
 import { axisCeil, axisTicks } from './axis.js';
 import { axisOf, type ActiveAxis } from './active-axis.js';
+import { pauseGaps } from './pause-gaps.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
 import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
@@ -354,25 +355,6 @@ export class TreeView {
     r.setAttribute('aria-label', [span.name, statusText, ...keys].filter(Boolean).join(', '));
     els.status.className = `status${running ? ' is-running' : err ? ' is-error' : node.orphan ? ' is-orphan' : ''}`;
   }
-}
-
-/** The pauses inside a bar, as hatched gaps at the moments they happened. */
-function pauseGaps(bar: HTMLElement, time: ActiveAxis, wallStart: number, wallEnd: number): void {
-  const start = time.at(wallStart);
-  const width = time.at(wallEnd) - start;
-  const gaps: HTMLElement[] = [];
-  for (const p of time.pauses) {
-    if (p.startMs < wallStart || p.startMs > wallEnd) continue;
-    const x = width > 0 ? ((time.at(p.startMs) - start) / width) * 100 : 0;
-    gaps.push(
-      h('i', {
-        class: 'pause-gap',
-        style: { left: `${Math.max(0, Math.min(100, x))}%` },
-        title: `‖ ${formatMs(p.endMs - p.startMs)}`,
-      })
-    );
-  }
-  bar.replaceChildren(...gaps);
 }
 
 function makeRow(): RowEls {
