@@ -103,9 +103,12 @@ async function unsteppedDuration(page: Page): Promise<number> {
 describe.skipIf(SKIP_BROWSER)('stepping in the page (real Chromium)', () => {
   it('stops at the return of _get_conn, goes Back twice to an earlier stop, shows the Python, keeps paused time out', async () => {
     const page = await open();
-    // A warm-up run, then the unstepped run the stepped one is compared with.
+    // A warm-up run, then the median of three unstepped runs (one run on a loaded 2-core
+    // machine can take twice as long as the next) for the stepped one to be compared with.
     await unsteppedDuration(page);
-    const unstepped = await unsteppedDuration(page);
+    const samples: number[] = [];
+    for (let i = 0; i < 3; i++) samples.push(await unsteppedDuration(page));
+    const unstepped = [...samples].sort((a, b) => a - b)[1] as number;
 
     await page.check('#step-mode');
     await page.click('#run');
@@ -177,10 +180,13 @@ describe.skipIf(SKIP_BROWSER)('stepping in the page (real Chromium)', () => {
     await expect.poll(async () => (await dur.count()) === 1).toBe(true);
     const stepped = parseMs((await dur.textContent()) ?? '');
     // Paused time is not program time: comparable to the unstepped run's.
-    expect(stepped, `stepped ${stepped} ms vs unstepped ${unstepped} ms`).toBeLessThan(
+    expect(stepped, `stepped ${stepped} ms vs unstepped ${samples.join(', ')} ms`).toBeLessThan(
       unstepped * 2
     );
-    expect(stepped * 2).toBeGreaterThan(unstepped);
+    expect(
+      stepped * 2,
+      `stepped ${stepped} ms vs unstepped ${samples.join(', ')} ms`
+    ).toBeGreaterThan(unstepped);
     // The pauses are drawn as hatched gaps in the bars.
     expect(
       await page.locator('.row[data-name="do_volume_update"] .pause-gap').count()
