@@ -4,8 +4,10 @@
  */
 import type { SpanRecord } from '../src/telemetry/types.js';
 import { t } from './i18n.js';
+import type { PythonSource } from '../src/viewer/python-source.js';
 import type {
   LibraryEntry,
+  PausePoint,
   RunStarted,
   RunState,
   ScenarioLine,
@@ -103,6 +105,11 @@ export const api = {
     post<RunStarted>('/api/runs', { scenario, step, road }, OWNER),
   step: (runId: string, action: 'next' | 'continue' | 'abort') =>
     post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, OWNER),
+  stops: (runId: string) => call<PausePoint[]>(`/api/runs/${encodeURIComponent(runId)}/stops`),
+  python: (project: string, file: string, name: string) =>
+    call<PythonSource>(
+      `/api/python?project=${encodeURIComponent(project)}&file=${encodeURIComponent(file)}&name=${encodeURIComponent(name)}`
+    ),
   startFollow: () => post<{ followId: string }>('/api/follow', {}, OWNER),
   followed: (id: string) =>
     call<{ traceId: string | null; spanId: string | null }>(

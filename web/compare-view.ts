@@ -11,6 +11,7 @@ import { clockTime, formatDelta, formatMs } from './format.js';
 import { lang, t } from './i18n.js';
 import type { SpanNode } from './model.js';
 import { eventNarration, type Narration } from './narration.js';
+import { activeMs } from './span-facts.js';
 
 export interface CompareCallbacks {
   /** `value` is a trace id, or `traceId:spanId` for one run inside a trace. */
@@ -262,7 +263,7 @@ export class CompareView {
       h(
         'span',
         { class: 'c-dur', role: 'cell' },
-        node && node.endMs !== undefined ? formatMs(node.endMs - node.startMs) : ''
+        node && node.endMs !== undefined ? formatMs(activeMs(node)) : ''
       );
     return h(
       'div',

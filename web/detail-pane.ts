@@ -53,6 +53,7 @@ export class DetailPane {
       'comparePick',
       'spans',
       'lang',
+      'stopShown',
     ] as const;
     // Live runs touch `spans` many times a second: redraw only when what is shown changed.
     let detailKey: unknown[] = [];
@@ -78,10 +79,12 @@ export class DetailPane {
     });
     store.subscribe(keys, () => {
       const span = this.selectedNode()?.span;
-      const key = [span, store.state.lang];
+      const stop = store.state.stopShown;
+      const site = stop && span && stop.spanId === span.spanId ? stop.site : undefined;
+      const key = [span, store.state.lang, site];
       if (!changed(sourceKey, key)) return;
       sourceKey = key;
-      this.source.show(span);
+      this.source.show(span, site);
       this.afterSource?.();
     });
   }

@@ -11,6 +11,7 @@ import { h, replace, type Child } from './dom.js';
 import { clockTime, formatMs, nanosDiffMs } from './format.js';
 import { lang, t } from './i18n.js';
 import { errorOf, eventKey, showValue, type LaneKey, type SpanNode } from './model.js';
+import { activeMs } from './span-facts.js';
 import { EXTRA_NARRATION, eventNarration, layerNarration, type Narration } from './narration.js';
 
 /** The key of a span in `LAYERS`: `novatrace.layer_key` where the span name is shared, else
@@ -89,7 +90,7 @@ export class DetailView {
             : err
               ? h('span', { class: 'badge is-error' }, `✖ ${t('error')}`)
               : h('span', { class: 'badge is-ok' }, `✔ ${t('ok')}`),
-          running ? null : h('span', { class: 'badge' }, formatMs((node.endMs ?? 0) - node.startMs))
+          running ? null : h('span', { class: 'badge' }, formatMs(activeMs(node)))
         )
       ),
       h(

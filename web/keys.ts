@@ -71,6 +71,9 @@ export function bindKeys(store: Store, tree: TreePane, steps: StepControl, help:
       case 'n':
         void steps.step('next');
         break;
+      case 'b':
+        steps.stepper?.back();
+        break;
       case 'c':
         void steps.step('continue');
         break;

@@ -20,6 +20,8 @@ import { readHash } from './permalink.js';
 import { RoadSwitch } from './road-switch.js';
 import { ScenarioPicker } from './scenario-picker.js';
 import { StepControl } from './step-control.js';
+import { Stepper } from './stepper.js';
+import { PythonPane } from './python-pane.js';
 import { initialState, stored, STORAGE, Store } from './store.js';
 import { toasts } from './toast.js';
 import { applyTheme } from './theme.js';
@@ -38,6 +40,7 @@ const store = new Store(initialState(lang()));
 const traces = new Traces(store);
 const live = new Live(store, traces);
 const steps = new StepControl(store, traces, live);
+const stepper = new Stepper(store, traces, steps);
 const treePane = new TreePane(store, traces);
 const analysis = new AnalysisPane(store, traces, treePane);
 const compare = new ComparePane(store, traces);
@@ -51,6 +54,7 @@ detail.afterSource = () => {
   const { selected, view } = store.state;
   if (selected && view === 'tree') treePane.tree.reveal(selected);
 };
+const python = new PythonPane(store, () => detail.selectedNode()?.span);
 const picker = new ScenarioPicker(store, (name) => void steps.run(name));
 const list = new TraceList(store, traces);
 const help = new Help();
@@ -99,10 +103,11 @@ const main = h(
   { class: 'main' },
   topbar.lostBanner,
   steps.banner,
+  stepper.bar,
   analysis.el,
   treePane.el,
   compare.el,
-  detail.source.el
+  h('div', { class: 'source-row' }, detail.source.el, python.el)
 );
 replace(
   document.body,
@@ -130,4 +135,10 @@ const followId = followIdOf(location.hash);
 if (followId) void follow.join(followId);
 const connection = new Connection(store, (event) => live.onEvent(event));
 connection.start();
-(window as unknown as { novatrace: unknown }).novatrace = { store, traces, steps, connection };
+(window as unknown as { novatrace: unknown }).novatrace = {
+  store,
+  traces,
+  steps,
+  connection,
+  stepper,
+};

@@ -5,6 +5,7 @@
  * ports (`novatrace.upstream.file`, `code.function.name`) with a link to that file upstream.
  */
 import type { SpanRecord } from '../src/telemetry/types.js';
+import type { SourceLine } from '../src/viewer/types.js';
 import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { highlight } from './highlight.js';
@@ -41,11 +42,15 @@ export class SourceView {
     this.show(undefined);
   }
 
-  /** Shows the source of a span, or the empty state. */
-  show(span: SpanRecord | undefined): void {
+  /**
+   * Shows the source of a span, or the empty state.
+   * @param at a step stop's line (the call or the branch), lit instead of the span's own line
+   */
+  show(span: SpanRecord | undefined, at?: SourceLine): void {
     const token = ++this.#token;
-    const file = span?.attributes['code.file.path'];
-    const line = span?.attributes['code.line.number'];
+    const useAt = at !== undefined && at.file.startsWith('src/') && span !== undefined;
+    const file = useAt ? at.file : span?.attributes['code.file.path'];
+    const line = useAt ? at.line : span?.attributes['code.line.number'];
     const fn = span?.attributes['code.function.name'];
     const upFile = span?.attributes['novatrace.upstream.file'];
     const upVersion = span?.attributes['novatrace.upstream.version'];

@@ -14,6 +14,7 @@ import { remember, STORAGE, type Store } from './store.js';
 import { toast } from './toast.js';
 import type { Traces } from './traces.js';
 import type { Live } from './live.js';
+import type { Stepper } from './stepper.js';
 
 export type StepAction = 'next' | 'continue' | 'abort';
 
@@ -33,6 +34,8 @@ export class StepControl {
   readonly #store: Store;
   readonly #traces: Traces;
   readonly #live: Live;
+  /** Back and Next through stops already reached (web/stepper.ts), once made. */
+  stepper: Stepper | undefined;
 
   constructor(store: Store, traces: Traces, live: Live) {
     this.#store = store;
@@ -50,10 +53,19 @@ export class StepControl {
     this.abortBtn.addEventListener('click', () => void this.step('abort'));
     store.subscribe(
       // myRunId too: the POST's answer can come after the run's first pause was drawn.
-      ['runs', 'myRunId', 'selectedScenario', 'connection', 'lang', 'current', 'followRole'],
+      [
+        'runs',
+        'myRunId',
+        'selectedScenario',
+        'connection',
+        'lang',
+        'current',
+        'followRole',
+        'stopShown',
+      ],
       () => this.renderControls()
     );
-    store.subscribe(['runs', 'myRunId', 'prediction', 'connection', 'lang'], () =>
+    store.subscribe(['runs', 'myRunId', 'prediction', 'connection', 'lang', 'stopShown'], () =>
       this.renderBanner()
     );
   }
@@ -87,7 +99,16 @@ export class StepControl {
     return run !== undefined && run.runId === this.#store.state.myRunId;
   }
 
+  /** Whether Next would let the program go on (this page's run, paused, server reachable). */
+  canServerNext(): boolean {
+    const run = this.activeRun();
+    return run?.phase === 'paused' && this.mine(run) && this.#store.state.connection === 'live';
+  }
+
   async step(action: StepAction): Promise<void> {
+    // Next walks through stops already reached before the program goes on.
+    if (action === 'next' && this.stepper?.next()) return;
+    if (action !== 'next') this.stepper?.toNewest();
     const run = this.activeRun();
     if (!run || !this.mine(run) || this.#store.state.connection !== 'live') return;
     try {
@@ -103,6 +124,7 @@ export class StepControl {
     this.contBtn.textContent = `▶▶ ${t('continue')}`;
     this.contBtn.title = `${t('continue')} (c)`;
     this.abortBtn.textContent = `■ ${t('abort')}`;
+    this.stepper?.relabel();
   }
 
   renderControls(): void {
@@ -118,7 +140,9 @@ export class StepControl {
     this.runBtn.disabled =
       !s.selectedScenario || active !== undefined || !live || s.followRole === 'follow';
     const mine = this.mine(active);
-    this.nextBtn.disabled = !paused || !live || !mine;
+    this.nextBtn.disabled = (!paused || !live || !mine) && !this.stepper?.canNext();
+    if (this.stepper?.mode === 'replay') this.nextBtn.disabled = false;
+    this.stepper?.render();
     this.contBtn.disabled = !paused || !live || !mine;
     this.abortBtn.disabled = !active || !live || !mine;
   }
@@ -127,7 +151,9 @@ export class StepControl {
     const s = this.#store.state;
     const run = this.activeRun() ?? (s.myRunId ? s.runs.get(s.myRunId) : undefined);
     const parts: Child[] = [];
-    if (run) parts.push(this.#runLine(run));
+    const past = this.stepper?.bannerLine();
+    if (past) parts.push(past);
+    else if (run) parts.push(this.#runLine(run));
     parts.push(predictionLine(this.#store));
     const shown = parts.filter(Boolean);
     replace(this.banner, ...shown);
@@ -163,6 +189,7 @@ export class StepControl {
             ? h(
                 'div',
                 { class: 'banner-actions' },
+                this.stepper?.backClone() ?? null,
                 this.#clone(this.nextBtn, () => void this.step('next')),
                 this.#clone(this.contBtn, () => void this.step('continue'))
               )

@@ -10,7 +10,13 @@
  * store.subscribe(['selected', 'spans', 'lang'], () => detail.render());
  * store.set({ selected: spanId });
  */
-import type { LibraryEntry, RunState, ScenarioLine, TraceSummary } from '../src/viewer/types.js';
+import type {
+  LibraryEntry,
+  PausePoint,
+  RunState,
+  ScenarioLine,
+  TraceSummary,
+} from '../src/viewer/types.js';
 import type { TraceModel } from './model.js';
 import type { Lang } from './narration.js';
 
@@ -60,6 +66,8 @@ export interface PageState {
   empty: 'none' | 'bad-link' | 'evicted' | undefined;
   /** The road the next run takes: the seed note's HTTPClient or the nova command's session. */
   road: 'note' | 'nova';
+  /** The step stop the page shows (the live one, a past one, or a replay's), if any. */
+  stopShown: PausePoint | undefined;
 }
 
 /** A key of the state, or `spans`: the spans inside a shown trace model changed. */
@@ -145,6 +153,7 @@ export function initialState(lang: Lang): PageState {
     followRole: undefined,
     followId: undefined,
     road: stored(STORAGE.road) === 'nova' ? 'nova' : 'note',
+    stopShown: undefined,
   };
 }
 

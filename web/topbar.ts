@@ -71,6 +71,7 @@ export class Topbar {
       h(
         'div',
         { class: 'group step-group', role: 'group', 'aria-label': 'step' },
+        steps.stepper?.backBtn ?? null,
         steps.nextBtn,
         steps.contBtn,
         steps.abortBtn

@@ -4,6 +4,7 @@
  * the call tree with its waterfall ({@link TreeView}); plus moving through the tree from the
  * keyboard and the empty-state sentence when there is no trace to draw.
  */
+import { StopSnapshot } from './stops.js';
 import { laneLabel } from './detail-view.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
@@ -97,7 +98,13 @@ export class TreePane {
     const model = s.current;
     const tree = model?.tree();
     this.rows = tree ? flatten(tree, s.collapsed) : [];
-    const now = tree ? nowEpochMs() - Number(tree.t0 / 1_000_000n) : 0;
+    // A past stop's copy (web/stops.ts) stands still at that stop's time.
+    const frozen = model instanceof StopSnapshot ? model.frozenAt : undefined;
+    const now = tree
+      ? frozen
+        ? tree.msAt(frozen)
+        : nowEpochMs() - Number(tree.t0 / 1_000_000n)
+      : 0;
     const empty = this.#emptyText();
     this.#empty.hidden = empty === undefined;
     this.#empty.textContent = empty ?? '';

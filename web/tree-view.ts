@@ -9,6 +9,8 @@ import type { SpanRecord } from '../src/telemetry/types.js';
 import { h, replace } from './dom.js';
 import { splitter } from './splitter.js';
 import { axisCeil, axisTicks } from './axis.js';
+import { axisOf, type ActiveAxis } from './active-axis.js';
+import { pauseGaps } from './pause-gaps.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
 import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
@@ -69,6 +71,8 @@ export class TreeView {
   #selected: string | undefined;
   #totalMs = 1;
   #nowMs = 0;
+  /** Paused time left out of the axis (step mode): bars and durations are active time. */
+  #time: ActiveAxis | undefined;
   #els = new Map<string, RowEls>();
   #raf = 0;
 
@@ -142,7 +146,14 @@ export class TreeView {
     this.#rows = rows;
     this.#selected = selected;
     this.#nowMs = nowMs;
-    const raw = Math.max(tree ? tree.endMs : 0, tree && tree.running > 0 ? nowMs : 0, 0.001);
+    const time = tree ? axisOf(tree, nowMs) : undefined;
+    this.#time = time;
+    const at = (ms: number) => (time ? time.at(ms) : ms);
+    const raw = Math.max(
+      tree ? at(tree.endMs) : 0,
+      tree && tree.running > 0 ? at(nowMs) : 0,
+      0.001
+    );
     // While a trace grows, the axis extends in steps (to the next tick), so the bars of finished
     // spans stay put between steps instead of being redrawn every frame.
     const total = tree && tree.running > 0 ? axisCeil(raw) : raw;
@@ -248,23 +259,29 @@ export class TreeView {
       this.#fillStructure(els, row, index, count, selected, running);
       els.row.classList.toggle('find-match', marked);
     }
-    const end = node.endMs ?? Math.max(this.#nowMs, node.startMs);
+    const wallEnd = node.endMs ?? Math.max(this.#nowMs, node.startMs);
+    const time = this.#time;
+    const start = time ? time.at(node.startMs) : node.startMs;
+    const end = time ? time.at(wallEnd) : wallEnd;
     const total = this.#totalMs;
-    const geoKey = `${total}|${end}|${node.startMs}`;
+    const geoKey = `${total}|${end}|${start}|${wallEnd}`;
     if (geoKey === els.geoKey) return;
     els.geoKey = geoKey;
-    els.dur.textContent = formatMs(end - node.startMs);
+    els.dur.textContent = formatMs(end - start);
     els.dur.title = els.dur.textContent;
-    const left = Math.min((node.startMs / total) * 100, 99.85);
-    const width = Math.max(((end - node.startMs) / total) * 100, 0.15);
+    const left = Math.min((start / total) * 100, 99.85);
+    const width = Math.max(((end - start) / total) * 100, 0.15);
     els.bar.style.left = `${left}%`;
     els.bar.style.width = `${Math.min(width, 100 - left)}%`;
-    els.bar.title = `${span.name}: ${formatMs(end - node.startMs)}`;
-    const tickKey = `${span.events.length}:${total}`;
+    els.bar.title = `${span.name}: ${formatMs(end - start)}`;
+    if (time && time.pauses.length > 0) pauseGaps(els.bar, time, node.startMs, wallEnd);
+    else if (els.bar.firstChild) els.bar.replaceChildren();
+    const tickKey = `${span.events.length}:${total}:${time?.pauses.length ?? 0}`;
     if (tickKey !== els.tickKey) {
       els.tickKey = tickKey;
       const ticks = span.events.map((e) => {
-        const at = Number(BigInt(e.timeUnixNano) - (this.#tree?.t0 ?? 0n)) / 1e6;
+        const wall = Number(BigInt(e.timeUnixNano) - (this.#tree?.t0 ?? 0n)) / 1e6;
+        const at = time ? time.at(wall) : wall;
         const key = eventKey(e.attributes) ?? e.name;
         return h('i', {
           class: `tick${e.name === 'exception' ? ' tick-error' : ''}`,

@@ -1,0 +1,146 @@
+/**
+ * Step benchmark (numbers, not tests): key press → the page shows the next stop, in a real
+ * headless Chromium page against the real viewer, the real ported client and the mock cloud.
+ * - `n` at the live stop: the program really runs to its next stop (a round trip through the
+ *   server and the ported code), and the page draws it;
+ * - `b` / `n` through stops already reached: the page redraws a kept stop (no server call).
+ * Each sample runs inside the page from the key event to the first animation frame after the
+ * banner changed. p95 over stepped `happy` runs; goal ≤ 50 ms. Loopback only, bounded loops.
+ * Run alone with `node bin/run-ts.js bench/step.ts`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Page } from 'playwright-core';
+import { startCloud } from '../src/cloud/index.js';
+import { runScenario, SCENARIOS } from '../src/scenarios/index.js';
+import { startTelemetry } from '../src/telemetry/session.js';
+import { createViewerApp } from '../src/viewer/app.js';
+import { launchBrowser } from '../test/browser/chromium.js';
+import type { Figure } from './report.js';
+import { median, percentile } from './stats.js';
+
+const GOAL_MS = 50;
+const RUNS = 2;
+const MAX_STEPS = 80;
+const HISTORY_STEPS = 15;
+
+/**
+ * One sample in the page: press `key`, wait for a new stop in the banner, then one frame; null
+ * when no new stop came within 5 s. Plain JavaScript text, so no build helper leaks into the page.
+ */
+const IN_PAGE = `async (k) => {
+  const banner = document.getElementById('banner');
+  const stopText = () =>
+    banner.querySelector('.banner-line.paused, .banner-line.history')?.textContent ?? null;
+  const before = stopText();
+  const t0 = performance.now();
+  document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
+  const changed = await new Promise((resolve) => {
+    let obs;
+    const timer = setTimeout(() => { obs.disconnect(); resolve(false); }, 5000);
+    const check = () => {
+      const now = stopText();
+      if (now !== null && now !== before) { obs.disconnect(); clearTimeout(timer); resolve(true); }
+    };
+    obs = new MutationObserver(check);
+    obs.observe(banner, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  if (!changed) return null;
+  await new Promise((r) => requestAnimationFrame(() => r()));
+  return performance.now() - t0;
+}`;
+
+function pressAndWait(page: Page, key: string): Promise<number | null> {
+  return page.evaluate(`(${IN_PAGE})(${JSON.stringify(key)})`) as Promise<number | null>;
+}
+
+async function sample(): Promise<{ live: number[]; kept: number[] }> {
+  // As `novatrace serve` sets it up (src/viewer/command.ts), with nothing exported.
+  const session = startTelemetry({
+    serviceName: 'novaclient',
+    env: { OTEL_TRACES_EXPORTER: 'none' },
+  });
+  const cloud = await startCloud({ spanProcessors: session.cloudSpanProcessors() });
+  const viewer = createViewerApp({
+    scenarios: () => SCENARIOS,
+    runScenario: (name) => runScenario(name, { cloud }),
+  });
+  await viewer.ready();
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    s.once('listening', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await launchBrowser({ width: 1280, height: 800 });
+  const live: number[] = [];
+  const kept: number[] = [];
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await page.waitForSelector('.live.on');
+    await page.click('.scenario[data-scenario="happy"]');
+    await page.check('#step-mode');
+    for (let r = 0; r < RUNS; r++) {
+      await page.click('#run');
+      await page.locator('.banner-line.paused').waitFor({ timeout: 20_000 });
+      for (let i = 0; i < MAX_STEPS; i++) {
+        const ms = await pressAndWait(page, 'n');
+        if (ms === null) break;
+        live.push(ms);
+        if (i > 0 && i % 10 === 0) {
+          // Through kept stops: back a few, then forward again to the live one.
+          for (let j = 0; j < HISTORY_STEPS / 3; j++) {
+            const b = await pressAndWait(page, 'b');
+            if (b !== null) kept.push(b);
+          }
+          for (let j = 0; j < HISTORY_STEPS / 3; j++) {
+            const n = await pressAndWait(page, 'n');
+            if (n !== null) kept.push(n);
+          }
+        }
+        if (!(await page.locator('.banner-line.paused').count())) break;
+      }
+      await page.keyboard.press('c');
+      await page.waitForSelector('.banner-line:has-text("exit code")', { timeout: 20_000 });
+    }
+  } finally {
+    await browser.close();
+    viewer.hub.closeAll();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await viewer.close();
+    await cloud.close();
+    await session.shutdown();
+  }
+  return { live, kept };
+}
+
+export async function measure(): Promise<Figure[]> {
+  const { live, kept } = await sample();
+  const note = (xs: number[]) =>
+    `${xs.length} key presses, median ${median(xs).toFixed(1)} ms, in-page key event → frame`;
+  return [
+    {
+      figure: 'step: key n → next live stop shown, p95',
+      value: live.length ? percentile(live, 95) : NaN,
+      unit: 'ms',
+      goal: GOAL_MS,
+      better: 'lower',
+      note: note(live),
+    },
+    {
+      figure: 'step: key b/n → kept stop shown, p95',
+      value: kept.length ? percentile(kept, 95) : NaN,
+      unit: 'ms',
+      goal: GOAL_MS,
+      better: 'lower',
+      note: note(kept),
+    },
+  ];
+}
+
+if (import.meta.filename === process.argv[1] || process.argv[1]?.endsWith('bench/step.ts')) {
+  const { formatFigure } = await import('./report.js');
+  for (const f of await measure()) console.log(formatFigure(f));
+}

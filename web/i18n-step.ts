@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Labels of stepping back and forward, the replay of a recorded trace and the Python pane, in
+ * English and Japanese (kept apart from i18n.ts so that file stays one list everyone adds to).
+ */
+import { lang } from './i18n.js';
+import type { Lang } from './narration.js';
+
+export const STEP_STRINGS = {
+  back: { en: 'Back', ja: '戻る' },
+  stopOf: { en: 'Stop {0} of {1}', ja: '停止点 {0} / {1}' },
+  pastHint: {
+    en: 'Looking back: the program still waits at stop {0}. Next walks forward again.',
+    ja: '振り返り中：プログラムは停止点 {0} で待ったままです。「次へ」で先へ戻ります。',
+  },
+  doneHint: {
+    en: 'Looking back at a finished run. Next walks forward.',
+    ja: '終わった実行を振り返っています。「次へ」で先へ進みます。',
+  },
+  replayHint: {
+    en: 'Replay of a recorded trace: no program runs, nothing is sent.',
+    ja: '記録済みトレースの再生：プログラムは動かず、何も送信しません。',
+  },
+  replayStart: { en: 'Step through this trace', ja: 'このトレースをステップ再生' },
+  replayEnd: { en: 'End replay', ja: '再生を終了' },
+  play: { en: 'Play', ja: '自動再生' },
+  pause: { en: 'Pause', ja: '一時停止' },
+  speed: { en: 'Speed', ja: '速度' },
+  replayLabel: { en: 'Replay', ja: '再生' },
+  replayDone: {
+    en: 'End of the recorded stops: the whole trace is shown.',
+    ja: '記録された停止点の終わりです。トレース全体を表示しています。',
+  },
+  pythonPane: { en: 'Python original', ja: 'Python の原典' },
+  pythonNone: {
+    en: 'Select a layer to read the Python function it ports.',
+    ja: 'レイヤーを選ぶと、移植元の Python 関数を表示します。',
+  },
+  pythonNotLayer: {
+    en: 'This span ports no Python function.',
+    ja: 'このスパンには移植元の Python 関数がありません。',
+  },
+  pythonLoading: { en: 'Looking for the Python source…', ja: 'Python ソースを探しています…' },
+  pythonHowTo: {
+    en: 'To read it here: start novatrace serve --python-src DIR with a folder holding novaclient/, requests/ and urllib3/ (e.g. unpacked from pip download python-novaclient==3.3.0 requests==2.9.1), or install the Debian packages python3-novaclient, python3-requests and python3-urllib3.',
+    ja: 'ここで読むには：novaclient/・requests/・urllib3/ を含むフォルダを指定して novatrace serve --python-src DIR を起動するか（例：pip download python-novaclient==3.3.0 requests==2.9.1 を展開）、Debian パッケージ python3-novaclient・python3-requests・python3-urllib3 をインストールしてください。',
+  },
+  pythonNotSeed: {
+    en: 'not the seed’s version ({0}): lines may differ',
+    ja: 'シードの版（{0}）ではありません：行が異なる場合があります',
+  },
+  pythonSeed: { en: 'the seed’s version', ja: 'シードと同じ版' },
+  pythonFailed: {
+    en: 'The Python source could not be read: {0}',
+    ja: 'Python ソースを読めませんでした：{0}',
+  },
+  pausedFor: { en: 'paused {0}', ja: '一時停止 {0}' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type StepStringKey = keyof typeof STEP_STRINGS;
+
+/** A stepping label in the page's language, with `{0}`, `{1}`... filled in. */
+export function ts(key: StepStringKey, ...args: (string | number)[]): string {
+  const text: string = STEP_STRINGS[key][lang()];
+  return args.length === 0
+    ? text
+    : text.replace(/\{(\d)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
+}
