@@ -102,12 +102,27 @@ const MAX_KNOWN_SECRETS = 256;
  */
 export function rememberSecret(value: string | null | undefined): void {
   if (!value || value.length < 4) return;
+  if (!knownSecrets.has(value)) anySecret = undefined;
   knownSecrets.delete(value);
   knownSecrets.add(value);
   if (knownSecrets.size > MAX_KNOWN_SECRETS) {
     const oldest = knownSecrets.values().next().value;
     if (oldest !== undefined) knownSecrets.delete(oldest);
   }
+}
+
+/**
+ * One pattern matching any remembered secret, rebuilt when the set changes: one scan tells
+ * whether a text holds any of them, instead of one search per secret (a long-lived viewer
+ * remembers a token per run, and this runs on every attribute of every span).
+ */
+let anySecret: RegExp | undefined;
+
+function anySecretPattern(): RegExp {
+  anySecret ??= new RegExp(
+    [...knownSecrets].map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')
+  );
+  return anySecret;
 }
 
 /** `scheme://user:password@` in any text: the credentials part of a URL. */
@@ -119,7 +134,7 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#'"]+@/gi;
  */
 export function scrubSecrets(text: string): string {
   let out = text.includes('@') ? text.replace(URL_USERINFO, '$1REDACTED:REDACTED@') : text;
-  if (knownSecrets.size === 0) return out;
+  if (knownSecrets.size === 0 || !anySecretPattern().test(out)) return out;
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join(sha1Redact(secret));
   }

@@ -33,6 +33,19 @@ describe('rememberSecret', () => {
     expect(scrubSecrets('first-secret-value')).toBe('first-secret-value');
     expect(scrubSecrets('later-secret-299')).toBe(sha1Redact('later-secret-299'));
   });
+
+  it('finds any of many secrets, pattern characters included, and one added later', () => {
+    for (let i = 0; i < 50; i++) rememberSecret(`many-secret-${i}`);
+    const odd = 'a.b*(c)[d]\\e/f|g+h?$';
+    rememberSecret(odd);
+    expect(scrubSecrets(`x ${odd} y many-secret-7 z`)).toBe(
+      `x ${sha1Redact(odd)} y ${sha1Redact('many-secret-7')} z`
+    );
+    expect(scrubSecrets('a.b (c) [d] nothing secret')).toBe('a.b (c) [d] nothing secret');
+    expect(scrubSecrets('token brand-new-secret')).toBe('token brand-new-secret');
+    rememberSecret('brand-new-secret');
+    expect(scrubSecrets('token brand-new-secret')).toBe(`token ${sha1Redact('brand-new-secret')}`);
+  });
 });
 
 describe('scrubSecrets: URL credentials', () => {
