@@ -311,6 +311,7 @@ describe('Session.request', () => {
       'headers sent',
       'body sent',
       'response headers',
+      'response body done',
     ]);
     expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain(
       'tok-secret-value'
