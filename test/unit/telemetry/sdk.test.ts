@@ -171,6 +171,7 @@ describe('resourceFromEnv', () => {
     expect(keys.filter((k) => /^(process|host)\./.test(k))).toEqual([]);
     expect(keys.sort()).toEqual([
       'service.name',
+      'service.version',
       'telemetry.sdk.language',
       'telemetry.sdk.name',
       'telemetry.sdk.version',
