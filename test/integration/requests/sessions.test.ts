@@ -311,6 +311,7 @@ describe('Session.request', () => {
       'headers sent',
       'body sent',
       'response headers',
+      // The small answer is all in before the span ends: undici has the whole body.
       'response body done',
     ]);
     expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain(
