@@ -125,7 +125,11 @@ describe('npm pack, then npm install -g of the tarball', () => {
       const url = /novatrace viewer: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
       expect(url).toBeDefined();
       // On PATH after the install, the sample lines start with plain `novatrace`.
-      expect(out).toMatch(/^ {2}send a run: {5}novatrace run happy --viewer /m);
+      const runLine = /^ {2}send a run: {5}(novatrace run happy --viewer \S+)$/m.exec(out)?.[1];
+      expect(runLine).toBeDefined();
+      // Pasted as printed, in a shell where the install put novatrace on PATH.
+      const pasted = await run('bash', ['-c', runLine as string], { cwd: dir, env });
+      expect(pasted.stdout).toMatch(/ended as designed \(exit 0\)/);
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<html');
