@@ -56,6 +56,8 @@ export interface CloudAppOptions {
   catalogProjectId?: boolean;
   /** Keystone API versions served: v2.0 and v3 (default, the seed era), or `['v3']`. */
   keystoneVersions?: KeystoneVersions;
+  /** Host names (lower case) clients may reach the cloud by, besides loopback (`--name`). */
+  hostNames?: readonly string[];
 }
 
 /** What {@link createCloudApp} returns. */
@@ -118,7 +120,7 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
 
   const app = new Hono<CloudEnv>();
   app.use('*', cloudSecurityHeaders);
-  app.use('*', hostGuard(opts.publicUrl));
+  app.use('*', hostGuard(opts.publicUrl, opts.hostNames ?? []));
   registerControl(app, deps);
   app.use('*', cloudRequest(deps, lifetime.signal, idleTimers, inflight));
   app.use('*', sizeLimit(deps));
@@ -208,9 +210,14 @@ const cloudSecurityHeaders: MiddlewareHandler<CloudEnv> = async function cloudSe
  * The Host check on every route: Keystone's catalog and Nova's links are built from the Host a
  * request names (unless a public URL is configured), so a page whose DNS name re-binds to this
  * machine must not get them. Allowed: a loopback name, the address the client connected to (a
- * cloud bound to a LAN address is reached by it), and the configured public URL's host.
+ * cloud bound to a LAN address is reached by it), the configured public URL's host, and the
+ * names given with `cloud --name` (a classroom's DNS name for this machine).
  */
-function hostGuard(publicUrl: string | undefined): MiddlewareHandler<CloudEnv> {
+function hostGuard(
+  publicUrl: string | undefined,
+  names: readonly string[]
+): MiddlewareHandler<CloudEnv> {
+  const named = new Set(names.map((n) => n.toLowerCase()));
   let publicHost: string | undefined;
   try {
     publicHost = publicUrl ? hostName(new URL(publicUrl).host) : undefined;
@@ -226,6 +233,7 @@ function hostGuard(publicUrl: string | undefined): MiddlewareHandler<CloudEnv> {
     const local = socket.localAddress?.replace(/^::ffff:/, '');
     const localName = local === undefined ? undefined : local.includes(':') ? `[${local}]` : local;
     if (isLoopbackHostName(host) || name === localName || name === publicHost) return next();
+    if (named.has(name.toLowerCase())) return next();
     return json({ error: `unexpected Host header '${host.slice(0, 100)}'` }, 421);
   };
 }

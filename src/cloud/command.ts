@@ -11,6 +11,7 @@ import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace
 import { loadHttpExporter } from '../telemetry/sdk.js';
 import {
   HELP_OPTION,
+  hostNameList,
   httpUrl,
   intIn,
   parseCommandLine,
@@ -51,6 +52,12 @@ export const CLOUD_OPTIONS = {
       return value;
     },
   }),
+  names: valueOption(
+    '--name',
+    'HOST',
+    'a DNS name clients reach this cloud by (e.g. lab-pc.local), repeatable; the Host guard answers it besides loopback and the bound address',
+    { default: [] as readonly string[], defaultText: 'loopback names only', parse: hostNameList }
+  ),
   viewer: valueOption(
     '--viewer',
     'URL',
@@ -265,6 +272,7 @@ export async function cloudCommand(
       port: parsed.port,
       host: parsed.host,
       spanProcessors: processors,
+      hostNames: parsed.names,
       ...(parsed.maxMicroversion ? { maxMicroversion: parsed.maxMicroversion } : {}),
     });
   } catch (err) {

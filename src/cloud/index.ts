@@ -72,6 +72,8 @@ export interface StartCloudOptions {
   bodyLimit?: number;
   /** Keystone API versions served: v2.0 and v3 (default), or `['v3']` as every Keystone since Queens. */
   keystoneVersions?: KeystoneVersions;
+  /** Host names clients may reach the cloud by, besides loopback (`cloud --name`). */
+  hostNames?: readonly string[];
   /** How long a client may take to send its request headers (default 10 s). */
   headersTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept (default {@link KEEP_ALIVE_TIMEOUT_MS}). */
@@ -116,6 +118,7 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
   if (opts.catalogProjectId !== undefined) appOptions.catalogProjectId = opts.catalogProjectId;
   if (opts.bodyLimit !== undefined) appOptions.bodyLimit = opts.bodyLimit;
   if (opts.keystoneVersions !== undefined) appOptions.keystoneVersions = opts.keystoneVersions;
+  if (opts.hostNames !== undefined) appOptions.hostNames = opts.hostNames;
   const cloud = createCloudApp(appOptions);
   const server = createAdaptorServer({
     fetch: cloud.app.fetch,

@@ -115,6 +115,21 @@ export function intIn(min: number, max: number): (value: string, flag: string) =
   };
 }
 
+/**
+ * `--name HOST`, repeatable: each use adds one DNS name (or address), lower-cased, to the names
+ * a server's Host guard answers besides loopback.
+ */
+export function hostNameList(
+  value: string,
+  flag: string,
+  previous: readonly string[]
+): readonly string[] {
+  if (!/^[a-z0-9.-]{1,253}$/i.test(value)) {
+    throw new UsageError(`${flag} needs a host name, got '${printable(value)}'`);
+  }
+  return [...previous, value.toLowerCase()];
+}
+
 /** A parser for one of a few words; the error names them all. */
 export function oneOf<const W extends string>(
   words: readonly W[]

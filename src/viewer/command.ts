@@ -14,6 +14,7 @@ import { startCloud, type RunningCloud } from '../cloud/index.js';
 import { invocation } from '../commands/invocation.js';
 import {
   HELP_OPTION,
+  hostNameList,
   intIn,
   parseCommandLine,
   printable,
@@ -64,7 +65,7 @@ export const SERVE_OPTIONS = {
     '--name',
     'HOST',
     'a host name students type to reach this viewer (e.g. lab-pc.local), repeatable; the Host guard then answers only these names and loopback',
-    { default: [] as readonly string[], defaultText: 'loopback names only', parse: hostNames }
+    { default: [] as readonly string[], defaultText: 'loopback names only', parse: hostNameList }
   ),
   maxTraces: valueOption('--max-traces', 'N', 'traces kept in memory, oldest dropped first', {
     default: DEFAULT_MAX_TRACES,
@@ -102,14 +103,6 @@ export const SERVE_OPTIONS = {
   ),
   help: HELP_OPTION,
 } satisfies OptionTable;
-
-/** `--name HOST`, repeatable: each use adds one name, lower-cased. */
-function hostNames(value: string, flag: string, previous: readonly string[]): readonly string[] {
-  if (!/^[a-z0-9.-]{1,253}$/i.test(value)) {
-    throw new UsageError(`${flag} needs a host name, got '${printable(value)}'`);
-  }
-  return [...previous, value.toLowerCase()];
-}
 
 export const SERVE_HELP: HelpText = {
   prog: 'novatrace serve',

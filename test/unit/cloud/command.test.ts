@@ -26,6 +26,7 @@ describe('parseCloudArgs', () => {
     expect(parseCloudArgs([])).toEqual({
       port: DEFAULT_CLOUD_PORT,
       host: '127.0.0.1',
+      names: [],
       viewer: undefined,
       maxMicroversion: undefined,
       help: false,
@@ -45,10 +46,21 @@ describe('parseCloudArgs', () => {
     ).toEqual({
       port: 0,
       host: '::1',
+      names: [],
       viewer: 'http://127.0.0.1:8787',
       maxMicroversion: '2.79',
       help: false,
     });
+  });
+
+  it('reads --name, repeatable and lower-cased, and refuses a name with a path in it', () => {
+    expect(parseCloudArgs(['--name', 'Lab-PC.local', '--name=cloud.lab']).names).toEqual([
+      'lab-pc.local',
+      'cloud.lab',
+    ]);
+    expect(() => parseCloudArgs(['--name', 'evil/x'])).toThrow(
+      "--name needs a host name, got 'evil/x'"
+    );
   });
 
   it('refuses bad values and unknown arguments with a clear message', () => {
