@@ -539,6 +539,12 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     await page.click('#theme');
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.locator('.row[data-name="PUT"]').first().click();
+    // The wire span's detail splits its time: the server's part and the client's share.
+    const share = page.locator('.client-share');
+    await share.waitFor();
+    expect(await share.textContent()).toMatch(
+      /^server [\d.]+ (ms|µs) · client’s share [\d.]+ (ms|µs|s)$/
+    );
     await shot(page, 'dark');
     await page.click('#theme');
     await page.click('#theme');
