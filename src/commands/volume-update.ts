@@ -115,7 +115,7 @@ export async function volumeUpdateCommand(
   const session = startTelemetry({ ...telemetryOptions(options), env });
   const outcome = await runTraced(
     session,
-    () => main(['volume-update', ...rest], env, io, { prog: 'novatrace' }),
+    () => main(['volume-update', ...rest], env, io, { prog: 'novatrace', hintProg: invocation() }),
     io.exit
   );
   if (options.tree) {

@@ -55,6 +55,8 @@ export interface ShellIO {
 export interface ShellOptions {
   /** Program name in usage lines (default `nova`). */
   prog?: string;
+  /** How the "Try ... --help" hint starts the program, so it pastes (default: `prog`). */
+  hintProg?: string;
   /** Extra HTTPClient options (e.g. `connection_pool: true`) for scenarios. */
   client?: Partial<HTTPClientOptions>;
   /** Python's `with cs:` — one plain session for the whole run. */
@@ -357,9 +359,11 @@ export class OpenStackComputeShell {
   /** argparse's `error()`: usage, the message, and a hint; exit 2. */
   #usageError(message: string, sub: { withDot: boolean } | null): SystemExit {
     const usage = sub ? subUsage(this.prog, sub.withDot) : mainUsage(this.prog);
-    const hint = sub
-      ? `Try '${this.prog} volume-update --help' for more information.`
-      : `Try '${this.prog} --help' for more information.`;
+    // Embedded (novatrace volume-update), the one help there is lists nova's options too.
+    const hint =
+      sub || this.#opts.hintProg
+        ? `Try '${this.#opts.hintProg ?? this.prog} volume-update --help' for more information.`
+        : `Try '${this.prog} --help' for more information.`;
     return new SystemExit(2, `${usage}error: ${message}\n${hint}\n`);
   }
 

@@ -122,5 +122,17 @@ describe('printed command lines paste', () => {
     const listing = /\('(.+)' says what each shows\)/.exec(help.stdout)?.[1];
     expect(listing).toBe('node bin/novatrace.js scenarios');
     expect((await paste([listing as string])).stdout).toMatch(/^happy {2,}/m);
+    // nova's own usage error inside volume-update names the command the same way.
+    const nova = await run(process.execPath, [BIN, 'volume-update'], {
+      cwd: ROOT,
+      env: shellEnv(),
+    }).then(
+      () => undefined,
+      (err: { code?: number; stderr?: string }) => err
+    );
+    expect(nova?.code).toBe(2);
+    const novaHint = /^Try '(.+)' for more information\.$/m.exec(nova?.stderr ?? '')?.[1];
+    expect(novaHint).toBe('node bin/novatrace.js volume-update --help');
+    expect((await paste([novaHint as string])).stdout).toContain('nova global options');
   }, 120_000);
 });
