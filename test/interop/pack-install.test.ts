@@ -99,6 +99,42 @@ describe('npm pack, then npm install -g of the tarball', () => {
     expect(r.stdout).toMatch(/ended as designed \(exit 0\)/);
   }, 120_000);
 
+  it("pastes cloud's exports and swap line, which name plain novatrace", async () => {
+    const env = cleanEnv({ PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH ?? ''}` });
+    const child = spawn(bin, ['cloud', '--port', '0'], { cwd: dir, env });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const guard = setTimeout(
+          () => reject(new Error(`no sample lines in 60 s:\n${text}`)),
+          60_000
+        );
+        child.stdout.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (/Press Ctrl-C to stop/.test(text)) {
+            clearTimeout(guard);
+            resolve(text);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`cloud exited ${code}:\n${text}`)));
+      });
+      const lines = out.split('\n');
+      const exports = lines.filter((l) => l.startsWith('export OS_'));
+      const swap = lines.find((l) => l.startsWith('novatrace volume-update '));
+      expect(exports).toHaveLength(6);
+      expect(swap).toBeDefined();
+      const pasted = await run('bash', ['-c', [...exports, swap as string].join('\n')], {
+        cwd: dir,
+        env,
+      });
+      expect(pasted.stderr).toBe('');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 120_000);
+
   it('shows a recorded trace that ships in the package', async () => {
     const file = join(prefix, 'lib', 'node_modules', 'novatrace', 'traces', 'happy.json');
     const r = await run(bin, ['show', file], { cwd: dir, env: cleanEnv() });

@@ -1,7 +1,7 @@
 // The command lines novatrace prints for the user to paste (cloud's block, serve's sample runs,
 // the "Try ... --help" hint of a usage error) work pasted as printed, from the repository root,
 // with no `novatrace` on PATH (as right after `npm ci`). Real child processes on loopback; every
-// wait is bounded. After a global install: test/integration/package/pack-install.test.ts.
+// wait is bounded. After a global install: test/interop/pack-install.test.ts.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
