@@ -262,7 +262,10 @@ export async function cloudCommand(
   if (!isLoopbackHost(parsed.host)) {
     io.stderr.write(
       `novatrace cloud: warning: --host ${parsed.host} makes the mock cloud reachable from other machines; ` +
-        `it accepts the demo password and has no TLS (the /_novatrace control routes still answer loopback only)\n`
+        `it accepts the demo password and has no TLS (the /_novatrace control routes still answer loopback only)` +
+        (parsed.names.length > 0
+          ? `; it answers the Host names ${parsed.names.join(', ')}\n`
+          : `; clients that reach it by a DNS name need --name NAME (else 421)\n`)
     );
   }
   const processors = exportProcessors(parsed.viewer, io.env);
