@@ -100,7 +100,8 @@ export class Topbar {
             this.otlpLink,
             this.jaegerLink,
             actions.compareRoads ? this.otherRoadBtn : null,
-            follow.button
+            follow.button,
+            follow.teach
           )
         )
       ),
