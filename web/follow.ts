@@ -24,6 +24,9 @@ export function teachLinkOf(hash: string): { followId: string; key: string } | u
   return m ? { followId: m[1] as string, key: m[2] as string } : undefined;
 }
 
+/** Set for one reload when this page stopped leading its class (said to the user after it). */
+const MOVED = 'novatrace.leadMoved';
+
 export class Follow {
   readonly button = h('button', { class: 'button', id: 'lead-class', 'data-i18n': 'leadClass' });
   readonly link = h('input', {
@@ -62,6 +65,12 @@ export class Follow {
   /** Starts following the class of `followId` (this page becomes read-only). */
   async join(followId: string): Promise<void> {
     this.#store.set({ followRole: 'follow', followId, follow: true });
+    try {
+      if (sessionStorage.getItem(MOVED)) toast(t('teachMoved'));
+      sessionStorage.removeItem(MOVED);
+    } catch {
+      // nothing to say
+    }
     document.body.classList.add('following');
     try {
       const where = await api.followed(followId);
@@ -105,20 +114,23 @@ export class Follow {
     }
   }
 
-  /** The lead moved (a teacher link was opened): a page that no longer leads follows. */
+  /**
+   * The lead moved (a teacher link was opened): a page that no longer leads reopens as a plain
+   * follower of its class, its run controls gone with the lead.
+   */
   async handedOver(followId: string): Promise<void> {
     const s = this.#store.state;
     if (s.followRole !== 'lead' || s.followId !== followId) return;
     const where = await api.followed(followId).catch(() => undefined);
     if (!where || where.leading) return;
-    this.link.hidden = true;
-    this.teach.hidden = true;
-    this.#sent = '';
-    // The runs this page started are driven from the new leading page now.
-    this.#store.set({ myRunId: undefined });
     remember(STORAGE.myRun, '');
-    toast(t('teachMoved'));
-    await this.join(followId);
+    try {
+      sessionStorage.setItem(MOVED, '1');
+    } catch {
+      // the page reopens without saying why
+    }
+    history.replaceState(null, '', `${location.pathname}#follow=${followId}`);
+    location.reload();
   }
 
   #leading(followId: string, teacherKey: string): void {

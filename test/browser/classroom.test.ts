@@ -179,8 +179,14 @@ describe.skipIf(SKIP_BROWSER)('the viewer in a classroom', () => {
     expect(refused).toBe(403);
     expect(viewer.runs.get(run!.runId)?.steps).toBe(steps);
     await projector.click('#next');
-    for (const p of [projector, student, laptop]) {
-      await p.locator('.banner-line.paused', { hasText: 'do_volume_update' }).waitFor();
+    for (const [name, p] of Object.entries({ projector, student, laptop })) {
+      await p
+        .locator('.banner-line.paused', { hasText: 'do_volume_update' })
+        .waitFor()
+        .catch(async (err: Error) => {
+          const banner = await p.locator('.banner').textContent();
+          throw new Error(`${name}: ${banner} (${err.message})`);
+        });
     }
     // The class follows the new leading page's selection.
     const row = projector.locator('.row[aria-level="1"]').first();
