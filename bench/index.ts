@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { formatFigure, met, type Figure, type Measure } from './report.js';
 
 /** Helpers, not benchmarks. */
-const NOT_BENCHES = new Set(['index', 'report', 'stats']);
+const NOT_BENCHES = new Set(['index', 'page', 'report', 'stats']);
 /** Measured first, in this order; any other module follows by name. */
 const FIRST = ['client', 'startup', 'suite', 'viewer'];
 

@@ -117,9 +117,15 @@ export class AnalysisPane {
     if (this.#index >= this.#matches.length) this.#index = this.#matches.length - 1;
     const collapsed = this.#store.state.collapsed;
     const opened = fresh && collapsed.size > 0 ? openAncestors(this.#matches, collapsed) : 0;
-    this.#tree.tree.marked = new Set(this.#matches.map((n) => n.id));
+    const marked = new Set(this.#matches.map((n) => n.id));
+    const before = this.#tree.tree.marked;
+    const same = marked.size === before.size && [...marked].every((id) => before.has(id));
+    this.#tree.tree.marked = marked;
     this.#showCount();
-    this.#store.touch(opened > 0 ? 'collapsed' : 'spans');
+    // Only a change of highlights redraws: this runs on every frame a live trace grows, and
+    // touching `spans` from here unconditionally would redraw every view on every frame.
+    if (opened > 0) this.#store.touch('collapsed');
+    else if (!same) this.#store.touch('spans');
   }
 
   #showCount(): void {

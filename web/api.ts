@@ -68,23 +68,49 @@ function post<T>(path: string, body: unknown, headers: Record<string, string> = 
   });
 }
 
+const OWNER_KEY = 'novatrace.owner';
+
 /**
  * This page's owner token: runs it starts belong to it (the server refuses Next, Continue and
  * Abort from other pages). Kept per tab, so a reload keeps control of the tab's run.
  */
-export const ownerToken: string = (() => {
+export let ownerToken: string = (() => {
   try {
-    const kept = sessionStorage.getItem('novatrace.owner');
+    const kept = sessionStorage.getItem(OWNER_KEY);
     if (kept) return kept;
     const made = crypto.randomUUID();
-    sessionStorage.setItem('novatrace.owner', made);
+    sessionStorage.setItem(OWNER_KEY, made);
     return made;
   } catch {
     return crypto.randomUUID();
   }
 })();
 
-const OWNER = { 'x-novatrace-owner': ownerToken };
+// A duplicated tab starts with a copy of its original's sessionStorage, token included: ask the
+// other tabs of this browser, and when one holds the same token, this page makes its own, so
+// only one page ever holds a token (and steps its runs).
+try {
+  const channel = new BroadcastChannel(OWNER_KEY);
+  channel.onmessage = (ev: MessageEvent<{ ask?: string; mine?: string }>) => {
+    if (ev.data.ask === ownerToken) channel.postMessage({ mine: ownerToken });
+    else if (ev.data.mine === ownerToken) {
+      ownerToken = crypto.randomUUID();
+      try {
+        sessionStorage.setItem(OWNER_KEY, ownerToken);
+        sessionStorage.removeItem('novatrace.myRun');
+      } catch {
+        // kept in memory only
+      }
+    }
+  };
+  channel.postMessage({ ask: ownerToken });
+} catch {
+  // no BroadcastChannel: one token per tab as kept
+}
+
+function owner(): Record<string, string> {
+  return { 'x-novatrace-owner': ownerToken };
+}
 
 export const api = {
   scenarios: () => call<ScenarioLine[]>('/api/scenarios'),
@@ -102,21 +128,30 @@ export const api = {
       `/api/source?file=${encodeURIComponent(file)}`
     ),
   startRun: (scenario: string, step: boolean, road: 'note' | 'nova' = 'note') =>
-    post<RunStarted>('/api/runs', { scenario, step, road }, OWNER),
+    post<RunStarted>('/api/runs', { scenario, step, road }, owner()),
   step: (runId: string, action: 'next' | 'continue' | 'abort') =>
-    post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, OWNER),
+    post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, owner()),
   stops: (runId: string) => call<PausePoint[]>(`/api/runs/${encodeURIComponent(runId)}/stops`),
   python: (project: string, file: string, name: string) =>
     call<PythonSource>(
       `/api/python?project=${encodeURIComponent(project)}&file=${encodeURIComponent(file)}&name=${encodeURIComponent(name)}`
     ),
-  startFollow: () => post<{ followId: string }>('/api/follow', {}, OWNER),
+  startFollow: () => post<{ followId: string; teacherKey: string }>('/api/follow', {}, owner()),
   followed: (id: string) =>
-    call<{ traceId: string | null; spanId: string | null }>(
-      `/api/follow/${encodeURIComponent(id)}`
+    call<{ traceId: string | null; spanId: string | null; leading: boolean }>(
+      `/api/follow/${encodeURIComponent(id)}`,
+      { headers: owner() }
     ),
+  teach: (id: string, key: string) =>
+    post<{
+      followId: string;
+      teacherKey: string;
+      runIds: string[];
+      traceId: string | null;
+      spanId: string | null;
+    }>(`/api/follow/${encodeURIComponent(id)}/teach`, { key }, owner()),
   lead: (id: string, traceId: string, spanId: string | undefined) =>
-    post<{ ok: true }>(`/api/follow/${encodeURIComponent(id)}`, { traceId, spanId }, OWNER),
+    post<{ ok: true }>(`/api/follow/${encodeURIComponent(id)}`, { traceId, spanId }, owner()),
   openFile: (text: string, name: string) =>
     post<TracesOpened>('/api/traces', text, {
       'x-file-name': name.replace(/[^\w .()-]/g, '_').slice(0, 120),

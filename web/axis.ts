@@ -5,7 +5,6 @@
  * touch the box of a kept one, or leave the axis, is dropped, so no two labels ever overlap
  * however narrow the column, in whichever language, at whatever zoom.
  */
-import { formatMs } from './format.js';
 
 /** A nice step for axis ticks: 1, 2 or 5 times a power of ten. */
 export function niceStep(total: number, count = 5): number {
@@ -80,13 +79,30 @@ function place(
   const first = Math.ceil(from / step) * step;
   for (let ms = first, i = 0; ms <= from + totalMs + 1e-9 && i < 50; ms += step, i++) {
     const x = ((ms - from) / totalMs) * widthPx;
-    const label = ms === 0 ? '0' : formatMs(ms);
+    const label = ms === 0 ? '0' : tickLabel(ms, step);
     const w = labelWidth(label);
     // Near the right edge the label hangs to the left of its mark, inside the axis.
     const end = x + w > widthPx;
     out.push({ ms, label, x, left: end ? x - w : x, right: end ? x : x + w, end });
   }
   return out;
+}
+
+/**
+ * A tick's label with only the digits its step needs (`5 ms`, `10 ms`, `0.5 s`), so labels are
+ * short and more ticks fit a narrow waterfall than with `formatMs`'s three digits.
+ * @example
+ * tickLabel(10, 5) // '10 ms'
+ * tickLabel(1500, 500) // '1.5 s'
+ */
+export function tickLabel(ms: number, step: number): string {
+  const digits = (unitStep: number) =>
+    Math.max(0, Math.min(3, -Math.floor(Math.log10(unitStep) + 1e-9)));
+  if (step >= 60_000 && ms >= 60_000) return `${(ms / 60_000).toFixed(digits(step / 60_000))} min`;
+  if (step >= 1000 || ms >= 1000) return `${(ms / 1000).toFixed(digits(step / 1000))} s`;
+  if (step >= 1) return `${ms.toFixed(digits(step))} ms`;
+  if (ms >= 1) return `${ms.toFixed(digits(step))} ms`;
+  return `${(ms * 1000).toFixed(digits(step * 1000))} µs`;
 }
 
 /** Keeps ticks left to right, dropping any whose box leaves the axis or meets a kept one. */

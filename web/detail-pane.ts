@@ -13,6 +13,9 @@ import type { Store } from './store.js';
 import type { Traces } from './traces.js';
 import { WireTab } from './wire-tab.js';
 
+/** How often the story of a trace still growing is retold, in ms. */
+const STORY_MS = 300;
+
 export interface DetailActions {
   compare(): void;
   run(): void;
@@ -60,7 +63,10 @@ export class DetailPane {
     let sourceKey: unknown[] = [];
     const changed = (before: unknown[], now: unknown[]) =>
       before.length !== now.length || now.some((v, i) => v !== before[i]);
-    store.subscribe([...keys, 'selectedScenario', 'traces'], () => {
+    // The story of a growing trace is retold at most every STORY_MS, not on every span.
+    let toldAt = 0;
+    let retell: number | undefined;
+    const render = (): void => {
       const node = this.selectedNode();
       const key = node
         ? [node.span, store.state.lang]
@@ -73,10 +79,21 @@ export class DetailPane {
             store.state.current?.tree().running,
           ];
       if (!changed(detailKey, key)) return;
+      const growing = !node && key.slice(0, 4).every((v, i) => v === detailKey[i]);
+      const wait = toldAt + STORY_MS - performance.now();
+      if (growing && wait > 0) {
+        retell ??= window.setTimeout(() => {
+          retell = undefined;
+          render();
+        }, wait);
+        return;
+      }
       detailKey = key;
+      toldAt = performance.now();
       this.detail.show(node, () => this.welcome());
       this.wire.show(node, node ? this.selectedTree() : undefined);
-    });
+    };
+    store.subscribe([...keys, 'selectedScenario', 'traces'], render);
     store.subscribe(keys, () => {
       const span = this.selectedNode()?.span;
       const stop = store.state.stopShown;

@@ -9,7 +9,7 @@
 import { api, userMessage } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import type { Store } from './store.js';
+import { remember, STORAGE, type Store } from './store.js';
 import { toast } from './toast.js';
 import type { Traces } from './traces.js';
 
@@ -17,6 +17,15 @@ import type { Traces } from './traces.js';
 export function followIdOf(hash: string): string | undefined {
   return /^#follow=([0-9a-f]{16})$/.exec(hash)?.[1];
 }
+
+/** The follow id and teacher key of a teacher link (`#teach=<id>.<key>`). */
+export function teachLinkOf(hash: string): { followId: string; key: string } | undefined {
+  const m = /^#teach=([0-9a-f]{16})\.([0-9a-f]{32})$/.exec(hash);
+  return m ? { followId: m[1] as string, key: m[2] as string } : undefined;
+}
+
+/** Set for one reload when this page stopped leading its class (said to the user after it). */
+const MOVED = 'novatrace.leadMoved';
 
 export class Follow {
   readonly button = h('button', { class: 'button', id: 'lead-class', 'data-i18n': 'leadClass' });
@@ -28,6 +37,20 @@ export class Follow {
     'aria-label': 'follow link',
     'data-i18n-label': 'followLink',
   });
+  /** The teacher link: opening it (say, on the projector's machine) moves the lead there. */
+  readonly teachInput = h('input', {
+    class: 'follow-link',
+    id: 'teach-link',
+    readonly: true,
+    'aria-label': 'teacher link',
+    'data-i18n-label': 'teachLink',
+  });
+  readonly teach = h(
+    'label',
+    { class: 'teach-link', hidden: true },
+    h('span', { 'data-i18n': 'teachLink' }),
+    this.teachInput
+  );
   readonly #store: Store;
   readonly #traces: Traces;
   #sent = '';
@@ -42,6 +65,12 @@ export class Follow {
   /** Starts following the class of `followId` (this page becomes read-only). */
   async join(followId: string): Promise<void> {
     this.#store.set({ followRole: 'follow', followId, follow: true });
+    try {
+      if (sessionStorage.getItem(MOVED)) toast(t('teachMoved'));
+      sessionStorage.removeItem(MOVED);
+    } catch {
+      // nothing to say
+    }
     document.body.classList.add('following');
     try {
       const where = await api.followed(followId);
@@ -54,15 +83,64 @@ export class Follow {
   /** Makes this page the one the class follows, and shows its follow link. */
   async lead(): Promise<void> {
     try {
-      const { followId } = await api.startFollow();
-      this.#store.set({ followRole: 'lead', followId });
-      this.link.value = `${location.origin}${location.pathname}#follow=${followId}`;
-      this.link.hidden = false;
+      const { followId, teacherKey } = await api.startFollow();
+      this.#leading(followId, teacherKey);
       this.link.select();
       toast(t('followStarted'));
     } catch (err) {
       toast(userMessage(err));
     }
+  }
+
+  /**
+   * Opened from a teacher link: this page becomes the one the class follows and takes the
+   * controls of the runs the previous leading page started (which then follows, read-only).
+   * The key leaves the address bar at once, so a projected screen does not show it.
+   */
+  async takeOver(followId: string, key: string): Promise<void> {
+    history.replaceState(null, '', location.pathname);
+    try {
+      const got = await api.teach(followId, key);
+      this.#leading(followId, got.teacherKey);
+      const mine = got.runIds[got.runIds.length - 1];
+      if (mine) {
+        this.#store.set({ myRunId: mine });
+        remember(STORAGE.myRun, mine);
+      }
+      if (got.traceId) await this.#traces.show(got.traceId, got.spanId ?? undefined);
+      toast(t('teachTaken'));
+    } catch (err) {
+      toast(userMessage(err));
+    }
+  }
+
+  /**
+   * The lead moved (a teacher link was opened): a page that no longer leads reopens as a plain
+   * follower of its class, its run controls gone with the lead.
+   */
+  async handedOver(followId: string): Promise<void> {
+    const s = this.#store.state;
+    if (s.followRole !== 'lead' || s.followId !== followId) return;
+    const where = await api.followed(followId).catch(() => undefined);
+    if (!where || where.leading) return;
+    remember(STORAGE.myRun, '');
+    try {
+      sessionStorage.setItem(MOVED, '1');
+    } catch {
+      // the page reopens without saying why
+    }
+    history.replaceState(null, '', `${location.pathname}#follow=${followId}`);
+    location.reload();
+  }
+
+  #leading(followId: string, teacherKey: string): void {
+    this.#store.set({ followRole: 'lead', followId });
+    document.body.classList.remove('following');
+    const base = `${location.origin}${location.pathname}`;
+    this.link.value = `${base}#follow=${followId}`;
+    this.link.hidden = false;
+    this.teachInput.value = `${base}#teach=${followId}.${teacherKey}`;
+    this.teach.hidden = false;
   }
 
   #publish(): void {

@@ -154,6 +154,18 @@ export const STRINGS = {
   details: { en: 'Details', ja: '詳細' },
   leadClass: { en: 'Let the class follow', ja: 'クラスに追従させる' },
   followLink: { en: 'Follow link for the class', ja: 'クラス用の追従リンク' },
+  teachLink: {
+    en: 'Teacher link (keep it private: it moves the controls to the page that opens it)',
+    ja: '教師用リンク（非公開に：開いたページに操作が移ります）',
+  },
+  teachTaken: {
+    en: 'This page now leads the class: the class follows it, and its runs’ controls are here.',
+    ja: 'このページがクラスを先導します。クラスはこのページに追従し、実行の操作はここにあります。',
+  },
+  teachMoved: {
+    en: 'The class is now led from another page (its teacher link was opened): this page follows, read-only.',
+    ja: 'クラスは別のページ（教師用リンクを開いたページ）から先導されています。このページは読み取り専用で追従します。',
+  },
   followStarted: {
     en: 'Students who open the follow link see this page’s trace, selection and step pauses, read-only.',
     ja: '追従リンクを開いた受講者には、このページのトレース、選択、ステップの停止が読み取り専用で表示されます。',

@@ -16,6 +16,8 @@ export class Live {
   readonly #store: Store;
   readonly #traces: Traces;
   #hadHello = false;
+  /** Called when the lead of a class moved to another page (set by the follow mode). */
+  onHandover: ((followId: string) => void) | undefined;
 
   constructor(store: Store, traces: Traces) {
     this.#store = store;
@@ -44,7 +46,8 @@ export class Live {
         return;
       case 'follow': {
         const s = this.#store.state;
-        if (s.followRole === 'follow' && s.followId === event.followId)
+        if (event.handover) this.onHandover?.(event.followId);
+        if (s.followRole === 'follow' && s.followId === event.followId && event.traceId)
           void this.#traces.show(event.traceId, event.spanId);
         return;
       }

@@ -11,7 +11,7 @@ import { ComparePane } from './compare-pane.js';
 import { Connection } from './connection.js';
 import { DetailPane } from './detail-pane.js';
 import { h, replace } from './dom.js';
-import { Follow, followIdOf } from './follow.js';
+import { Follow, followIdOf, teachLinkOf } from './follow.js';
 import { Help } from './help.js';
 import { lang, setLang, t, type StringKey } from './i18n.js';
 import { bindKeys } from './keys.js';
@@ -133,6 +133,9 @@ relabel();
 store.touch('lang');
 const followId = followIdOf(location.hash);
 if (followId) void follow.join(followId);
+live.onHandover = (id) => void follow.handedOver(id);
+const teachLink = teachLinkOf(location.hash);
+if (teachLink) void follow.takeOver(teachLink.followId, teachLink.key);
 const connection = new Connection(store, (event) => live.onEvent(event));
 connection.start();
 (window as unknown as { novatrace: unknown }).novatrace = {

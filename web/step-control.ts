@@ -119,11 +119,23 @@ export class StepControl {
   }
 
   relabel(): void {
-    this.nextBtn.textContent = `▷ ${t('next')}`;
+    // The word in its own span: narrow screens show the glyph alone (style.css), and the
+    // button keeps its name.
+    const label = (btn: HTMLElement, glyph: string, word: string) => {
+      replace(
+        btn,
+        h('span', { 'aria-hidden': 'true' }, glyph),
+        ' ',
+        h('span', { class: 'word' }, word)
+      );
+      btn.setAttribute('aria-label', word);
+    };
+    label(this.nextBtn, '▷', t('next'));
     this.nextBtn.title = `${t('next')} (n)`;
-    this.contBtn.textContent = `▶▶ ${t('continue')}`;
+    label(this.contBtn, '▶▶', t('continue'));
     this.contBtn.title = `${t('continue')} (c)`;
-    this.abortBtn.textContent = `■ ${t('abort')}`;
+    label(this.abortBtn, '■', t('abort'));
+    this.abortBtn.title = t('abort');
     this.stepper?.relabel();
   }
 

@@ -5,7 +5,7 @@
  * the server is lost. Less-used controls sit in the "More" menu so the bar stays on one line.
  */
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import type { Lang } from './narration.js';
 import type { Follow } from './follow.js';
@@ -100,7 +100,8 @@ export class Topbar {
             this.otlpLink,
             this.jaegerLink,
             actions.compareRoads ? this.otherRoadBtn : null,
-            follow.button
+            follow.button,
+            follow.teach
           )
         )
       ),
@@ -157,7 +158,15 @@ export class Topbar {
     const comparing = this.#store.state.view === 'compare';
     this.otlpLink.textContent = `↓ ${t('downloadOtlp')}`;
     this.jaegerLink.textContent = `↓ ${t('downloadJaeger')}`;
-    this.compareBtn.textContent = comparing ? `☰ ${t('tree')}` : `⇆ ${t('compare')}`;
+    const word = comparing ? t('tree') : t('compare');
+    replace(
+      this.compareBtn,
+      h('span', { 'aria-hidden': 'true' }, comparing ? '☰' : '⇆'),
+      ' ',
+      h('span', { class: 'word' }, word)
+    );
+    this.compareBtn.setAttribute('aria-label', word);
+    this.compareBtn.title = word;
     this.compareBtn.setAttribute('aria-pressed', String(comparing));
     this.otherRoadBtn.textContent = t('otherRoad');
     this.otherRoadBtn.title = t('otherRoadTitle');

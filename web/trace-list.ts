@@ -20,6 +20,7 @@ export class TraceList {
   readonly libraryList = h('ul', { class: 'library-list' });
   readonly #store: Store;
   readonly #traces: Traces;
+  #shown = '';
 
   constructor(store: Store, traces: Traces) {
     this.#store = store;
@@ -31,6 +32,18 @@ export class TraceList {
   renderTraces(): void {
     const current = this.#store.state.current?.traceId;
     const list = this.#traces.sorted().slice(0, MAX_SHOWN);
+    // The list is asked for again every few hundred ms while a run goes: redraw only when
+    // what it shows changed.
+    const key = [
+      current,
+      this.#store.state.lang,
+      ...list.map(
+        (s) =>
+          `${s.traceId}|${s.label ?? s.rootName}|${s.spanCount}|${s.runningCount}|${s.errorCount}|${s.durationMs}|${s.source}`
+      ),
+    ].join('\n');
+    if (key === this.#shown) return;
+    this.#shown = key;
     replace(
       this.traceList,
       ...(list.length === 0

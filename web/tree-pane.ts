@@ -26,6 +26,7 @@ export class TreePane {
   readonly followBox = h('input', { type: 'checkbox', id: 'follow', checked: true });
   readonly #store: Store;
   readonly #traces: Traces;
+  #titleKey = '';
   /** The visible rows as last flattened. */
   rows: Row[] = [];
 
@@ -116,6 +117,11 @@ export class TreePane {
       this.#traces.revealPending = undefined;
     }
     const summary = model ? s.traces.get(model.traceId) : undefined;
+    const titleKey = model
+      ? `${summary?.label ?? tree?.roots[0]?.span.name}|${model.traceId}|${model.size}|${(tree?.running ?? 0) > 0}|${s.lang}`
+      : `-|${s.lang}`;
+    if (titleKey === this.#titleKey) return;
+    this.#titleKey = titleKey;
     replace(
       this.#title,
       model

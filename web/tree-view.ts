@@ -18,6 +18,8 @@ import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
 export const ROW_HEIGHT = 26;
 const VIRTUAL_AFTER = 300;
 const OVERSCAN = 20;
+/** While a trace grows, the scroll height grows this many rows at a time. */
+const GROW_ROWS = 16;
 const MAX_PILLS = 2;
 
 export interface TreeViewCallbacks {
@@ -40,6 +42,8 @@ interface RowEls {
   span: SpanRecord | undefined;
   structKey: string;
   geoKey: string;
+  index: number;
+  count: number;
 }
 
 export { axisCeil, niceStep } from './axis.js';
@@ -215,7 +219,12 @@ export class TreeView {
       start = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
       end = Math.min(rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     }
-    this.#inner.style.height = `${rows.length * ROW_HEIGHT}px`;
+    // A scroll area whose height changes is repainted whole. While a trace grows, its height
+    // therefore grows in steps of GROW_ROWS, leaving room below for the rows to come; once
+    // nothing runs it fits the rows exactly.
+    const growing = (this.#tree?.running ?? 0) > 0;
+    const room = growing ? Math.ceil((rows.length + 1) / GROW_ROWS) * GROW_ROWS : rows.length;
+    this.#inner.style.height = `${room * ROW_HEIGHT}px`;
     this.#inner.style.paddingTop = `${start * ROW_HEIGHT}px`;
     this.#inner.dataset.traceId = this.#tree ? (this.#tree.roots[0]?.span.traceId ?? '') : '';
     this.#inner.dataset.rowCount = String(rows.length);
@@ -233,10 +242,7 @@ export class TreeView {
       list.push(els.row);
     }
     for (const id of [...this.#els.keys()]) if (!keep.has(id)) this.#els.delete(id);
-    const current = this.#inner.children;
-    if (current.length !== list.length || list.some((el, i) => current[i] !== el)) {
-      this.#inner.replaceChildren(...list);
-    }
+    placeRows(this.#inner, list);
     const sel = this.#selected ? this.#els.get(this.#selected) : undefined;
     if (sel) this.#scroller.setAttribute('aria-activedescendant', sel.row.id);
     else this.#scroller.removeAttribute('aria-activedescendant');
@@ -252,12 +258,22 @@ export class TreeView {
     const selected = node.id === this.#selected;
     const marked = this.marked.has(node.id);
     // Live runs re-render often: touch the DOM only where something changed.
-    const structKey = `${row.depth}|${row.hasChildren}|${row.open}|${selected}|${index}|${count}|${node.orphan}|${t('running')}|${marked}`;
+    const structKey = `${row.depth}|${row.hasChildren}|${row.open}|${selected}|${node.orphan}|${t('running')}|${marked}`;
     if (span !== els.span || structKey !== els.structKey) {
       els.span = span;
       els.structKey = structKey;
-      this.#fillStructure(els, row, index, count, selected, running);
+      this.#fillStructure(els, row, selected, running);
       els.row.classList.toggle('find-match', marked);
+    }
+    // Where the row stands changes for every row below a span that comes in: two attributes,
+    // not the whole row.
+    if (els.index !== index) {
+      els.index = index;
+      els.row.setAttribute('aria-posinset', String(index + 1));
+    }
+    if (els.count !== count) {
+      els.count = count;
+      els.row.setAttribute('aria-setsize', String(count));
     }
     const wallEnd = node.endMs ?? Math.max(this.#nowMs, node.startMs);
     const time = this.#time;
@@ -293,14 +309,7 @@ export class TreeView {
     }
   }
 
-  #fillStructure(
-    els: RowEls,
-    row: Row,
-    index: number,
-    count: number,
-    selected: boolean,
-    running: boolean
-  ): void {
+  #fillStructure(els: RowEls, row: Row, selected: boolean, running: boolean): void {
     const { node } = row;
     const span = node.span;
     const err = errorOf(span);
@@ -312,8 +321,6 @@ export class TreeView {
     r.className = `row lane-${node.lane}${selected ? ' selected' : ''}${running ? ' running' : ''}${err ? ' error' : ''}${node.orphan ? ' orphan' : ''}`;
     r.setAttribute('aria-level', String(row.depth + 1));
     r.setAttribute('aria-selected', selected ? 'true' : 'false');
-    r.setAttribute('aria-posinset', String(index + 1));
-    r.setAttribute('aria-setsize', String(count));
     if (row.hasChildren) r.setAttribute('aria-expanded', row.open ? 'true' : 'false');
     else r.removeAttribute('aria-expanded');
     els.indent.style.width = `${indentPx(row.depth)}px`;
@@ -357,6 +364,25 @@ export class TreeView {
   }
 }
 
+/**
+ * Makes `parent`'s children exactly `list`, moving only the rows that are not already in place:
+ * a span added to a live trace inserts one row, and the rows around it are neither removed nor
+ * laid out again.
+ */
+function placeRows(parent: HTMLElement, list: readonly HTMLElement[]): void {
+  const wanted = new Set(list);
+  for (let el = parent.firstElementChild; el;) {
+    const next = el.nextElementSibling;
+    if (!wanted.has(el as HTMLElement)) el.remove();
+    el = next;
+  }
+  let at = parent.firstElementChild;
+  for (const el of list) {
+    if (at === el) at = at.nextElementSibling;
+    else parent.insertBefore(el, at);
+  }
+}
+
 function makeRow(): RowEls {
   const indent = h('span', { class: 'indent' });
   const twisty = h('span', { class: 'twisty', 'aria-hidden': 'true' });
@@ -397,5 +423,7 @@ function makeRow(): RowEls {
     span: undefined,
     structKey: '',
     geoKey: '',
+    index: -1,
+    count: -1,
   };
 }

@@ -4,7 +4,7 @@
  * OTLP receiver, trace download and upload, the read-only source pane and the trace library.
  * `createViewerApp` wires the parts; `serveCommand` (command.ts) puts it on a socket.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -389,26 +389,77 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   }
 
   // --- follow mode: a teacher's page, mirrored by the class --------------------------------
-  /** Followable pages: follow id → the leading page's owner token and what it shows. */
-  const follows = new Map<string, { owner: string; traceId?: string; spanId?: string }>();
+  /**
+   * Followable pages: follow id → the leading page's owner token, the teacher key of the
+   * teacher link (`#teach=<id>.<key>`, which moves the lead to the page that opens it), and
+   * what the leading page shows.
+   */
+  const follows = new Map<
+    string,
+    { owner: string; key: string; traceId?: string; spanId?: string }
+  >();
   app.post('/api/follow', sameOriginJson(), (c) => {
     const owner = c.req.header(OWNER_HEADER);
     if (!owner || !OWNER_TOKEN.test(owner)) {
       return c.json({ error: `a followable page sends its ${OWNER_HEADER} token` }, 400);
     }
-    for (const [id, f] of follows) if (f.owner === owner) return c.json({ followId: id });
+    for (const [id, f] of follows)
+      if (f.owner === owner) return c.json({ followId: id, teacherKey: f.key });
     const followId = randomUUID().replace(/-/g, '').slice(0, 16);
-    follows.set(followId, { owner });
+    const key = randomUUID().replace(/-/g, '');
+    follows.set(followId, { owner, key });
     for (const old of follows.keys()) {
       if (follows.size <= MAX_OWNERS) break;
       follows.delete(old);
     }
-    return c.json({ followId }, 201);
+    return c.json({ followId, teacherKey: key }, 201);
   });
   app.get('/api/follow/:id', (c) => {
     const f = follows.get(c.req.param('id'));
     if (!f) return c.json({ error: 'no such follow link (the viewer may have restarted)' }, 404);
-    return c.json({ traceId: f.traceId ?? null, spanId: f.spanId ?? null });
+    return c.json({
+      traceId: f.traceId ?? null,
+      spanId: f.spanId ?? null,
+      leading: c.req.header(OWNER_HEADER) === f.owner,
+    });
+  });
+  // The teacher link: the page that opens it becomes the one page leading the class, with the
+  // controls of the runs the previous leading page started; that page becomes a follower.
+  app.post('/api/follow/:id/teach', sameOriginJson(), async (c) => {
+    const followId = c.req.param('id');
+    const f = follows.get(followId);
+    if (!f) return c.json({ error: 'no such follow link (the viewer may have restarted)' }, 404);
+    const owner = c.req.header(OWNER_HEADER);
+    if (!owner || !OWNER_TOKEN.test(owner)) {
+      return c.json({ error: `a teaching page sends its ${OWNER_HEADER} token` }, 400);
+    }
+    const body = await readJson(c, 1024);
+    const key = isRecord(body) && typeof body.key === 'string' ? body.key : '';
+    if (!sameSecret(key, f.key)) return c.json({ error: 'this teacher link is not valid' }, 403);
+    const before = f.owner;
+    const runIds: string[] = [];
+    if (before !== owner) {
+      f.owner = owner;
+      for (const [runId, o] of owners) {
+        if (o !== before) continue;
+        owners.set(runId, owner);
+        runIds.push(runId);
+      }
+    }
+    hub.publish({
+      type: 'follow',
+      followId,
+      traceId: f.traceId ?? '',
+      ...(f.spanId ? { spanId: f.spanId } : {}),
+      handover: true,
+    });
+    return c.json({
+      followId,
+      teacherKey: f.key,
+      runIds,
+      traceId: f.traceId ?? null,
+      spanId: f.spanId ?? null,
+    });
   });
   app.post('/api/follow/:id', sameOriginJson(), async (c) => {
     const followId = c.req.param('id');
@@ -615,4 +666,11 @@ async function readJson(c: Context, limit: number): Promise<unknown> {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Compares two secrets in constant time (a teacher key). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

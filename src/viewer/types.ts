@@ -132,6 +132,8 @@ export type ViewerEvent =
       readonly followId: string;
       readonly traceId: string;
       readonly spanId?: string;
+      /** The lead moved to the page that opened the teacher link. */
+      readonly handover?: true;
     }
   | {
       readonly type: 'resync';

@@ -146,6 +146,42 @@ describe.skipIf(SKIP_BROWSER)('viewer layout at classroom sizes', () => {
     await page.click('#lang-en');
   });
 
+  it('keeps the top bar, with its live state in view, and the Find bar on one line at 1024 and 1280 px', async () => {
+    for (const size of SIZES.slice(0, 2)) {
+      await page.setViewportSize(size);
+      await page.goto(`${url}/#trace=${traceIds[0]}`);
+      await page.waitForSelector('.live.on');
+      for (const lang of ['en', 'ja']) {
+        await page.click(`#lang-${lang}`);
+        const m = await page.evaluate(() => {
+          const middles = (sel: string) =>
+            [...document.querySelectorAll<HTMLElement>(sel)]
+              .filter((e) => e.offsetParent !== null)
+              .map((e) => {
+                const r = e.getBoundingClientRect();
+                return r.top + r.height / 2;
+              });
+          const live = document.querySelector('.live')!.getBoundingClientRect();
+          const bar = document.querySelector('.topbar > .brand')!.getBoundingClientRect();
+          const find = document.querySelector('.find-bar')!;
+          const findTops = middles('.find-bar > *, .find-filters > label');
+          return {
+            liveInside: live.right <= window.innerWidth && live.width > 0,
+            liveOnBarLine: Math.abs(live.top + live.height / 2 - (bar.top + bar.height / 2)) < 8,
+            findLines: Math.max(...findTops) - Math.min(...findTops),
+            findOverflow: find.scrollWidth - find.clientWidth,
+          };
+        });
+        const at = `${size.width}px ${lang}`;
+        expect(m.liveInside, at).toBe(true);
+        expect(m.liveOnBarLine, at).toBe(true);
+        expect(m.findLines, at).toBeLessThan(8);
+        expect(m.findOverflow, at).toBeLessThanOrEqual(0);
+      }
+    }
+    await page.click('#lang-en');
+  });
+
   it('says so when the server is lost, disables Run and stepping, and comes back by itself', async () => {
     await page.goto(`${url}/#trace=${traceIds[0]}`);
     await page.waitForSelector('.live.on');

@@ -253,8 +253,43 @@ describe('POST /api/runs and step controls', () => {
     expect((await post(v, `/api/follow/${followId}`, where, lead)).status).toBe(200);
     expect(await queue.next(1000)).toEqual({ type: 'follow', followId, ...where });
     v.hub.disconnect(queue);
-    expect(await (await v.app.request(`/api/follow/${followId}`)).json()).toEqual(where);
+    expect(await (await v.app.request(`/api/follow/${followId}`)).json()).toEqual({
+      ...where,
+      leading: false,
+    });
+    const asLead = await v.app.request(`/api/follow/${followId}`, { headers: lead });
+    expect(((await asLead.json()) as { leading: boolean }).leading).toBe(true);
     expect((await v.app.request('/api/follow/0000000000000000')).status).toBe(404);
+  });
+
+  it('moves the lead and the controls of its runs to the page that opens the teacher link', async () => {
+    const v = viewer({ bus: spanBus });
+    const laptop = { ...JSON_POST, 'x-novatrace-owner': 'page-a-0123456789abcdef' };
+    const projector = { ...JSON_POST, 'x-novatrace-owner': 'page-b-0123456789abcdef' };
+    const made = (await (await post(v, '/api/follow', {}, laptop)).json()) as {
+      followId: string;
+      teacherKey: string;
+    };
+    expect(made.teacherKey).toMatch(/^[0-9a-f]{32}$/);
+    const res = await post(v, '/api/runs', { scenario: 'happy', step: true }, laptop);
+    const { runId } = (await res.json()) as { runId: string };
+    const teach = `/api/follow/${made.followId}/teach`;
+    expect((await post(v, teach, { key: '0'.repeat(32) }, projector)).status).toBe(403);
+    expect((await post(v, teach, { key: made.teacherKey })).status).toBe(400);
+    const queue = v.hub.connect();
+    const took = await post(v, teach, { key: made.teacherKey }, projector);
+    expect(took.status).toBe(200);
+    expect(((await took.json()) as { runIds: string[] }).runIds).toEqual([runId]);
+    expect(await queue.next(1000)).toMatchObject({ type: 'follow', handover: true });
+    v.hub.disconnect(queue);
+    // The laptop's page watches now; the projector's steps, and leads the class.
+    expect((await post(v, `/api/runs/${runId}/next`, {}, laptop)).status).toBe(403);
+    expect((await post(v, `/api/runs/${runId}/next`, {}, projector)).status).toBe(200);
+    const where = { traceId: 'a'.repeat(32) };
+    expect((await post(v, `/api/follow/${made.followId}`, where, laptop)).status).toBe(403);
+    expect((await post(v, `/api/follow/${made.followId}`, where, projector)).status).toBe(200);
+    expect((await post(v, `/api/runs/${runId}/abort`, {}, projector)).status).toBe(200);
+    await v.runs.settled(runId);
   });
 
   it('lets only the page that started a run step or abort it; others watch read-only', async () => {

@@ -1,6 +1,6 @@
 // The waterfall's time axis: ticks on nice steps, labels thinned so no two boxes ever meet.
 import { describe, expect, it } from 'vitest';
-import { axisTicks, overlaps } from '../../../web/axis.js';
+import { axisTicks, overlaps, tickLabel } from '../../../web/axis.js';
 import { indentPx } from '../../../web/tree-view.js';
 
 /** About the width of the axis font: 7 px a character plus padding. */
@@ -43,6 +43,19 @@ describe('axisTicks', () => {
     assertNoOverlap(thinned, 400);
     expect(thinned.length).toBeLessThanOrEqual(narrow.length);
     expect(thinned.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('labels ticks with the digits their step needs, so more of them fit', () => {
+    expect(tickLabel(10, 5)).toBe('10 ms');
+    expect(tickLabel(2.5, 0.5)).toBe('2.5 ms');
+    expect(tickLabel(1500, 500)).toBe('1.5 s');
+    expect(tickLabel(4000, 1000)).toBe('4 s');
+    expect(tickLabel(0.2, 0.1)).toBe('200 µs');
+    expect(tickLabel(120_000, 60_000)).toBe('2 min');
+    // A 33 ms trace on the 296 px waterfall of a 1024 px screen, labels about 6 px a character:
+    // five ticks, where formatMs's "10.0 ms" labels left three.
+    const labels = axisTicks(33.2, 296, (t) => t.length * 6 + 6).map((t) => t.label);
+    expect(labels).toEqual(['0', '5 ms', '10 ms', '15 ms', '20 ms', '25 ms']);
   });
 
   it('gives nothing for an empty axis rather than a fake one', () => {
