@@ -103,12 +103,11 @@ async function unsteppedDuration(page: Page): Promise<number> {
 describe.skipIf(SKIP_BROWSER)('stepping in the page (real Chromium)', () => {
   it('stops at the return of _get_conn, goes Back twice to an earlier stop, shows the Python, keeps paused time out', async () => {
     const page = await open();
-    // A warm-up run, then the median of three unstepped runs (one run on a loaded 2-core
-    // machine can take twice as long as the next) for the stepped one to be compared with.
+    // A warm-up run, then three unstepped runs (one run on a loaded 2-core machine can take
+    // twice as long as the next) for the stepped one to be compared with.
     await unsteppedDuration(page);
     const samples: number[] = [];
     for (let i = 0; i < 3; i++) samples.push(await unsteppedDuration(page));
-    const unstepped = [...samples].sort((a, b) => a - b)[1] as number;
 
     await page.check('#step-mode');
     await page.click('#run');
@@ -179,14 +178,14 @@ describe.skipIf(SKIP_BROWSER)('stepping in the page (real Chromium)', () => {
     const dur = page.locator('.row[data-name="do_volume_update"] .dur');
     await expect.poll(async () => (await dur.count()) === 1).toBe(true);
     const stepped = parseMs((await dur.textContent()) ?? '');
-    // Paused time is not program time: comparable to the unstepped run's.
-    expect(stepped, `stepped ${stepped} ms vs unstepped ${samples.join(', ')} ms`).toBeLessThan(
-      unstepped * 2
-    );
+    // Paused time is not program time: within 2x of an unstepped run's. The three unstepped runs
+    // spread widely on a loaded machine, so the stepped one is held to the nearest of them; paused
+    // time counted as program time would put it seconds above all three.
+    const within2x = samples.filter((s) => stepped < s * 2 && stepped * 2 > s);
     expect(
-      stepped * 2,
+      within2x.length,
       `stepped ${stepped} ms vs unstepped ${samples.join(', ')} ms`
-    ).toBeGreaterThan(unstepped);
+    ).toBeGreaterThan(0);
     // The pauses are drawn as hatched gaps in the bars.
     expect(
       await page.locator('.row[data-name="do_volume_update"] .pause-gap').count()
