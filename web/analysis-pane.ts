@@ -8,7 +8,14 @@
  * find.ts and trace-stats.ts.
  */
 import { h, replace } from './dom.js';
-import { FIND_LAYERS, Finder, openAncestors, stepMatch, type FindLayer } from './find.js';
+import {
+  FIND_LAYERS,
+  Finder,
+  openAncestors,
+  searchIndex,
+  stepMatch,
+  type FindLayer,
+} from './find.js';
 import { formatMs } from './format.js';
 import type { SpanNode } from './model.js';
 import type { Store } from './store.js';
@@ -73,7 +80,29 @@ export class AnalysisPane {
       h('div', { class: 'find-bar', role: 'search' }, this.input, this.#count, filters),
       this.#stats
     );
-    this.input.addEventListener('input', () => this.#search(true));
+    this.input.addEventListener('input', () => {
+      this.#search(true);
+      this.#store.set({ findText: this.input.value.trim() });
+    });
+    // A link's Find text (the permalink) fills the box.
+    store.subscribe(['findText'], () => {
+      if (this.input.value.trim() === store.state.findText) return;
+      this.input.value = store.state.findText;
+      this.#search(true);
+    });
+    // The search index of a newly shown trace is made when the page is idle, not on the first
+    // keystroke (a 100,000-span trace takes a few hundred milliseconds).
+    let indexed: unknown;
+    store.subscribe(['current'], () => {
+      const model = store.state.current;
+      if (!model || model === indexed) return;
+      indexed = model;
+      const build = () => {
+        if (store.state.current === model) searchIndex(model.tree());
+      };
+      if ('requestIdleCallback' in window) requestIdleCallback(build, { timeout: 2000 });
+      else setTimeout(build, 50);
+    });
     filters.addEventListener('change', () => this.#search(true));
     this.input.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Enter') return;
