@@ -29,6 +29,7 @@ import { Topbar } from './topbar.js';
 import { TraceList } from './trace-list.js';
 import { Traces } from './traces.js';
 import { TreePane } from './tree-pane.js';
+import { WaterfallTools } from './waterfall-tools.js';
 
 const saved = stored(STORAGE.lang);
 setLang(
@@ -43,6 +44,7 @@ const steps = new StepControl(store, traces, live);
 const stepper = new Stepper(store, traces, steps);
 const treePane = new TreePane(store, traces);
 const analysis = new AnalysisPane(store, traces, treePane);
+const waterfall = new WaterfallTools(store, treePane);
 const compare = new ComparePane(store, traces);
 const detail = new DetailPane(store, traces, {
   compare: () => compare.setView('compare'),
@@ -144,4 +146,5 @@ connection.start();
   steps,
   connection,
   stepper,
+  waterfall,
 };

@@ -71,8 +71,8 @@ export interface PageState {
   stopShown: PausePoint | undefined;
   /** The Find box's text (kept in the permalink). */
   findText: string;
-  /** The waterfall's visible time range (ms from the trace start); undefined: the whole trace. */
-  zoom: TimeRange | undefined;
+  /** The waterfall's visible time range (ms from its trace's start); undefined: the whole trace. */
+  zoom: (TimeRange & { readonly traceId: string }) | undefined;
   /** Highlight the critical path in the waterfall. */
   criticalPath: boolean;
   /** Show the self-time column in the tree. */
