@@ -15,6 +15,7 @@ import { Follow, followIdOf, teachLinkOf } from './follow.js';
 import { Help } from './help.js';
 import { lang, setLang, t, type StringKey } from './i18n.js';
 import { bindKeys } from './keys.js';
+import { LanesView } from './lanes-view.js';
 import { Live } from './live.js';
 import { readHash } from './permalink.js';
 import { RoadSwitch } from './road-switch.js';
@@ -45,6 +46,7 @@ const stepper = new Stepper(store, traces, steps);
 const treePane = new TreePane(store, traces);
 const analysis = new AnalysisPane(store, traces, treePane);
 const waterfall = new WaterfallTools(store, treePane);
+analysis.el.append(new LanesView(store, traces).el);
 const compare = new ComparePane(store, traces);
 const detail = new DetailPane(store, traces, {
   compare: () => compare.setView('compare'),
