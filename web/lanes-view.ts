@@ -101,7 +101,7 @@ export class LanesView {
         ...(Object.keys(MARK_LABEL) as ConnMarkKind[]).map((kind) =>
           h(
             'li',
-            { class: `mark-${kind}` },
+            { class: `conn-mark-${kind}` },
             h('b', null, MARK_GLYPH[kind]),
             ` ${t(MARK_LABEL[kind])}`
           )
@@ -149,7 +149,7 @@ export class LanesView {
           h(
             'i',
             {
-              class: `mark mark-${m.kind}`,
+              class: `conn-mark conn-mark-${m.kind}`,
               'data-kind': m.kind,
               style: { left: at(m.atMs) },
               title: `${t(MARK_LABEL[m.kind])} +${formatMs(m.atMs)}`,
