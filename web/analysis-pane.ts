@@ -23,6 +23,9 @@ import { SUMMARY_ROWS, traceStatistics, type StatRow } from './trace-stats.js';
 import type { Traces } from './traces.js';
 import type { TreePane } from './tree-pane.js';
 
+/** Span-name rows the statistics table shows at most (the rest are counted in one line). */
+const MAX_NAME_ROWS = 200;
+
 export class AnalysisPane {
   readonly el: HTMLElement;
   readonly input: HTMLInputElement;
@@ -208,7 +211,19 @@ export class AnalysisPane {
         )
       ),
       h('tbody', { class: 'stats-layers' }, ...stats.byLayer.map((r) => row(r, 'layer'))),
-      h('tbody', { class: 'stats-names' }, ...stats.byName.map((r) => row(r, 'name')))
+      // The names with the most self time; a generated trace may have a distinct name per span.
+      h(
+        'tbody',
+        { class: 'stats-names' },
+        ...stats.byName.slice(0, MAX_NAME_ROWS).map((r) => row(r, 'name')),
+        stats.byName.length > MAX_NAME_ROWS
+          ? h(
+              'tr',
+              { class: 'stat-more' },
+              h('td', { colspan: '5' }, `… ${stats.byName.length - MAX_NAME_ROWS} more span names`)
+            )
+          : null
+      )
     );
   }
 }
