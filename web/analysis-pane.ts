@@ -17,6 +17,7 @@ import {
   type FindLayer,
 } from './find.js';
 import { formatMs } from './format.js';
+import { t } from './i18n.js';
 import type { SpanNode } from './model.js';
 import type { Store } from './store.js';
 import { SUMMARY_ROWS, traceStatistics, type StatRow } from './trace-stats.js';
@@ -63,7 +64,13 @@ export class AnalysisPane {
     const filters = h(
       'span',
       { class: 'find-filters' },
-      h('label', null, this.#errors, ' errors only'),
+      h(
+        'label',
+        null,
+        this.#errors,
+        ' ',
+        h('span', { 'data-i18n': 'errorsOnly' }, t('errorsOnly'))
+      ),
       ...FIND_LAYERS.map((layer) => {
         const box = h('input', { type: 'checkbox', 'data-layer': layer });
         this.#layers.set(layer, box);
@@ -74,7 +81,7 @@ export class AnalysisPane {
     this.#stats = h(
       'details',
       { class: 'stats-section' },
-      h('summary', null, 'Trace statistics'),
+      h('summary', { 'data-i18n': 'traceStats' }, t('traceStats')),
       this.#table
     );
     this.el = h(

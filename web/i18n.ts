@@ -322,6 +322,8 @@ export const STRINGS = {
   },
   compareStats: { en: 'Statistics, A and B', ja: '統計（A と B）' },
   sameCounts: { en: 'same counts', ja: '件数は同じ' },
+  errorsOnly: { en: 'errors only', ja: 'エラーのみ' },
+  traceStats: { en: 'Trace statistics', ja: 'トレースの統計' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;

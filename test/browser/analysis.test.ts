@@ -283,6 +283,7 @@ describe.skipIf(SKIP_BROWSER)('the analysis bar', () => {
       'コネクションのレーン'
     );
     expect(await page.locator('.critical-toggle + span').textContent()).toBe('クリティカルパス');
+    expect(await page.locator('.stats-section > summary').textContent()).toBe('トレースの統計');
     expect(await page.locator('.tree-head .self').textContent()).toBe('自己');
     await page.locator('#lang-en').click();
     await expect.poll(() => page.locator('.minimap-reset').textContent()).toBe('Whole trace');
