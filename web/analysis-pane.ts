@@ -8,13 +8,24 @@
  * find.ts and trace-stats.ts.
  */
 import { h, replace } from './dom.js';
-import { FIND_LAYERS, Finder, openAncestors, stepMatch, type FindLayer } from './find.js';
+import {
+  FIND_LAYERS,
+  Finder,
+  openAncestors,
+  searchIndex,
+  stepMatch,
+  type FindLayer,
+} from './find.js';
 import { formatMs } from './format.js';
+import { t } from './i18n.js';
 import type { SpanNode } from './model.js';
 import type { Store } from './store.js';
 import { SUMMARY_ROWS, traceStatistics, type StatRow } from './trace-stats.js';
 import type { Traces } from './traces.js';
 import type { TreePane } from './tree-pane.js';
+
+/** Span-name rows the statistics table shows at most (the rest are counted in one line). */
+const MAX_NAME_ROWS = 200;
 
 export class AnalysisPane {
   readonly el: HTMLElement;
@@ -53,7 +64,13 @@ export class AnalysisPane {
     const filters = h(
       'span',
       { class: 'find-filters' },
-      h('label', null, this.#errors, ' errors only'),
+      h(
+        'label',
+        null,
+        this.#errors,
+        ' ',
+        h('span', { 'data-i18n': 'errorsOnly' }, t('errorsOnly'))
+      ),
       ...FIND_LAYERS.map((layer) => {
         const box = h('input', { type: 'checkbox', 'data-layer': layer });
         this.#layers.set(layer, box);
@@ -64,7 +81,7 @@ export class AnalysisPane {
     this.#stats = h(
       'details',
       { class: 'stats-section' },
-      h('summary', null, 'Trace statistics'),
+      h('summary', { 'data-i18n': 'traceStats' }, t('traceStats')),
       this.#table
     );
     this.el = h(
@@ -73,7 +90,29 @@ export class AnalysisPane {
       h('div', { class: 'find-bar', role: 'search' }, this.input, this.#count, filters),
       this.#stats
     );
-    this.input.addEventListener('input', () => this.#search(true));
+    this.input.addEventListener('input', () => {
+      this.#search(true);
+      this.#store.set({ findText: this.input.value.trim() });
+    });
+    // A link's Find text (the permalink) fills the box.
+    store.subscribe(['findText'], () => {
+      if (this.input.value.trim() === store.state.findText) return;
+      this.input.value = store.state.findText;
+      this.#search(true);
+    });
+    // The search index of a newly shown trace is made when the page is idle, not on the first
+    // keystroke (a 100,000-span trace takes a few hundred milliseconds).
+    let indexed: unknown;
+    store.subscribe(['current'], () => {
+      const model = store.state.current;
+      if (!model || model === indexed) return;
+      indexed = model;
+      const build = () => {
+        if (store.state.current === model) searchIndex(model.tree());
+      };
+      if ('requestIdleCallback' in window) requestIdleCallback(build, { timeout: 2000 });
+      else setTimeout(build, 50);
+    });
     filters.addEventListener('change', () => this.#search(true));
     this.input.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Enter') return;
@@ -179,7 +218,19 @@ export class AnalysisPane {
         )
       ),
       h('tbody', { class: 'stats-layers' }, ...stats.byLayer.map((r) => row(r, 'layer'))),
-      h('tbody', { class: 'stats-names' }, ...stats.byName.map((r) => row(r, 'name')))
+      // The names with the most self time; a generated trace may have a distinct name per span.
+      h(
+        'tbody',
+        { class: 'stats-names' },
+        ...stats.byName.slice(0, MAX_NAME_ROWS).map((r) => row(r, 'name')),
+        stats.byName.length > MAX_NAME_ROWS
+          ? h(
+              'tr',
+              { class: 'stat-more' },
+              h('td', { colspan: '5' }, `… ${stats.byName.length - MAX_NAME_ROWS} more span names`)
+            )
+          : null
+      )
     );
   }
 }

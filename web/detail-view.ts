@@ -13,6 +13,7 @@ import { lang, t } from './i18n.js';
 import { errorOf, eventKey, showValue, type LaneKey, type SpanNode } from './model.js';
 import { activeMs } from './span-facts.js';
 import { EXTRA_NARRATION, eventNarration, layerNarration, type Narration } from './narration.js';
+import { selfTimeMs } from './self-time.js';
 
 /** The key of a span in `LAYERS`: `novatrace.layer_key` where the span name is shared, else
  * the span name. */
@@ -90,7 +91,14 @@ export class DetailView {
             : err
               ? h('span', { class: 'badge is-error' }, `✖ ${t('error')}`)
               : h('span', { class: 'badge is-ok' }, `✔ ${t('ok')}`),
-          running ? null : h('span', { class: 'badge' }, formatMs(activeMs(node)))
+          running ? null : h('span', { class: 'badge' }, formatMs(activeMs(node))),
+          running
+            ? null
+            : h(
+                'span',
+                { class: 'badge self-time', title: t('selfTime') },
+                `${t('selfTime')} ${formatMs(selfTimeMs(node))}`
+              )
         )
       ),
       h(

@@ -298,6 +298,32 @@ export const STRINGS = {
   phaseSent: { en: 'Request sent', ja: 'リクエスト送信' },
   phaseWaiting: { en: 'Waiting for the first byte', ja: '最初のバイトを待つ' },
   phaseBody: { en: 'Response body', ja: 'レスポンスボディ' },
+  minimap: { en: 'Minimap of the whole trace', ja: 'トレース全体のミニマップ' },
+  zoomReset: { en: 'Whole trace', ja: 'トレース全体' },
+  zoomHint: { en: 'Drag to zoom · w s a d', ja: 'ドラッグで拡大 · w s a d' },
+  criticalPath: { en: 'Critical path', ja: 'クリティカルパス' },
+  selfColumn: { en: 'Self time column', ja: '自己時間の列' },
+  selfTime: { en: 'Self time', ja: '自己時間' },
+  selfHead: { en: 'Self', ja: '自己' },
+  lanes: { en: 'Connection lanes', ja: 'コネクションのレーン' },
+  lanesNone: {
+    en: 'No HTTP exchange in this trace.',
+    ja: 'このトレースには HTTP のやり取りがありません。',
+  },
+  laneUnknown: { en: 'connection not recorded', ja: '接続の記録なし' },
+  markOpened: { en: 'opened', ja: '新規接続' },
+  markReused: { en: 'reused', ja: '再利用' },
+  markReset: { en: 'reset', ja: 'リセット' },
+  markDiscarded: { en: 'discarded', ja: '破棄' },
+  markClosed: { en: 'closed', ja: '切断' },
+  poolState: {
+    en: 'pool: {0} idle, maxsize {1}, block {2}',
+    ja: 'プール：アイドル {0}、maxsize {1}、block {2}',
+  },
+  compareStats: { en: 'Statistics, A and B', ja: '統計（A と B）' },
+  sameCounts: { en: 'same counts', ja: '件数は同じ' },
+  errorsOnly: { en: 'errors only', ja: 'エラーのみ' },
+  traceStats: { en: 'Trace statistics', ja: 'トレースの統計' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;
@@ -334,5 +360,8 @@ export const KEY_HELP: readonly (readonly [string, string, string])[] = [
   ['b', 'step mode and replay: Back to the previous stop', 'ステップ実行・再生：前の停止点へ戻る'],
   ['c', 'step mode: Continue', 'ステップ実行：続行'],
   ['r', 'run the selected scenario', '選択中のシナリオを実行'],
+  ['w / s', 'zoom the waterfall in / out', 'ウォーターフォールを拡大／縮小'],
+  ['a / d', 'pan the waterfall earlier / later', 'ウォーターフォールを前／後へ移動'],
+  ['0', 'show the whole trace', 'トレース全体を表示'],
   ['?', 'this help', 'このヘルプ'],
 ];

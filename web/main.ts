@@ -8,6 +8,7 @@
 import './style.css';
 import { AnalysisPane } from './analysis-pane.js';
 import { ComparePane } from './compare-pane.js';
+import { CompareStats } from './compare-stats.js';
 import { Connection } from './connection.js';
 import { DetailPane } from './detail-pane.js';
 import { h, replace } from './dom.js';
@@ -15,6 +16,7 @@ import { Follow, followIdOf, teachLinkOf } from './follow.js';
 import { Help } from './help.js';
 import { lang, setLang, t, type StringKey } from './i18n.js';
 import { bindKeys } from './keys.js';
+import { LanesView } from './lanes-view.js';
 import { Live } from './live.js';
 import { readHash } from './permalink.js';
 import { RoadSwitch } from './road-switch.js';
@@ -29,6 +31,7 @@ import { Topbar } from './topbar.js';
 import { TraceList } from './trace-list.js';
 import { Traces } from './traces.js';
 import { TreePane } from './tree-pane.js';
+import { WaterfallTools } from './waterfall-tools.js';
 
 const saved = stored(STORAGE.lang);
 setLang(
@@ -43,7 +46,10 @@ const steps = new StepControl(store, traces, live);
 const stepper = new Stepper(store, traces, steps);
 const treePane = new TreePane(store, traces);
 const analysis = new AnalysisPane(store, traces, treePane);
+const waterfall = new WaterfallTools(store, treePane);
+analysis.el.append(new LanesView(store, traces).el);
 const compare = new ComparePane(store, traces);
+compare.el.prepend(new CompareStats(store, compare).el);
 const detail = new DetailPane(store, traces, {
   compare: () => compare.setView('compare'),
   run: () => void steps.run(),
@@ -144,4 +150,5 @@ connection.start();
   steps,
   connection,
   stepper,
+  waterfall,
 };

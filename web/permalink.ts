@@ -1,7 +1,8 @@
 /**
  * @module
  * Page state in the URL fragment, so a link opens the same trace and span (or the same pair of
- * traces in compare): `#trace=<id>&span=<id>`, `#compare=<a>,<b>&side=b&span=<id>`.
+ * traces in compare): `#trace=<id>&span=<id>`, `#compare=<a>,<b>&side=b&span=<id>`; the Find
+ * text rides along as `&find=<text>`.
  */
 
 export interface PageLink {
@@ -9,7 +10,12 @@ export interface PageLink {
   readonly span?: string;
   readonly compare?: readonly [string, string];
   readonly side?: 'a' | 'b';
+  /** The Find box's text. */
+  readonly find?: string;
 }
+
+/** The longest Find text a link keeps. */
+const MAX_FIND = 200;
 
 const ID = /^[0-9a-f]{8,32}$/;
 /** A compare side: a trace id, or `traceId:spanId`. */
@@ -22,6 +28,7 @@ export function readHash(hash: string): PageLink {
   const span = params.get('span') ?? undefined;
   const pair = params.get('compare')?.split(',');
   const side = params.get('side');
+  const find = params.get('find')?.slice(0, MAX_FIND);
   const compare =
     pair && pair.length === 2 && SIDE.test(pair[0] ?? '') && SIDE.test(pair[1] ?? '')
       ? ([pair[0], pair[1]] as [string, string])
@@ -31,6 +38,7 @@ export function readHash(hash: string): PageLink {
     ...(span && ID.test(span) ? { span } : {}),
     ...(compare ? { compare } : {}),
     ...(side === 'a' || side === 'b' ? { side } : {}),
+    ...(find ? { find } : {}),
   };
 }
 
@@ -41,6 +49,7 @@ export function writeHash(link: PageLink): string {
   else if (link.trace) params.set('trace', link.trace);
   if (link.compare && link.side) params.set('side', link.side);
   if (link.span) params.set('span', link.span);
+  if (link.find) params.set('find', link.find.slice(0, MAX_FIND));
   const text = params.toString();
   return text ? `#${text}` : '';
 }

@@ -7,19 +7,15 @@
 import type { AttrValue, SpanRecord } from '../src/telemetry/types.js';
 import { laneOf, type SpanNode } from './model.js';
 
-/** The layer ids: the client's layers, its wire (CLIENT) spans, and the cloud's server spans. */
-export type LayerId =
-  'novaclient' | 'keystoneauth1' | 'requests' | 'urllib3' | 'wire' | 'cloud' | 'other';
+import {
+  LAYER_IDS as LAYERS,
+  type LayerId as ColouredLayer,
+} from '../src/telemetry/layer-colours.js';
 
-export const LAYER_IDS: readonly LayerId[] = [
-  'novaclient',
-  'keystoneauth1',
-  'requests',
-  'urllib3',
-  'wire',
-  'cloud',
-  'other',
-];
+/** The layer ids: the coloured layers of src/telemetry/layer-colours.ts, and `other`. */
+export type LayerId = ColouredLayer | 'other';
+
+export const LAYER_IDS: readonly LayerId[] = [...LAYERS, 'other'];
 
 /** The layer of a span: {@link laneOf}, plus keystoneauth1 (the session road's layer). */
 export function layerOf(span: SpanRecord): LayerId {

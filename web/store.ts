@@ -19,6 +19,7 @@ import type {
 } from '../src/viewer/types.js';
 import type { TraceModel } from './model.js';
 import type { Lang } from './narration.js';
+import type { TimeRange } from './zoom.js';
 
 /** A prediction asked at a paused span (step mode with "Predict first"). */
 export interface PredictionState {
@@ -68,6 +69,14 @@ export interface PageState {
   road: 'note' | 'nova';
   /** The step stop the page shows (the live one, a past one, or a replay's), if any. */
   stopShown: PausePoint | undefined;
+  /** The Find box's text (kept in the permalink). */
+  findText: string;
+  /** The waterfall's visible time range (ms from its trace's start); undefined: the whole trace. */
+  zoom: (TimeRange & { readonly traceId: string }) | undefined;
+  /** Highlight the critical path in the waterfall. */
+  criticalPath: boolean;
+  /** Show the self-time column in the tree. */
+  selfColumn: boolean;
 }
 
 /** A key of the state, or `spans`: the spans inside a shown trace model changed. */
@@ -154,6 +163,10 @@ export function initialState(lang: Lang): PageState {
     followId: undefined,
     road: stored(STORAGE.road) === 'nova' ? 'nova' : 'note',
     stopShown: undefined,
+    findText: '',
+    zoom: undefined,
+    criticalPath: false,
+    selfColumn: false,
   };
 }
 

@@ -27,7 +27,7 @@ export class Traces {
 
   constructor(store: Store) {
     this.#store = store;
-    store.subscribe(['view', 'current', 'selected', 'comparePick', 'compareSel'], () =>
+    store.subscribe(['view', 'current', 'selected', 'comparePick', 'compareSel', 'findText'], () =>
       this.syncHash()
     );
   }
@@ -170,6 +170,7 @@ export class Traces {
 
   async applyLink(link: PageLink): Promise<void> {
     const s = this.#store.state;
+    if ((link.find ?? '') !== s.findText) this.#store.set({ findText: link.find ?? '' });
     if (link.compare) {
       await Promise.all([this.pick('a', link.compare[0]), this.pick('b', link.compare[1])]);
       if (link.span && link.side)
@@ -200,8 +201,8 @@ export class Traces {
   syncHash(): void {
     // A following page keeps its follow link in the address bar.
     if (this.#store.state.followRole === 'follow') return;
-    const { view, comparePick, compareSel, current, selected } = this.#store.state;
-    const link: PageLink =
+    const { view, comparePick, compareSel, current, selected, findText } = this.#store.state;
+    const shown: PageLink =
       view === 'compare' && comparePick.a && comparePick.b
         ? {
             compare: [comparePick.a, comparePick.b],
@@ -210,6 +211,7 @@ export class Traces {
         : current
           ? { trace: current.traceId, ...(selected ? { span: selected } : {}) }
           : {};
+    const link: PageLink = findText && current ? { ...shown, find: findText } : shown;
     const hash = writeHash(link);
     if (hash !== location.hash) history.replaceState(null, '', hash || location.pathname);
   }

@@ -8,7 +8,15 @@ import { StopSnapshot } from './stops.js';
 import { laneLabel } from './detail-view.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
-import { collapseOneLevel, expandOneLevel, flatten, LANES, parentsOf, type Row } from './model.js';
+import {
+  collapseOneLevel,
+  expandOneLevel,
+  flatten,
+  LANES,
+  parentsOf,
+  type Row,
+  type TraceTree,
+} from './model.js';
 import { roadChip } from './road-switch.js';
 import type { Store } from './store.js';
 import type { Traces } from './traces.js';
@@ -29,6 +37,8 @@ export class TreePane {
   #titleKey = '';
   /** The visible rows as last flattened. */
   rows: Row[] = [];
+  /** Sets what the waterfall adds to the rows (zoom, critical path, self time) before a render. */
+  decorate: ((tree: TraceTree | undefined) => void) | undefined;
 
   constructor(store: Store, traces: Traces) {
     this.#store = store;
@@ -86,6 +96,7 @@ export class TreePane {
     store.subscribe(['current', 'spans', 'selected', 'collapsed', 'lang', 'traces', 'empty'], () =>
       this.render()
     );
+    store.subscribe(['zoom', 'criticalPath', 'selfColumn'], () => this.render());
     store.subscribe(['view'], () => (this.el.hidden = store.state.view !== 'tree'));
     // Running spans grow on the axis: redraw while any runs.
     setInterval(() => {
@@ -110,6 +121,7 @@ export class TreePane {
     this.#empty.hidden = empty === undefined;
     this.#empty.textContent = empty ?? '';
     this.tree.el.hidden = empty !== undefined;
+    this.decorate?.(tree);
     this.tree.update(tree, this.rows, s.selected, Math.max(now, tree?.endMs ?? 0));
     const pending = this.#traces.revealPending;
     if (pending && this.rows.some((r) => r.node.id === pending)) {

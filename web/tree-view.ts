@@ -37,6 +37,9 @@ interface RowEls {
   readonly dur: HTMLDivElement;
   readonly bar: HTMLDivElement;
   readonly ticks: HTMLDivElement;
+  readonly self: HTMLDivElement;
+  readonly path: HTMLDivElement;
+  pathKey: string;
   pillKey: string;
   tickKey: string;
   span: SpanRecord | undefined;
@@ -74,6 +77,8 @@ export class TreeView {
   #tree: TraceTree | undefined;
   #selected: string | undefined;
   #totalMs = 1;
+  /** Where the axis starts: the zoomed range's start, else 0. */
+  #fromMs = 0;
   #nowMs = 0;
   /** Paused time left out of the axis (step mode): bars and durations are active time. */
   #time: ActiveAxis | undefined;
@@ -81,6 +86,11 @@ export class TreeView {
   #raf = 0;
 
   readonly #splitter: HTMLElement;
+  readonly #selfHead = h(
+    'div',
+    { class: 'cell self', 'data-i18n': 'selfHead', hidden: true },
+    t('selfHead')
+  );
 
   constructor(cb: TreeViewCallbacks) {
     this.#cb = cb;
@@ -111,6 +121,7 @@ export class TreeView {
           this.#splitter
         ),
         h('div', { class: 'cell dur', 'data-i18n': 'duration' }, t('duration')),
+        this.#selfHead,
         h('div', { class: 'cell wf' }, this.#axis)
       ),
       this.#scroller
@@ -127,6 +138,7 @@ export class TreeView {
       if (!id) return;
       if (target.closest('.twisty')) this.#cb.toggle(id);
       else this.#cb.select(id);
+      if (target.closest('.bar')) this.zoomToSpan?.(id);
     });
     this.#scroller.addEventListener('dblclick', (e) => {
       const id = (e.target as HTMLElement).closest<HTMLElement>('.row')?.dataset.spanId;
@@ -160,9 +172,16 @@ export class TreeView {
     );
     // While a trace grows, the axis extends in steps (to the next tick), so the bars of finished
     // spans stay put between steps instead of being redrawn every frame.
-    const total = tree && tree.running > 0 ? axisCeil(raw) : raw;
-    if (total !== this.#totalMs || this.#axis.childElementCount === 0) {
+    const whole = tree && tree.running > 0 ? axisCeil(raw) : raw;
+    const zoom = this.range;
+    // The zoom is in wall time (the minimap's); the axis may leave out step mode's pauses.
+    const from = zoom ? at(zoom.startMs) : 0;
+    const total = zoom ? Math.max(at(zoom.endMs) - from, 0.001) : whole;
+    this.el.classList.toggle('with-self', this.selfMs !== undefined);
+    this.#selfHead.hidden = this.selfMs === undefined;
+    if (total !== this.#totalMs || from !== this.#fromMs || this.#axis.childElementCount === 0) {
       this.#totalMs = total;
+      this.#fromMs = from;
       this.#renderAxis();
     }
     this.#render();
@@ -191,7 +210,9 @@ export class TreeView {
 
   #renderAxis(): void {
     const width = this.#axis.clientWidth || 600;
-    const ticks = axisTicks(this.#totalMs, width, (label) => labelWidth(this.#axis, label));
+    const ticks = axisTicks(this.#totalMs, width, (label) => labelWidth(this.#axis, label), {
+      fromMs: this.#fromMs,
+    });
     replace(
       this.#axis,
       ...ticks.map((tick) =>
@@ -251,6 +272,18 @@ export class TreeView {
   /** Ids of the rows find highlights (analysis: web/analysis-pane.ts sets it, then re-renders). */
   marked: ReadonlySet<string> = new Set();
 
+  /** The zoomed time range, ms from the trace start (the store's `zoom`); undefined: all of it. */
+  range: { readonly startMs: number; readonly endMs: number } | undefined;
+
+  /** The critical path's stretches by span id (critical-path.ts); empty: not shown. */
+  critical: ReadonlyMap<string, readonly (readonly [number, number])[]> = new Map();
+
+  /** Called on a click on a span's bar (the waterfall zooms to it: web/waterfall-tools.ts). */
+  zoomToSpan: ((spanId: string) => void) | undefined;
+
+  /** Self time of a span, when the self-time column is on (self-time.ts). */
+  selfMs: ((spanId: string) => number) | undefined;
+
   #fill(els: RowEls, row: Row, index: number, count: number): void {
     const { node } = row;
     const span = node.span;
@@ -280,25 +313,51 @@ export class TreeView {
     const start = time ? time.at(node.startMs) : node.startMs;
     const end = time ? time.at(wallEnd) : wallEnd;
     const total = this.#totalMs;
-    const geoKey = `${total}|${end}|${start}|${wallEnd}`;
+    const from = this.#fromMs;
+    const path = this.critical.get(node.id);
+    // After the structure's className: the path's highlight survives a re-selection.
+    els.row.classList.toggle('critical', path !== undefined);
+    const self = this.selfMs ? formatMs(this.selfMs(node.id)) : '';
+    const geoKey = `${total}|${from}|${end}|${start}|${wallEnd}|${path ? path.length : 0}|${self}`;
     if (geoKey === els.geoKey) return;
     els.geoKey = geoKey;
     els.dur.textContent = formatMs(end - start);
     els.dur.title = els.dur.textContent;
-    const left = Math.min((start / total) * 100, 99.85);
-    const width = Math.max(((end - start) / total) * 100, 0.15);
+    els.self.textContent = self;
+    els.self.hidden = !this.selfMs;
+    // Outside a zoomed range a bar is clipped to the range's edge, or hidden when it misses it.
+    const x0 = ((start - from) / total) * 100;
+    const x1 = ((end - from) / total) * 100;
+    els.bar.hidden = x1 < 0 || x0 > 100;
+    const left = Math.min(Math.max(x0, 0), 99.85);
+    const width = Math.max(Math.min(x1, 100) - left, 0.15);
     els.bar.style.left = `${left}%`;
     els.bar.style.width = `${Math.min(width, 100 - left)}%`;
     els.bar.title = `${span.name}: ${formatMs(end - start)}`;
     if (time && time.pauses.length > 0) pauseGaps(els.bar, time, node.startMs, wallEnd);
     else if (els.bar.firstChild) els.bar.replaceChildren();
-    const tickKey = `${span.events.length}:${total}:${time?.pauses.length ?? 0}`;
+    const pathKey = path ? `${total}|${from}|${path.map((p) => p.join(',')).join(';')}` : '';
+    if (pathKey !== els.pathKey) {
+      els.pathKey = pathKey;
+      const axis = (ms: number) => (time ? time.at(ms) : ms);
+      replace(
+        els.path,
+        ...(path ?? []).map(([s, e]) => {
+          const a = Math.max(((axis(s) - from) / total) * 100, 0);
+          const b = Math.min(((axis(e) - from) / total) * 100, 100);
+          return b < a ? null : h('i', { style: { left: `${a}%`, width: `${b - a}%` } });
+        })
+      );
+    }
+    const tickKey = `${span.events.length}:${total}:${from}:${time?.pauses.length ?? 0}`;
     if (tickKey !== els.tickKey) {
       els.tickKey = tickKey;
       const ticks = span.events.map((e) => {
         const wall = Number(BigInt(e.timeUnixNano) - (this.#tree?.t0 ?? 0n)) / 1e6;
-        const at = time ? time.at(wall) : wall;
+        const at = (time ? time.at(wall) : wall) - from;
         const key = eventKey(e.attributes) ?? e.name;
+        // An event outside a zoomed range is not drawn (it would pile up at the edge).
+        if (from > 0 && (at < 0 || at > total)) return null;
         return h('i', {
           class: `tick${e.name === 'exception' ? ' tick-error' : ''}`,
           style: { left: `${Math.max(0, Math.min(100, (at / total) * 100))}%` },
@@ -392,6 +451,8 @@ function makeRow(): RowEls {
   const dur = h('div', { class: 'cell dur' });
   const ticks = h('div', { class: 'ticks' });
   const bar = h('div', { class: 'bar' });
+  const self = h('div', { class: 'cell self', hidden: true });
+  const path = h('div', { class: 'path', 'aria-hidden': 'true' });
   const row = h(
     'div',
     { class: 'row', role: 'treeitem' },
@@ -406,7 +467,8 @@ function makeRow(): RowEls {
       pills
     ),
     dur,
-    h('div', { class: 'cell wf' }, bar, ticks)
+    self,
+    h('div', { class: 'cell wf' }, bar, path, ticks)
   );
   return {
     row,
@@ -418,6 +480,9 @@ function makeRow(): RowEls {
     dur,
     bar,
     ticks,
+    self,
+    path,
+    pathKey: '',
     pillKey: '\u0001',
     tickKey: '',
     span: undefined,

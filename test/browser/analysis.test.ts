@@ -142,4 +142,150 @@ describe.skipIf(SKIP_BROWSER)('the analysis bar', () => {
       expect(await cell('connections reset')).toBe(want[name].reset);
     }
   });
+  it('zooms the waterfall to a dragged range, re-ticks the axis without overlap, and resets', async () => {
+    await show('happy');
+    const track = page.locator('.minimap-track');
+    const box = (await track.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 6 });
+    await page.mouse.up();
+    const range = async () => ({
+      start: Number(await track.getAttribute('data-start-ms')),
+      end: Number(await track.getAttribute('data-end-ms')),
+    });
+    await expect.poll(async () => (await range()).start).toBeGreaterThan(0);
+    const zoomed = await range();
+    const whole = Number(
+      await page.evaluate(() => {
+        const w = window as unknown as {
+          novatrace: { store: { state: { current: { tree(): { endMs: number } } } } };
+        };
+        return w.novatrace.store.state.current.tree().endMs;
+      })
+    );
+    expect((zoomed.end - zoomed.start) / whole).toBeCloseTo(0.3, 1);
+    // The axis now labels the range: at least two labels, inside it, no two boxes overlapping.
+    await expect.poll(() => page.locator('.tree-head .axis-tick').count()).toBeGreaterThan(1);
+    const boxes = await page.locator('.tree-head .axis-tick').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { left: r.left, right: r.right, text: e.textContent ?? '' };
+      })
+    );
+    for (let i = 1; i < boxes.length; i++)
+      expect(boxes[i]!.left, `${boxes[i - 1]!.text} / ${boxes[i]!.text}`).toBeGreaterThanOrEqual(
+        boxes[i - 1]!.right
+      );
+    expect(boxes.map((b) => b.text)).not.toContain('0');
+    // Keyboard: w halves the range, 0 shows the whole trace again.
+    await page.locator('.tree-scroll').focus();
+    await page.keyboard.press('w');
+    await expect
+      .poll(async () => {
+        const r = await range();
+        return (r.end - r.start) / (zoomed.end - zoomed.start);
+      })
+      .toBeCloseTo(0.5, 2);
+    await page.keyboard.press('0');
+    await expect.poll(async () => (await range()).start).toBe(0);
+    expect(await page.locator('.minimap-reset').isDisabled()).toBe(true);
+    // A click on a span's bar zooms to that span.
+    const bar = page.locator('.row[data-name="HTTPConnectionPool._get_conn"] .bar').first();
+    await bar.click();
+    await expect.poll(async () => (await range()).start).toBeGreaterThan(0);
+    const id = await page.locator('.row.selected').getAttribute('data-span-id');
+    const span = await page.evaluate((spanId) => {
+      const w = window as unknown as {
+        novatrace: {
+          store: {
+            state: {
+              current: { tree(): { byId: Map<string, { startMs: number; endMs: number }> } };
+            };
+          };
+        };
+      };
+      const n = w.novatrace.store.state.current.tree().byId.get(spanId as string)!;
+      return { start: n.startMs, end: n.endMs };
+    }, id);
+    const r = await range();
+    expect(r.start).toBeLessThanOrEqual(span.start);
+    expect(r.end).toBeGreaterThanOrEqual(span.end);
+    expect(r.end - r.start).toBeLessThan((span.end - span.start) * 1.2);
+    await page.keyboard.press('0');
+  }, 60_000);
+
+  it('draws warm-pool on one connection lane, the second request reused', async () => {
+    await show('warm-pool');
+    await page.locator('.lanes-section > summary').click();
+    const lanes = page.getByRole('list', { name: 'Connection lanes' }).locator(':scope > li');
+    await expect.poll(() => lanes.count()).toBe(1);
+    const uses = await lanes
+      .locator('.exchange')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.use));
+    expect(uses).toEqual(['opened', 'reused', 'reused', 'reused', 'reused']);
+    const second = await lanes.locator('.exchange').nth(1).getAttribute('aria-label');
+    expect(second).toMatch(/reused, pool: \d+ idle, maxsize 10, block false$/);
+    expect(await lanes.locator('.conn-mark[data-kind="opened"]').count()).toBe(1);
+    await show('dropped-connection');
+    await expect.poll(() => lanes.count()).toBe(2);
+    expect(await page.locator('.lanes .conn-mark[data-kind="reset"]').count()).toBe(1);
+    await page.locator('.lanes-section > summary').click();
+  }, 60_000);
+
+  it('highlights the critical path on demand, from the root to a leaf', async () => {
+    await show('happy');
+    await page.locator('.critical-toggle').check();
+    await expect.poll(() => page.locator('.row.critical').count()).toBeGreaterThan(1);
+    expect(await page.locator('.row.critical').first().getAttribute('aria-level')).toBe('1');
+    expect(await page.locator('.row.critical .path i').count()).toBeGreaterThan(0);
+    await page.locator('.critical-toggle').uncheck();
+    await expect.poll(() => page.locator('.row.critical').count()).toBe(0);
+  });
+
+  it('keeps the Find text in the permalink', async () => {
+    await show('happy');
+    const find = page.getByRole('searchbox', { name: 'Find' });
+    await find.fill('_get_conn');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('find=_get_conn');
+    const hash = await page.evaluate(() => location.hash);
+    await page.goto('about:blank');
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/${hash}`);
+    await expect.poll(() => find.inputValue(), { timeout: 30_000 }).toBe('_get_conn');
+    const status = page.getByRole('status', { name: 'Find results' });
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('0 of 3');
+    await find.fill('');
+  }, 60_000);
+
+  it("shows both sides' request and connection counts in compare", async () => {
+    const a = files.get('happy')!.id;
+    const b = files.get('warm-pool')!.id;
+    await page.evaluate(([x, y]) => (location.hash = `#compare=${x},${y}`), [a, b]);
+    const table = page.getByRole('table', { name: 'Statistics, A and B' });
+    const cells = (label: string) =>
+      table
+        .getByRole('row', { name: new RegExp(`^${label} `) })
+        .locator('td')
+        .allTextContents();
+    await expect.poll(() => cells('connections opened'), { timeout: 30_000 }).toEqual(['3', '1']);
+    expect(await cells('HTTP requests')).toEqual(['3', '5']);
+    expect(await cells('connections reused')).toEqual(['0', '4']);
+    expect(await page.locator('.compare-stats-diff').textContent()).toContain(
+      'connections opened: A 3, B 1'
+    );
+  }, 60_000);
+
+  it('labels the new views in Japanese', async () => {
+    await show('warm-pool');
+    await page.locator('#lang-ja').click();
+    await expect.poll(() => page.locator('.minimap-reset').textContent()).toBe('トレース全体');
+    expect(await page.locator('.lanes-section > summary').textContent()).toBe(
+      'コネクションのレーン'
+    );
+    expect(await page.locator('.critical-toggle + span').textContent()).toBe('クリティカルパス');
+    expect(await page.locator('.stats-section > summary').textContent()).toBe('トレースの統計');
+    expect(await page.locator('.tree-head .self').textContent()).toBe('自己');
+    await page.locator('#lang-en').click();
+    await expect.poll(() => page.locator('.minimap-reset').textContent()).toBe('Whole trace');
+  });
 });

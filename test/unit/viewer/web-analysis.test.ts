@@ -6,7 +6,7 @@ import { readTraceFile } from '../../../src/telemetry/trace-file.js';
 import { connectionLanes } from '../../../web/conn-lanes.js';
 import { criticalPath } from '../../../web/critical-path.js';
 import { Finder, findMatches, NO_FILTERS, openAncestors, stepMatch } from '../../../web/find.js';
-import { buildTree, type TraceTree } from '../../../web/model.js';
+import { buildTree, TraceModel, type TraceTree } from '../../../web/model.js';
 import { selfTimeMs } from '../../../web/self-time.js';
 import { compareSummaries, SUMMARY_ROWS, traceStatistics } from '../../../web/trace-stats.js';
 import { wireView } from '../../../web/wire-model.js';
@@ -97,6 +97,34 @@ describe('find', () => {
     expect(
       findMatches(scenario('server-not-found'), '', { layers: new Set(), errorsOnly: true }).length
     ).toBeGreaterThan(0);
+  });
+
+  it('never matches across two fields or two spans, and keeps positions past İ', () => {
+    const t = traceId();
+    const tree = buildTree([
+      span(t, { id: 'r', name: 'İstanbul', start: 0, end: 10, attributes: { k: 'ab' } }),
+      span(t, { id: 'c', parent: 'r', name: 'cd', start: 1, end: 2, attributes: { x: 'İİ z' } }),
+    ]);
+    expect(findMatches(tree, 'bcd')).toEqual([]);
+    expect(findMatches(tree, 'kab')).toEqual([]);
+    expect(findMatches(tree, 'ab').map((n) => n.id)).toEqual([tree.roots[0]!.id]);
+    expect(findMatches(tree, ' z').map((n) => n.span.name)).toEqual(['cd']);
+    expect(findMatches(tree, 'cd').map((n) => n.span.name)).toEqual(['cd']);
+  });
+
+  it('sees what a live span says once it ends, even while narrowing', () => {
+    const t = traceId();
+    const model = new TraceModel(t, [
+      span(t, { id: 'r', name: 'root', start: 0 }),
+      span(t, { id: 'c', parent: 'r', name: 'child one', start: 1, end: 2 }),
+    ]);
+    const finder = new Finder();
+    expect(finder.run(model.tree(), 'o')).toHaveLength(2);
+    expect(finder.run(model.tree(), 'on')).toHaveLength(1);
+    // The root ends and now carries an attribute that matches: same tree shape, new record.
+    model.put(span(t, { id: 'r', name: 'root', start: 0, end: 5, attributes: { a: 'won' } }));
+    expect(finder.run(model.tree(), 'on').map((n) => n.span.name)).toEqual(['root', 'child one']);
+    expect(finder.run(model.tree(), 'won').map((n) => n.span.name)).toEqual(['root']);
   });
 
   it('opens collapsed ancestors and steps through matches, wrapping', () => {

@@ -162,6 +162,14 @@ describe('permalink', () => {
     expect(readHash(writeHash(pair))).toEqual(pair);
   });
 
+  it('keeps the Find text, any characters, at most 200 of them', () => {
+    const link = { trace: 'a'.repeat(32), find: '_get_conn & #1 =?' };
+    expect(readHash(writeHash(link))).toEqual(link);
+    expect(readHash(writeHash({ trace: 'a'.repeat(32), find: 'x'.repeat(500) })).find).toHaveLength(
+      200
+    );
+  });
+
   it('ignores anything that is not an id', () => {
     expect(readHash('#trace=<script>&span=x')).toEqual({});
     expect(readHash('#compare=a,b,c')).toEqual({});
