@@ -3,6 +3,9 @@
 # mode, so concurrent requests never meet "database is locked") with fernet tokens, listening on
 # 127.0.0.1 at a random free port. bcrypt runs at its minimum cost (4 rounds) so a sign-in takes
 # milliseconds of hashing, not a second.
+# uwsgi speaks HTTP/1.1 with keep-alive (--http11-socket): with --http-socket it closes each
+# connection after its answer without saying so, and a client that sends its next request on
+# it (the sign-in POST after the version GET) meets "Connection reset by peer" now and then.
 #
 # Bootstraps one user `demo` (password `secret`) with the admin role on project `demo` in the
 # Default domain (the mock cloud's credentials), and registers a compute service whose endpoints
@@ -105,7 +108,7 @@ manage bootstrap --bootstrap-username demo --bootstrap-password secret \
   --bootstrap-admin-url "$URL" --bootstrap-public-url "$URL" --bootstrap-internal-url "$URL"
 
 say "uwsgi on $URL"
-OS_KEYSTONE_CONFIG_FILES=$CONF uwsgi --plugin python3 --http-socket "127.0.0.1:$PORT" \
+OS_KEYSTONE_CONFIG_FILES=$CONF uwsgi --plugin python3 --http11-socket "127.0.0.1:$PORT" \
   --wsgi-file /usr/bin/keystone-wsgi-public --master --processes 1 --threads 2 \
   --env "OS_KEYSTONE_CONFIG_FILES=$CONF" --pidfile "$PIDFILE" --daemonize "$DIR/uwsgi.log" \
   --die-on-term --lazy-apps >/dev/null

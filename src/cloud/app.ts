@@ -23,7 +23,12 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { parseFault, FaultSpecError, Faults, type Fault, type RequestInfo } from './faults.js';
 import { RouteTable, identityUrl, json, readBodyText } from './http-util.js';
 import type { CloudDeps, CloudEnv } from './internal-types.js';
-import { KEYSTONE_VERSIONS, registerKeystone, type KeystoneVersions } from './keystone.js';
+import {
+  KEYSTONE_VERSIONS,
+  registerKeystone,
+  type KeystoneSettings,
+  type KeystoneVersions,
+} from './keystone.js';
 import { DEFAULT_MAX_VERSION, echoVersion, negotiate, parseVersion } from './microversion.js';
 import { registerNova } from './nova.js';
 import {
@@ -34,7 +39,8 @@ import {
   errorResponse,
   type ErrorStyle,
 } from './nova-errors.js';
-import { CloudState } from './store.js';
+import { RemoteKeystone } from './remote-keystone.js';
+import { CloudState, type TokenRecord } from './store.js';
 import { CloudTracing, RequestTrace, type CloudService } from './tracing.js';
 import { crossOriginReason, hostName, isJsonContentType } from '../viewer/security.js';
 
@@ -58,6 +64,13 @@ export interface CloudAppOptions {
   keystoneVersions?: KeystoneVersions;
   /** Host names (lower case) clients may reach the cloud by, besides loopback (`--name`). */
   hostNames?: readonly string[];
+  /**
+   * A real Keystone (its root or `/v3` URL): Nova then validates tokens there, as
+   * keystonemiddleware does, instead of in the mock Keystone's store.
+   */
+  keystoneUrl?: string;
+  /** A token for those validations instead of each caller's own (a service token). */
+  keystoneServiceToken?: string;
 }
 
 /** What {@link createCloudApp} returns. */
@@ -66,6 +79,8 @@ export interface CloudApp {
   readonly state: CloudState;
   readonly faults: Faults;
   readonly tracing: CloudTracing;
+  /** Keystone's switches, read on every request (which API versions it serves). */
+  readonly keystone: KeystoneSettings;
   /** Cancels pending delays and idle timers; flushes the span processors. */
   dispose(): Promise<void>;
 }
@@ -124,12 +139,16 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
   registerControl(app, deps);
   app.use('*', cloudRequest(deps, lifetime.signal, idleTimers, inflight));
   app.use('*', sizeLimit(deps));
-  app.use('/v2.1/*', keystonemiddleware(deps));
+  const remote = opts.keystoneUrl
+    ? new RemoteKeystone(opts.keystoneUrl, opts.keystoneServiceToken)
+    : undefined;
+  app.use('/v2.1/*', keystonemiddleware(deps, remote));
   app.use('/v2.1/*', microversion(deps));
   app.use('*', injectedStatus(deps));
+  const keystone: KeystoneSettings = { versions: opts.keystoneVersions ?? KEYSTONE_VERSIONS };
   registerKeystone(app, deps, {
     catalogProjectId: opts.catalogProjectId ?? false,
-    versions: opts.keystoneVersions ?? KEYSTONE_VERSIONS,
+    settings: keystone,
   });
   registerNova(app, deps);
 
@@ -165,6 +184,7 @@ export function createCloudApp(opts: CloudAppOptions = {}): CloudApp {
     state,
     faults,
     tracing,
+    keystone,
     async dispose() {
       // Requests still being served (a client may have given up on them: read-timeout) end
       // their spans when they really finish; wait for that, bounded, before cutting delays.
@@ -607,9 +627,14 @@ function sizeLimit(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
 
 /**
  * keystonemiddleware's auth_token in front of Nova: every call except the version document
- * needs a valid `X-Auth-Token`; the token-expired fault rejects (and revokes) valid ones.
+ * needs a valid `X-Auth-Token`, checked in the mock Keystone's store or, with `--keystone URL`,
+ * by asking that real Keystone (src/cloud/remote-keystone.ts); the token-expired fault rejects
+ * (and revokes, here) valid ones.
  */
-function keystonemiddleware(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+function keystonemiddleware(
+  deps: CloudDeps,
+  remote: RemoteKeystone | undefined
+): MiddlewareHandler<CloudEnv> {
   return async function keystonemiddleware(c, next) {
     const path = c.req.path;
     if (path === '/v2.1' || path === '/v2.1/') return next();
@@ -617,16 +642,30 @@ function keystonemiddleware(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
     const presented = c.req.header('x-auth-token');
     const token = await rt.step(
       'validate token',
-      { 'novatrace.cloud.token_present': Boolean(presented) },
-      (span) => {
-        const valid = deps.state.tokens.validate(presented);
+      {
+        'novatrace.cloud.token_present': Boolean(presented),
+        ...(remote ? { 'novatrace.cloud.keystone': remote.url } : {}),
+      },
+      async (span) => {
+        let valid: TokenRecord | undefined;
+        if (remote) {
+          const answer = await remote.validate(presented);
+          span.setAttribute('novatrace.cloud.token_cached', answer.cached);
+          if (answer.status !== undefined) {
+            span.setAttribute('novatrace.cloud.keystone_status', answer.status);
+          }
+          valid = answer.token;
+        } else {
+          valid = deps.state.tokens.validate(presented);
+        }
         if (!valid || !valid.projectId) {
           span.setAttribute('novatrace.cloud.token_valid', false);
           throw new CloudHttpError(401, AUTH_REQUIRED_MESSAGE, { style: 'keystonemiddleware' });
         }
         const fault = deps.faults.take('token-expired');
         if (fault) {
-          deps.state.tokens.revoke(valid.id);
+          if (remote) remote.revoke(valid.id);
+          else deps.state.tokens.revoke(valid.id);
           const left = deps.faults.remaining('token-expired');
           rt.event('fault: token expired (401)', {
             'novatrace.fault': 'token-expired',

@@ -35,6 +35,7 @@ import {
   type ApiVersion,
 } from './microversion.js';
 import { startCloud, type RunningCloud } from './index.js';
+import { KEYSTONE_VERSIONS_OPTION, keystoneUrl } from './keystone-options.js';
 
 /** Default port: the one of the reference captures, so their command lines work as printed. */
 export const DEFAULT_CLOUD_PORT = 18774;
@@ -76,6 +77,17 @@ export const CLOUD_OPTIONS = {
       default: undefined as string | undefined,
       defaultText: formatVersion(DEFAULT_MAX_VERSION),
       parse: microversionIn(MIN_VERSION, DEFAULT_MAX_VERSION),
+    }
+  ),
+  keystoneVersions: KEYSTONE_VERSIONS_OPTION,
+  keystone: valueOption(
+    '--keystone',
+    'URL',
+    'a real Keystone (its root or /v3 URL): the mock Nova validates every token there (GET /v3/auth/tokens, as keystonemiddleware does); sign in at that Keystone',
+    {
+      default: undefined as string | undefined,
+      defaultText: 'the mock Keystone',
+      parse: keystoneUrl,
     }
   ),
   help: HELP_OPTION,
@@ -154,20 +166,30 @@ export function sampleVolumeUpdate(
  * @param start how to call novatrace so the sample lines paste as printed (`novatrace` when
  *   installed, `node bin/novatrace.js` in a clone; see {@link invocation})
  */
-export function readyText(cloud: RunningCloud, start: string = invocation()): string {
+export function readyText(
+  cloud: RunningCloud,
+  start: string = invocation(),
+  keystone?: string
+): string {
   const { credentials: cred, servers, volumes } = FIXTURES;
   const faultsUrl = `${cloud.url}/_novatrace/faults`;
-  return `novatrace cloud: mock Keystone + Nova listening on ${cloud.url}
-  Keystone   ${cloud.authUrlV3}   (seed-era v2.0: ${cloud.authUrlV2})
-  Nova       ${cloud.computeUrl}
+  const v2 = cloud.keystone.versions.includes('v2.0');
+  const keystoneLines = keystone
+    ? `  Keystone   ${keystone}/v3   (a real Keystone: Nova validates tokens there; its catalog's
+             compute endpoint must be ${cloud.computeUrl})
+`
+    : `  Keystone   ${cloud.authUrlV3}   ${v2 ? `(seed-era v2.0: ${cloud.authUrlV2})` : '(v3 only, as every Keystone since Queens)'}
+`;
+  return `novatrace cloud: ${keystone ? 'mock Nova' : 'mock Keystone + Nova'} listening on ${cloud.url}
+${keystoneLines}  Nova       ${cloud.computeUrl}
   faults     ${faultsUrl}   (GET lists; POST adds, PUT replaces, DELETE clears; JSON)
   state      ${cloud.url}/_novatrace/state   (POST ${cloud.url}/_novatrace/reset restores the seed)
 
 # Paste into a shell:
-export OS_AUTH_URL=${cloud.authUrlV3}
-export OS_USERNAME=${cred.username}
-export OS_PASSWORD=${cred.password}
-export OS_PROJECT_NAME=${cred.projectName}
+export OS_AUTH_URL=${keystone ? `${keystone}/v3` : cloud.authUrlV3}
+export OS_USERNAME=${keystone ? '<your Keystone user>' : cred.username}
+export OS_PASSWORD=${keystone ? '<its password>' : cred.password}
+export OS_PROJECT_NAME=${keystone ? '<its project>' : cred.projectName}
 export OS_USER_DOMAIN_NAME=${cred.domain}
 export OS_PROJECT_DOMAIN_NAME=${cred.domain}
 
@@ -215,6 +237,38 @@ function exportProcessors(viewer: string | undefined, env: NodeJS.ProcessEnv): S
     );
   }
   return processors;
+}
+
+/**
+ * Why `url` is not a Keystone we can use, or undefined when its `/v3` version document answers
+ * (checked once at start, so a typo is reported before any client runs).
+ */
+export async function keystoneProblem(
+  url: string,
+  timeoutMs = 15_000
+): Promise<string | undefined> {
+  let res: Response;
+  try {
+    res = await fetch(`${url}/v3`, {
+      headers: { Accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    return `no answer (${why})`;
+  }
+  const text = await res.text();
+  let id: unknown;
+  try {
+    id = (JSON.parse(text) as { version?: { id?: unknown } }).version?.id;
+  } catch {
+    id = undefined;
+  }
+  if (res.status !== 200 || typeof id !== 'string' || !id.startsWith('v3')) {
+    return `GET /v3 answered ${res.status} without a Keystone v3 version document`;
+  }
+  return undefined;
 }
 
 /** I/O of {@link cloudCommand}, replaceable in tests. */
@@ -269,6 +323,14 @@ export async function cloudCommand(
     );
   }
   const processors = exportProcessors(parsed.viewer, io.env);
+  if (parsed.keystone) {
+    const problem = await keystoneProblem(parsed.keystone);
+    if (problem) {
+      io.stderr.write(`novatrace cloud: --keystone ${parsed.keystone}: ${problem}\n`);
+      await Promise.all(processors.map((p) => p.shutdown().catch(() => undefined)));
+      return 1;
+    }
+  }
   let cloud: RunningCloud;
   try {
     cloud = await startCloud({
@@ -276,6 +338,8 @@ export async function cloudCommand(
       host: parsed.host,
       spanProcessors: processors,
       hostNames: parsed.names,
+      keystoneVersions: parsed.keystoneVersions,
+      ...(parsed.keystone ? { keystoneUrl: parsed.keystone } : {}),
       ...(parsed.maxMicroversion ? { maxMicroversion: parsed.maxMicroversion } : {}),
     });
   } catch (err) {
@@ -292,7 +356,7 @@ export async function cloudCommand(
     await Promise.all(processors.map((p) => p.shutdown().catch(() => undefined)));
     return 1;
   }
-  io.stdout.write(readyText(cloud));
+  io.stdout.write(readyText(cloud, invocation(), parsed.keystone));
   await (io.stopped ?? untilSignal());
   io.stdout.write('novatrace cloud: stopping\n');
   await cloud.close();

@@ -17,7 +17,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createCloudApp, type CloudAppOptions } from './app.js';
 import { guardSlowClients, timeoutServerOptions } from '../util/server-timeouts.js';
 import type { Faults } from './faults.js';
-import type { KeystoneVersions } from './keystone.js';
+import type { KeystoneSettings, KeystoneVersions } from './keystone.js';
 import { isHeld } from './held-connections.js';
 import type { CloudState } from './store.js';
 
@@ -52,7 +52,7 @@ export type {
 } from './store.js';
 export { CLOUD_TRACER_SCOPE } from './tracing.js';
 export { KEYSTONE_VERSIONS, parseKeystoneVersions } from './keystone.js';
-export type { KeystoneVersion, KeystoneVersions } from './keystone.js';
+export type { KeystoneSettings, KeystoneVersion, KeystoneVersions } from './keystone.js';
 export { holdConnections, isHeld, onRelease, releaseConnections } from './held-connections.js';
 export type { CloudService } from './tracing.js';
 
@@ -78,6 +78,8 @@ export interface StartCloudOptions {
   headersTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept (default {@link KEEP_ALIVE_TIMEOUT_MS}). */
   keepAliveTimeoutMs?: number;
+  /** A real Keystone whose tokens Nova accepts (validated there, as keystonemiddleware does). */
+  keystoneUrl?: string;
 }
 
 /** A started cloud. */
@@ -93,6 +95,8 @@ export interface RunningCloud {
   readonly computeUrl: string;
   readonly state: CloudState;
   readonly faults: Faults;
+  /** Keystone's switches: `cloud.keystone.versions = ['v3']` makes it v3-only from now on. */
+  readonly keystone: KeystoneSettings;
   /** Closes every connection and the listener; flushes the span processors. */
   close(): Promise<void>;
 }
@@ -119,6 +123,7 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
   if (opts.bodyLimit !== undefined) appOptions.bodyLimit = opts.bodyLimit;
   if (opts.keystoneVersions !== undefined) appOptions.keystoneVersions = opts.keystoneVersions;
   if (opts.hostNames !== undefined) appOptions.hostNames = opts.hostNames;
+  if (opts.keystoneUrl !== undefined) appOptions.keystoneUrl = opts.keystoneUrl;
   const cloud = createCloudApp(appOptions);
   const server = createAdaptorServer({
     fetch: cloud.app.fetch,
@@ -160,6 +165,7 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<RunningC
     computeUrl: `${url}/v2.1`,
     state: cloud.state,
     faults: cloud.faults,
+    keystone: cloud.keystone,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

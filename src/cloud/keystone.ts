@@ -23,7 +23,7 @@
  * @see keystone/api/discovery.py, keystone/api/auth.py, keystone api-ref v3
  *   authenticate-v3.inc, the v2.0 api-ref as it stood before its removal (identity-auth.inc)
  */
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { CATALOG_IDS, FIXTURES } from './fixtures.js';
 import { baseUrl, isoSeconds, json, keystoneTime, readJson, setRoute } from './http-util.js';
 import type { CloudDeps, CloudEnv } from './internal-types.js';
@@ -244,12 +244,21 @@ export function parseKeystoneVersions(text: string): KeystoneVersions {
   return KEYSTONE_VERSIONS.filter((v) => parts.includes(v));
 }
 
+/**
+ * The Keystone switches that may change while the cloud runs (a scenario turns v2.0 off for its
+ * run; the cloud turns it back on afterwards).
+ */
+export interface KeystoneSettings {
+  /** The API versions served (v3 always). */
+  versions: KeystoneVersions;
+}
+
 /** Options of the Keystone routes. */
 export interface KeystoneOptions {
   /** Put the project id at the end of the v3 catalog's compute URL (seed-era style). */
   readonly catalogProjectId: boolean;
-  /** The API versions served (v3 always). */
-  readonly versions: KeystoneVersions;
+  /** Read on every request. */
+  readonly settings: KeystoneSettings;
 }
 
 /** `?nocatalog` (with or without a value) leaves the catalog out of a v3 token body. */
@@ -268,11 +277,11 @@ export function registerKeystone(
   deps: CloudDeps,
   opts: KeystoneOptions
 ): void {
-  const withV2 = opts.versions.includes('v2.0');
+  const withV2 = () => opts.settings.versions.includes('v2.0');
   const versions = (c: Context<CloudEnv>) => {
     setRoute(c, '/identity');
     const base = baseUrl(c, deps);
-    const values = withV2 ? [v3Version(base), v2Version(base)] : [v3Version(base)];
+    const values = withV2() ? [v3Version(base), v2Version(base)] : [v3Version(base)];
     return json({ versions: { values } }, 300, 'application/json', {
       Location: `${base}/identity/v3/`,
     });
@@ -306,14 +315,20 @@ export function registerKeystone(
     return json(payload, 200, 'application/json', { 'X-Subject-Token': token.id });
   });
 
-  if (withV2) {
-    const v2 = (c: Context<CloudEnv>) => {
-      setRoute(c, '/identity/v2.0');
-      return json({ version: v2Version(baseUrl(c, deps)) }, 200);
-    };
-    app.get('/identity/v2.0', v2);
-    app.get('/identity/v2.0/', v2);
-  }
+  // A v3-only Keystone has no /v2.0 routes at all: those requests fall through to the 404.
+  const v2Enabled: MiddlewareHandler<CloudEnv> = async function v2Enabled(c, next) {
+    if (!withV2()) return c.notFound();
+    await next();
+    return undefined;
+  };
+  app.use('/identity/v2.0', v2Enabled);
+  app.use('/identity/v2.0/*', v2Enabled);
+  const v2 = (c: Context<CloudEnv>) => {
+    setRoute(c, '/identity/v2.0');
+    return json({ version: v2Version(baseUrl(c, deps)) }, 200);
+  };
+  app.get('/identity/v2.0', v2);
+  app.get('/identity/v2.0/', v2);
 
   app.post('/identity/v3/auth/tokens', async function v3AuthTokens(c) {
     setRoute(c, '/identity/v3/auth/tokens');
@@ -378,7 +393,6 @@ export function registerKeystone(
     return json(payload, 201, 'application/json', { 'X-Subject-Token': token.id });
   });
 
-  if (!withV2) return;
   app.post('/identity/v2.0/tokens', async function v2Tokens(c) {
     setRoute(c, '/identity/v2.0/tokens');
     const rt = c.var.rt;

@@ -45,7 +45,7 @@ import {
 } from './exceptions.js';
 import { pyJsonDumps, pyRepr } from './pyfmt.js';
 import { CatalogKeyError, ServiceCatalog } from './service_catalog.js';
-import { record_time, type Timing } from './utils.js';
+import { markAuthenticationError, record_time, type Timing } from './utils.js';
 
 /**
  * One `HTTPAdapter` (one urllib3 pool manager) per service URL, reused for the client's life.
@@ -215,6 +215,14 @@ export class HTTPClient {
   _session: Session | null = null;
   /** @internal */
   _current_url: string | null = null;
+  /**
+   * Ours: set by the shell for its command. A sign-in error raised by the lazy authentication
+   * in `_cs_request` then ends the command (`utils.find_resource` does not take a Keystone 404
+   * for a missing server), as it does in 3.3.0's shell, which calls `cs.authenticate()` before
+   * running the command. Used as a library (false), the client behaves as 3.3.0's library:
+   * find_resource swallows that 404 and goes on to its lookup error.
+   */
+  sign_in_errors_final = false;
 
   readonly #log: (line: string) => void;
   readonly #print: (line: string) => void;
@@ -500,7 +508,12 @@ export class HTTPClient {
       async () => {
         if (!this.management_url) {
           decision('no management_url: authenticate');
-          await this.authenticate();
+          try {
+            await this.authenticate();
+          } catch (err) {
+            if (this.sign_in_errors_final) markAuthenticationError(err);
+            throw err;
+          }
         }
         let full: string;
         if (url === null) {

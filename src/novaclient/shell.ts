@@ -624,6 +624,10 @@ export class OpenStackComputeShell {
     if (given) given.api_version = initial_version;
     this.cs = cs;
     if (this.#opts.open_session) cs.open_session();
+    // 3.3.0's shell authenticates before the command, so a sign-in error is the command's
+    // answer; the port signs in lazily (the note's road) and keeps that answer final instead.
+    const signInWasFinal = cs.client.sign_in_errors_final;
+    cs.client.sign_in_errors_final = true;
 
     try {
       if (api_version.is_latest()) {
@@ -641,6 +645,7 @@ export class OpenStackComputeShell {
 
       if (cs.client.timings) this._dump_timings([...this.times, ...cs.client.get_timings()]);
     } finally {
+      cs.client.sign_in_errors_final = signInWasFinal;
       // A client the caller gave us stays open (its pool and token are the point).
       if (!given) await cs.client.close();
     }

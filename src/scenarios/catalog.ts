@@ -254,6 +254,32 @@ export const SCENARIO_LIST: readonly Scenario[] = [
     },
   },
   {
+    name: 'keystone-v3-only',
+    summary:
+      "A seed-era /v2.0 auth URL against a v3-only Keystone (every Keystone since Queens): POST /v2.0/tokens gets 404, and the sign-in error NotFound ends the run (exit 1), as in 3.3.0's shell, which signs in before the command: not a server lookup error.",
+    summaryJa:
+      'v3 だけの Keystone(Queens 以降のすべて)に seed 時代の /v2.0 認証 URL: POST /v2.0/tokens が 404 になり、サーバー検索のエラーではなくサインインのエラー NotFound で終わります(終了コード 1)。',
+    expectedExit: 1,
+    nova: SAME(
+      1,
+      'keystoneauth1 discovers the auth URL first: GET /identity/v2.0 gets 404, and as the path does not start with /v2.0 (the mock serves Keystone under /identity) the plugin gives up: DiscoveryFailure. At a real Keystone root (/v2.0) it falls back to the v2.0 plugin, whose POST /v2.0/tokens gets the 404: NotFound.'
+    ),
+    runNova: async (ctx) => {
+      ctx.cloud.keystone.versions = ['v3'];
+      await ctx.shell(vm1Update, {
+        env: {
+          OS_AUTH_URL: ctx.cloud.authUrlV2,
+          OS_USER_DOMAIN_NAME: undefined,
+          OS_PROJECT_DOMAIN_NAME: undefined,
+        },
+      });
+    },
+    run: async (ctx) => {
+      ctx.cloud.keystone.versions = ['v3'];
+      await ctx.shell(vm1Update, { env: { OS_AUTH_URL: ctx.cloud.authUrlV2 } });
+    },
+  },
+  {
     name: 'read-timeout',
     summary:
       'The cloud answers the PUT after 1.5 s but --timeout is 0.5: urllib3 raises ReadTimeoutError, requests turns it into ReadTimeout (exit 1).',

@@ -29,6 +29,7 @@ import {
   type HelpText,
   type OptionTable,
 } from '../commands/options.js';
+import { KEYSTONE_VERSIONS_OPTION } from '../cloud/keystone-options.js';
 import { renderTree, terminalSafe } from '../telemetry/tree-render.js';
 import { SCENARIOS } from './catalog.js';
 import type { Road } from './types.js';
@@ -66,6 +67,7 @@ export const RUN_OPTIONS = {
     "note: the seed note's HTTPClient road; nova: the road the 3.3.0 nova command took (keystoneauth1 session, version discovery, one connection)",
     { default: 'note' as Road, parse: oneOf(['note', 'nova'] as const) }
   ),
+  keystoneVersions: KEYSTONE_VERSIONS_OPTION,
   ...TELEMETRY_OPTIONS,
   noColor: switchOption(
     '--no-color',
@@ -156,6 +158,7 @@ export async function runCommand(args: string[], io: Io = defaultIo()): Promise<
       const result = await runScenario(name, {
         cloudSpanProcessors: session.cloudSpanProcessors(),
         road,
+        keystoneVersions: options.keystoneVersions,
       });
       const ok = result.exitCode === expectedExit;
       const records = session.records().filter((r) => r.traceId === result.traceId);

@@ -5,7 +5,7 @@
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { startCloud, FIXTURES, type RunningCloud } from '../cloud/index.js';
+import { startCloud, FIXTURES, type KeystoneVersions, type RunningCloud } from '../cloud/index.js';
 import { main as novaMain, type ShellOptions } from '../novaclient/shell.js';
 import { Client } from '../novaclient/v2/client.js';
 import type { HTTPClientOptions } from '../novaclient/client.js';
@@ -47,6 +47,8 @@ export interface RunScenarioOptions {
   cloudSpanProcessors?: SpanProcessor[];
   /** `note` (default): the seed note's HTTPClient road; `nova`: the nova command's session. */
   road?: Road;
+  /** Keystone API versions of a fresh cloud (`novatrace run --keystone-versions v3`). */
+  keystoneVersions?: KeystoneVersions;
 }
 
 /** The `ERROR (Class): message` line the shell prints, for errors raised outside the shell. */
@@ -74,18 +76,22 @@ export async function runScenario(
   if (road === 'nova' && !scenario.nova) throw new NoNovaRoadError(name);
   const cloud =
     opts.cloud ??
-    (await startCloud(
-      opts.cloudSpanProcessors ? { spanProcessors: opts.cloudSpanProcessors } : {}
-    ));
+    (await startCloud({
+      ...(opts.cloudSpanProcessors ? { spanProcessors: opts.cloudSpanProcessors } : {}),
+      ...(opts.keystoneVersions ? { keystoneVersions: opts.keystoneVersions } : {}),
+    }));
   // A shared cloud (the viewer's) starts every run as seeded: no swap or fault of an earlier
   // run may decide this one's branch.
   if (opts.cloud) {
     cloud.state.reset();
     cloud.faults.clear();
   }
+  // A scenario may switch Keystone (v3 only) for its run; the cloud gets its own setting back.
+  const keystoneVersions = cloud.keystone.versions;
   try {
     return await runIn(scenario, cloud, road);
   } finally {
+    cloud.keystone.versions = keystoneVersions;
     if (opts.cloud) cloud.faults.clear();
     else await cloud.close();
   }

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { sampleVolumeUpdate } from '../cloud/command.js';
-import { startCloud, type RunningCloud } from '../cloud/index.js';
+import { startCloud, type KeystoneVersions, type RunningCloud } from '../cloud/index.js';
+import { KEYSTONE_VERSIONS_OPTION } from '../cloud/keystone-options.js';
 import { invocation } from '../commands/invocation.js';
 import {
   HELP_OPTION,
@@ -97,6 +98,7 @@ export const SERVE_OPTIONS = {
     'a local copy of the upstream Python packages (novaclient/, requests/, urllib3/) to show beside the port',
     { default: undefined as string | undefined, defaultText: 'the installed packages', parse: text }
   ),
+  keystoneVersions: KEYSTONE_VERSIONS_OPTION,
   noStartupRun: switchOption(
     '--no-startup-run',
     `do not record the ${STARTUP_SCENARIO} scenario at start`
@@ -125,6 +127,8 @@ export interface ServeArgs {
   /** The store's approximate byte budget, in MiB. */
   readonly maxStoreMb: number;
   readonly startup: boolean;
+  /** Keystone API versions of the embedded cloud (`--keystone-versions v3`). */
+  readonly keystoneVersions: KeystoneVersions;
   readonly help: boolean;
   /** `--python-src DIR`: a local copy of the upstream Python packages for the Python pane. */
   readonly pythonSrc?: string;
@@ -148,6 +152,7 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     maxTraceSpans: options.maxTraceSpans ?? Math.min(DEFAULT_MAX_SPANS_PER_TRACE, options.maxSpans),
     maxStoreMb: options.maxStoreMb,
     startup: !options.noStartupRun,
+    keystoneVersions: options.keystoneVersions,
     help: options.help,
     ...(options.pythonSrc ? { pythonSrc: options.pythonSrc } : {}),
   };
@@ -223,7 +228,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
 
   const session = startTelemetry({ serviceName: 'novaclient' });
-  const cloud = await startCloud({ spanProcessors: session.cloudSpanProcessors() });
+  const cloud = await startCloud({
+    spanProcessors: session.cloudSpanProcessors(),
+    keystoneVersions: opts.keystoneVersions,
+  });
   const viewer = createViewerApp({
     scenarios: () => SCENARIOS,
     runScenario: (name, road) => runScenario(name, { cloud, road }),

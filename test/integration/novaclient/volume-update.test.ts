@@ -9,6 +9,7 @@ import { APIVersion } from '../../../src/novaclient/api_versions.js';
 import { HTTPClient } from '../../../src/novaclient/client.js';
 import { Client } from '../../../src/novaclient/v2/client.js';
 import { main } from '../../../src/novaclient/shell.js';
+import { do_volume_update } from '../../../src/novaclient/v2/shell.js';
 import { useMemoryTracing } from '../../helpers/memory-tracing.js';
 
 const tracing = useMemoryTracing();
@@ -273,6 +274,54 @@ describe('main', () => {
     const text = JSON.stringify(spans.map((s) => ({ a: s.attributes, e: s.events }))) + r.stderr;
     expect(text).not.toContain('"secret"');
     expect(text).not.toMatch(/"password": "secret"/);
+  });
+});
+
+// A seed-era /v2.0 auth URL against a v3-only Keystone (measured with the real 3.3.0 code).
+describe('a /v2.0 auth URL against a v3-only Keystone', () => {
+  afterEach(() => {
+    cloud.keystone.versions = ['v2.0', 'v3'];
+  });
+
+  it('the shell ends with the sign-in 404 (3.3.0 shell: authenticate() before the command)', async () => {
+    cloud.keystone.versions = ['v3'];
+    let stderr = '';
+    const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } };
+    const code = await main(
+      ['volume-update', servers.vm1.id, volumes.attached.id, volumes.spare.id],
+      envFor(cloud.authUrlV2),
+      io,
+      { road: 'note' }
+    );
+    expect([code, stderr]).toEqual([1, 'ERROR (NotFound): Not found (HTTP 404)\n']);
+    const posts = (await tracing.spans()).filter((s) => s.kind === SpanKind.CLIENT);
+    expect(posts.map((s) => s.attributes['url.full'])).toEqual([`${cloud.authUrlV2}/tokens`]);
+  });
+
+  it('the library takes the 404 for a miss, as 3.3.0 did: three sign-ins, then CommandError', async () => {
+    cloud.keystone.versions = ['v3'];
+    const cs = new Client({
+      user: credentials.username,
+      password: credentials.password,
+      projectid: credentials.projectName,
+      auth_url: cloud.authUrlV2,
+    });
+    try {
+      await expect(
+        do_volume_update(cs, {
+          server: servers.vm1.id,
+          attachment_id: volumes.attached.id,
+          new_volume: volumes.spare.id,
+          delete_on_termination: null,
+        })
+      ).rejects.toThrow(`No server with a name or ID of '${servers.vm1.id}' exists.`);
+    } finally {
+      await cs.client.close();
+    }
+    const posts = (await tracing.spans()).filter((s) => s.kind === SpanKind.CLIENT);
+    expect(posts.map((s) => s.attributes['url.full'])).toEqual(
+      Array(3).fill(`${cloud.authUrlV2}/tokens`)
+    );
   });
 });
 

@@ -143,6 +143,23 @@ describe('scenarios on the nova road', () => {
     );
   });
 
+  it('keystone-v3-only: GET /identity/v2.0 gets 404 and the plugin gives up (DiscoveryFailure)', async () => {
+    // As the real 3.3.0 command against the same cloud: keystoneauth1 2.3.0 falls back to the
+    // URL's version only when the path starts with /v2.0 or /v3, and the mock's is /identity/v2.0.
+    const { result, tree, cloud } = await run('keystone-v3-only', 'nova');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      'ERROR (DiscoveryFailure): Could not determine a suitable URL for the plugin\n'
+    );
+    expect(wire(tree).requests).toEqual(['GET /identity/v2.0']);
+    expect(
+      tree.records
+        .filter((r) => r.kind === 'server')
+        .map((r) => r.attributes['http.response.status_code'])
+    ).toEqual([404]);
+    expect(cloud.keystone.versions).toEqual(['v2.0', 'v3']);
+  });
+
   it('read-timeout: keystoneauth1 names it ConnectTimeout', async () => {
     const { result } = await run('read-timeout', 'nova');
     expect(result.stderr).toMatch(
@@ -198,6 +215,7 @@ describe('scenarios', () => {
       'dropped-connection',
       'pool-exhausted',
       'connection-refused',
+      'keystone-v3-only',
       'read-timeout',
       'legacy-400-connection-refused',
       'api-error',
@@ -353,6 +371,20 @@ describe('scenarios', () => {
       null,
       'urllib3.exceptions.EmptyPoolError',
     ]);
+  });
+
+  it('keystone-v3-only: a /v2.0 auth URL ends with the sign-in 404, not a lookup error', async () => {
+    const { result, tree, cloud } = await run('keystone-v3-only');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe('ERROR (NotFound): Not found (HTTP 404)\n');
+    // One sign-in request, no retries through find_resource, nothing sent to Nova.
+    const wire = tree.records.filter((r) => r.kind === 'client');
+    expect(wire.map((r) => [r.name, r.attributes['url.full']])).toEqual([
+      ['POST', `${cloud.authUrlV2}/tokens`],
+    ]);
+    expect(tree.events('find_resource: not found, next')).toHaveLength(0);
+    // The cloud serves v2.0 again once the run is over.
+    expect(cloud.keystone.versions).toEqual(['v2.0', 'v3']);
   });
 
   it('connection-refused: NewConnectionError → MaxRetryError → ConnectionError, exit 1', async () => {

@@ -1,5 +1,5 @@
 /**
- * Traces that never lie: every scenario, run in-process with the session and the embedded cloud
+ * Traces that never lie: every scenario on both roads, run in-process with the session and the embedded cloud
  * as `novatrace run` does, writes a trace in which no span's parent is missing and, within each
  * service, every child lies within its parent, also in the microseconds of the Jaeger file.
  */
@@ -16,11 +16,15 @@ afterEach(async () => {
 });
 
 describe('scenario traces', () => {
-  for (const { name } of SCENARIOS) {
-    it(`${name}: parents present, children within their parents (ns and µs)`, async () => {
+  const runs = SCENARIOS.flatMap(({ name, nova }) =>
+    nova ? [{ name, road: 'note' as const }, { name, road: 'nova' as const }] : [{ name, road: 'note' as const }]
+  );
+  for (const { name, road } of runs) {
+    it(`${name} (${road} road): parents present, children within their parents (ns and µs)`, async () => {
       session = startTelemetry({ env: { OTEL_TRACES_EXPORTER: 'none' } });
       const result = await runScenario(name, {
         cloudSpanProcessors: session.cloudSpanProcessors(),
+        road,
       });
       const records = session.records().filter((r) => r.traceId === result.traceId);
       expect(records.length).toBeGreaterThan(3);

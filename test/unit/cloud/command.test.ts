@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { renderHelp } from '../../../src/commands/options.js';
 import {
@@ -8,7 +10,7 @@ import {
   parseCloudArgs,
   readyText,
 } from '../../../src/cloud/command.js';
-import type { RunningCloud } from '../../../src/cloud/index.js';
+import type { KeystoneVersions, RunningCloud } from '../../../src/cloud/index.js';
 import { FIXTURES } from '../../../src/cloud/fixtures.js';
 
 function sink(): { write(text: string): void; text(): string } {
@@ -29,6 +31,8 @@ describe('parseCloudArgs', () => {
       names: [],
       viewer: undefined,
       maxMicroversion: undefined,
+      keystoneVersions: ['v2.0', 'v3'],
+      keystone: undefined,
       help: false,
     });
   });
@@ -49,8 +53,29 @@ describe('parseCloudArgs', () => {
       names: [],
       viewer: 'http://127.0.0.1:8787',
       maxMicroversion: '2.79',
+      keystoneVersions: ['v2.0', 'v3'],
+      keystone: undefined,
       help: false,
     });
+  });
+
+  it('reads --keystone-versions and --keystone (root or /v3 URL, kept as the root)', () => {
+    expect(
+      parseCloudArgs(['--keystone-versions', 'v3', '--keystone=http://127.0.0.1:5000/v3/'])
+    ).toMatchObject({ keystoneVersions: ['v3'], keystone: 'http://127.0.0.1:5000' });
+    expect(parseCloudArgs(['--keystone-versions=v3,v2.0'])).toMatchObject({
+      keystoneVersions: ['v2.0', 'v3'],
+    });
+  });
+
+  it('refuses a Keystone without v3 and a --keystone that is no http(s) URL', () => {
+    expect(() => parseCloudArgs(['--keystone-versions', 'v2.0'])).toThrow(
+      "--keystone-versions: expected v3 or v2.0,v3 (got 'v2.0')"
+    );
+    expect(() => parseCloudArgs(['--keystone', '127.0.0.1:5000'])).toThrow(
+      "--keystone must be Keystone's http(s) root or /v3 URL (got '127.0.0.1:5000')"
+    );
+    expect(() => parseCloudArgs(['--keystone', 'http://h:5000/v3?x=1'])).toThrow(/--keystone must/);
   });
 
   it('reads --name, repeatable and lower-cased, and refuses a name with a path in it', () => {
@@ -114,8 +139,10 @@ describe('cloudCommand', () => {
       authUrlV3: `${url}/identity/v3`,
       authUrlV2: `${url}/identity/v2.0`,
       computeUrl: `${url}/v2.1`,
+      keystone: { versions: ['v2.0', 'v3'] as KeystoneVersions },
     } as RunningCloud);
     expect(text).toContain(`export OS_AUTH_URL=${url}/identity/v3\n`);
+    expect(text).toContain(`(seed-era v2.0: ${url}/identity/v2.0)`);
     for (const line of [
       'export OS_USERNAME=demo',
       'export OS_PASSWORD=secret',
@@ -129,5 +156,37 @@ describe('cloudCommand', () => {
     expect(text).toContain(`novatrace volume-update vm-1 ${V.attached.id} ${V.spare.id}\n`);
     expect(text).toContain(`nova volume-update ${S.vm1.id} ${V.attached.id} ${V.spare.id}\n`);
     expect(text).toContain(`curl -X POST ${url}/_novatrace/faults`);
+  });
+
+  it('says when the mock Keystone is v3-only, and points at a real Keystone with --keystone', () => {
+    const url = 'http://127.0.0.1:18774';
+    const cloud = {
+      url,
+      port: 18774,
+      authUrlV3: `${url}/identity/v3`,
+      authUrlV2: `${url}/identity/v2.0`,
+      computeUrl: `${url}/v2.1`,
+      keystone: { versions: ['v3'] as KeystoneVersions },
+    } as RunningCloud;
+    expect(readyText(cloud)).toContain('(v3 only, as every Keystone since Queens)');
+    expect(readyText(cloud)).not.toContain('/identity/v2.0');
+    const real = readyText(cloud, 'novatrace', 'http://127.0.0.1:5000');
+    expect(real).toContain('mock Nova listening on');
+    expect(real).toContain('export OS_AUTH_URL=http://127.0.0.1:5000/v3\n');
+    expect(real).toContain(`compute endpoint must be ${url}/v2.1`);
+    expect(real).not.toContain('export OS_PASSWORD=secret');
+  });
+
+  it('exits 1 with a clear message when --keystone does not answer', async () => {
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const closed = `http://127.0.0.1:${port}`; // nothing listens there any more
+    const stderr = sink();
+    expect(
+      await cloudCommand(['--port', '0', '--keystone', closed], { stdout: sink(), stderr, env: {} })
+    ).toBe(1);
+    expect(stderr.text()).toBe(`novatrace cloud: --keystone ${closed}: no answer (ECONNREFUSED)\n`);
   });
 });

@@ -57,4 +57,24 @@ describe('runCommand', () => {
     expect(out).toMatch(/^ERROR \(ClientException\): .*$/m);
     expect(out).toContain('ended as designed (exit 1)');
   });
+
+  it("--keystone-versions v3 makes the run's Keystone v3-only; a seed-era v2.0 scenario then fails", async () => {
+    const happy = io();
+    expect(await runCommand(['happy', '--no-color', '--keystone-versions', 'v3'], happy.io)).toBe(
+      0
+    );
+    const seedEra = io();
+    expect(
+      await runCommand(['token-expired', '--no-color', '--keystone-versions=v3'], seedEra.io)
+    ).toBe(1);
+    expect(seedEra.out()).toMatch(/^ERROR \(NotFound\): Not found \(HTTP 404\)$/m);
+    expect(seedEra.out()).toContain('did NOT end as designed: exit 1, expected 0');
+    const bad = io();
+    expect(await runCommand(['happy', '--keystone-versions', 'v2.0'], bad.io)).toBe(2);
+    expect(bad.err()).toBe(
+      "novatrace run: --keystone-versions: expected v3 or v2.0,v3 (got 'v2.0')\n" +
+        'usage: novatrace run SCENARIO [options]\n' +
+        "Try 'novatrace run --help' for the options.\n"
+    );
+  });
 });

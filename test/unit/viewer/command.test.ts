@@ -12,8 +12,16 @@ describe('parseServeArgs', () => {
       maxTraceSpans: 100_000,
       maxStoreMb: 160,
       startup: true,
+      keystoneVersions: ['v2.0', 'v3'],
       help: false,
     });
+  });
+
+  it('reads --keystone-versions for the embedded cloud and refuses a Keystone without v3', () => {
+    expect(parseServeArgs(['--keystone-versions', 'v3']).keystoneVersions).toEqual(['v3']);
+    expect(() => parseServeArgs(['--keystone-versions=v2.0'])).toThrow(
+      "--keystone-versions: expected v3 or v2.0,v3 (got 'v2.0')"
+    );
   });
 
   it('reads --name for a classroom host name, repeatable, and refuses a bad one', () => {
