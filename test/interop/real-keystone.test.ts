@@ -115,8 +115,26 @@ function keystoneSh(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
+/**
+ * Why the Keystone could not be set up, thrown by every case: a failing hook alone would leave
+ * the cases counted as skipped, and here they must count as failed.
+ */
+let setupError: Error | undefined;
+
+function ready(): void {
+  if (setupError) throw setupError;
+}
+
 beforeAll(async () => {
   if (SKIP) return;
+  try {
+    await setUp();
+  } catch (err) {
+    setupError = err as Error;
+  }
+}, BOOTSTRAP_TIMEOUT_MS);
+
+async function setUp(): Promise<void> {
   if (missing.length > 0) {
     throw new Error(
       `${missing.join(', ')} not on PATH: install python3-keystone uwsgi uwsgi-plugin-python3 python3-novaclient`
@@ -130,10 +148,12 @@ beforeAll(async () => {
   );
   keystoneUrl = vars.NOVATRACE_KEYSTONE_URL ?? '';
   const novaPort = Number(vars.NOVATRACE_KEYSTONE_NOVA_PORT);
-  expect(keystoneUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(keystoneUrl)) {
+    throw new Error(`.ci/keystone.sh printed no loopback NOVATRACE_KEYSTONE_URL:\n${out}`);
+  }
   cloud = await startCloud({ host: '127.0.0.1', port: 0, keystoneUrl });
   recorder = await startRecorder(novaPort, cloud);
-}, BOOTSTRAP_TIMEOUT_MS);
+}
 
 afterAll(async () => {
   await new Promise((resolve) => (recorder ? recorder.close(resolve) : resolve(undefined)));
@@ -205,6 +225,7 @@ describe.skipIf(SKIP)(
   { timeout: CASE_TIMEOUT_MS },
   () => {
     it('both swap the volume: exit 0, the same PUT body, the same state', async () => {
+      ready();
       const nova = await run('nova', UPDATE);
       expect(outcome(nova), nova.stderr).toEqual([0, null]);
       const novaPut = seen.filter((s) => s.method === 'PUT');
@@ -226,6 +247,7 @@ describe.skipIf(SKIP)(
     });
 
     it('a wrong password: Unauthorized, exit 1, in both; Nova is never asked', async () => {
+      ready();
       const env = { OS_PASSWORD: 'not-the-password' };
       const nova = await run('nova', UPDATE, env);
       const port = await run('novatrace', UPDATE, env);
@@ -237,6 +259,7 @@ describe.skipIf(SKIP)(
     });
 
     it('an unknown project: Unauthorized, exit 1, in both', async () => {
+      ready();
       const env = { OS_PROJECT_NAME: 'no-such-project' };
       const nova = await run('nova', UPDATE, env);
       const port = await run('novatrace', UPDATE, env);
@@ -246,6 +269,7 @@ describe.skipIf(SKIP)(
     });
 
     it('a seed-era /v2.0 auth URL: the Keystone 404 (NotFound), exit 1, never a lookup error', async () => {
+      ready();
       // A seed-era v2.0 user had no domain options; with them, v2.0 is refused outright.
       const env = {
         OS_AUTH_URL: `${keystoneUrl}/v2.0`,
