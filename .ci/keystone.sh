@@ -39,9 +39,14 @@ with urllib.request.urlopen(sys.argv[1] + "/v3", timeout=10) as r:
 EOF
 }
 
-stop() {
+stop() { # SIGTERM to uwsgi's master, then wait (10 s at most) until it has gone
   if [ -f "$PIDFILE" ]; then
-    kill "$(cat "$PIDFILE")" 2>/dev/null || true
+    pid=$(cat "$PIDFILE")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
     rm -f "$PIDFILE"
   fi
 }
