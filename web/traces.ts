@@ -24,6 +24,12 @@ export class Traces {
   /** Called when the compare view should open (set by the compare pane). */
   openCompare: (() => void) | undefined;
   #listTimer: number | undefined;
+  /**
+   * False until the page has shown what its address asked for (or its start-up trace): until then
+   * the address bar is the user's, and writing the empty view into it would throw away a
+   * permalink that arrived while the page was still loading.
+   */
+  #linked = false;
 
   constructor(store: Store) {
     this.#store = store;
@@ -156,6 +162,7 @@ export class Traces {
   /** What to show once the first resync arrived: the permalink, else the start-up trace. */
   async initialView(): Promise<void> {
     if (this.#store.state.followRole === 'follow') return;
+    this.#linked = true;
     const link = readHash(location.hash);
     if (link.trace || link.compare) {
       await this.applyLink(link);
@@ -169,6 +176,7 @@ export class Traces {
   }
 
   async applyLink(link: PageLink): Promise<void> {
+    this.#linked = true;
     const s = this.#store.state;
     if ((link.find ?? '') !== s.findText) this.#store.set({ findText: link.find ?? '' });
     if (link.compare) {
@@ -200,7 +208,7 @@ export class Traces {
 
   syncHash(): void {
     // A following page keeps its follow link in the address bar.
-    if (this.#store.state.followRole === 'follow') return;
+    if (this.#store.state.followRole === 'follow' || !this.#linked) return;
     const { view, comparePick, compareSel, current, selected, findText } = this.#store.state;
     const shown: PageLink =
       view === 'compare' && comparePick.a && comparePick.b
