@@ -68,8 +68,10 @@ export class DetailPane {
     let retell: number | undefined;
     const render = (): void => {
       const node = this.selectedNode();
+      // A selected span's children count too: a server span arriving under a wire span changes
+      // its client's share, a child ending changes its self time.
       const key = node
-        ? [node.span, store.state.lang]
+        ? [node.span, store.state.lang, node.children.length, endedChildren(node)]
         : [
             store.state.lang,
             store.state.selectedScenario,
@@ -186,4 +188,11 @@ export class DetailPane {
       h('p', { class: 'muted' }, t('welcome3'))
     );
   }
+}
+
+/** How many of a span's children have ended (part of what its detail shows). */
+function endedChildren(node: SpanNode): number {
+  let n = 0;
+  for (const c of node.children) if (c.endMs !== undefined) n++;
+  return n;
 }

@@ -539,6 +539,7 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     await page.click('#theme');
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.locator('.row[data-name="PUT"]').first().click();
+    await page.locator('.row.selected[data-name="PUT"]').waitFor();
     // The wire span's detail splits its time: the server's part and the client's share.
     const share = page.locator('.client-share');
     await share.waitFor();
