@@ -2,7 +2,7 @@
  * @module
  * The bench's output format: one line per figure, with its value, its goal and `met` or
  * `NOT MET`. Every `bench/<topic>.ts` that exports `measure()` returns {@link Figure}s;
- * bench/index.ts runs them all in one process and prints them with {@link formatFigure}.
+ * bench/index.ts runs each in a process of its own and prints them with {@link formatFigure}.
  */
 
 /** One measured figure and the goal it is held to. */
