@@ -237,7 +237,7 @@ export async function measure(): Promise<Figure[]> {
         skipped ?? `frame p50 ${num('scroll a 100,000-span trace: frame p50 ms').toFixed(1)} ms`,
     },
     {
-      figure: 'store memory per span at 100k spans',
+      figure: 'store heap per span at 100k layer-shaped spans (bench/page.ts)',
       value: num('store heap per span: bytes'),
       unit: 'B',
       goal: 400,
