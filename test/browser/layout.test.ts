@@ -182,6 +182,36 @@ describe.skipIf(SKIP_BROWSER)('viewer layout at classroom sizes', () => {
     await page.click('#lang-en');
   });
 
+  it('shows at least 12 whole tree rows at 1024×768 and 1280×800 with a span selected, header lines not overflowing', async () => {
+    for (const size of SIZES.slice(0, 2)) {
+      await page.setViewportSize(size);
+      await page.goto(`${url}/#trace=${traceIds[0]}`);
+      await page.waitForSelector('.tree .row');
+      await page.locator('.tree .row').nth(2).click();
+      for (const lang of ['en', 'ja']) {
+        await page.click(`#lang-${lang}`);
+        const m = await page.evaluate(() => {
+          const tree = document.querySelector<HTMLElement>('.tree')!;
+          const v = tree.getBoundingClientRect();
+          const top = v.top + tree.clientTop;
+          const bottom = top + tree.clientHeight;
+          const rows = [...tree.querySelectorAll<HTMLElement>('.row')].filter((r) => {
+            const b = r.getBoundingClientRect();
+            return b.height > 0 && b.top >= top - 0.5 && b.bottom <= bottom + 0.5;
+          }).length;
+          const overflow = [...document.querySelectorAll<HTMLElement>('.main > *, .topbar')]
+            .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+            .map((e) => e.className);
+          return { rows, overflow };
+        });
+        const at = `${size.width}×${size.height} ${lang}`;
+        expect(m.rows, at).toBeGreaterThanOrEqual(12);
+        expect(m.overflow, at).toEqual([]);
+      }
+    }
+    await page.click('#lang-en');
+  });
+
   it('says so when the server is lost, disables Run and stepping, and comes back by itself', async () => {
     await page.goto(`${url}/#trace=${traceIds[0]}`);
     await page.waitForSelector('.live.on');
