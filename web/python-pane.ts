@@ -288,7 +288,11 @@ export class PythonPane {
       ),
       h(
         'span',
-        { class: src.isSeedVersion ? 'src-version' : 'src-version not-seed' },
+        {
+          class: src.isSeedVersion ? 'src-version' : 'src-version not-seed',
+          // Short screens cut the head to one line: the whole sentence stays in the tooltip.
+          title: `${src.version} · ${src.isSeedVersion ? ts('pythonSeed') : ts('pythonNotSeed', src.seedVersion)}`,
+        },
         src.version,
         ' · ',
         src.isSeedVersion ? ts('pythonSeed') : ts('pythonNotSeed', src.seedVersion)

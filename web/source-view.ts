@@ -73,7 +73,11 @@ export class SourceView {
         'div',
         { class: 'src-side ts' },
         h('span', { class: 'src-label' }, t('typescript')),
-        h('code', { class: 'src-path' }, lineNo > 0 ? `${file}:${lineNo}` : file)
+        h(
+          'code',
+          { class: 'src-path', title: lineNo > 0 ? `${file}:${lineNo}` : file },
+          lineNo > 0 ? `${file}:${lineNo}` : file
+        )
       ),
       typeof upFile === 'string'
         ? h(
