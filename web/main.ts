@@ -125,8 +125,10 @@ replace(
 );
 
 bindKeys(store, treePane, steps, help);
-window.addEventListener('hashchange', () => {
-  if (store.state.followRole !== 'follow') void traces.applyLink(readHash(location.hash));
+window.addEventListener('hashchange', (ev) => {
+  // The hash the user went to, from the event: by the time it is handled the page may already
+  // have rewritten the address bar for what it showed before (syncHash's replaceState).
+  if (store.state.followRole !== 'follow') void traces.applyLink(readHash(new URL(ev.newURL).hash));
 });
 window.addEventListener('dragover', (ev) => ev.preventDefault());
 window.addEventListener('drop', (ev) => {
