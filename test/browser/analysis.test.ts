@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanBus } from '../../src/telemetry/span-bus.js';
@@ -12,6 +11,7 @@ import { readTraceFile } from '../../src/telemetry/trace-file.js';
 import type { SpanRecord } from '../../src/telemetry/types.js';
 import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
 import { launchBrowser, SKIP_BROWSER, type Browser } from './chromium.js';
+import { closeViewer, serveViewer } from '../helpers/serve-viewer.js';
 
 const TRACES = join(import.meta.dirname, '..', '..', 'traces');
 const SCENARIOS = ['happy', 'warm-pool', 'dropped-connection'] as const;
@@ -55,10 +55,7 @@ beforeAll(async () => {
     const [id] = viewer.ingest(records, 'file', name);
     files.set(name, { id: id as string, records });
   }
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-    s.once('listening', () => resolve(s));
-  });
+  server = await serveViewer(viewer);
   browser = await launchBrowser();
   page = await browser.context.newPage();
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -67,10 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (SKIP_BROWSER) return;
   await browser?.close();
-  viewer?.hub.closeAll();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await viewer?.close();
+  await closeViewer(viewer, server);
 });
 
 async function show(name: string): Promise<void> {

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCloud, type RunningCloud } from '../../src/cloud/index.js';
@@ -17,6 +16,7 @@ import { spanBus } from '../../src/telemetry/span-bus.js';
 import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
 import { useMemoryTracing } from '../helpers/memory-tracing.js';
 import { launchBrowser, SKIP_BROWSER, type Browser } from './chromium.js';
+import { closeViewer, serveViewer } from '../helpers/serve-viewer.js';
 
 useMemoryTracing();
 
@@ -38,10 +38,7 @@ beforeAll(async () => {
     runScenario: (name) => runScenario(name, { cloud }),
   });
   await viewer.ready();
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-    s.once('listening', () => resolve(s));
-  });
+  server = await serveViewer(viewer);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const name of ['happy', 'warm-pool']) {
     const res = await fetch(`${url}/api/traces`, {
@@ -57,10 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (SKIP_BROWSER) return;
   await browser?.close();
-  viewer?.hub.closeAll();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await viewer?.close();
+  await closeViewer(viewer, server);
   await cloud?.close();
 });
 

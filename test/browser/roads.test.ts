@@ -5,7 +5,6 @@
 // classroom sizes in English and Japanese. Screenshots go to test-artifacts/viewer-roads-*.png.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloud, type RunningCloud } from '../../src/cloud/index.js';
@@ -15,6 +14,7 @@ import { spanBus } from '../../src/telemetry/span-bus.js';
 import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
 import { useMemoryTracing } from '../helpers/memory-tracing.js';
 import { launchBrowser, screenshotPaths, SKIP_BROWSER, type Browser } from './chromium.js';
+import { closeViewer, serveViewer } from '../helpers/serve-viewer.js';
 
 useMemoryTracing();
 
@@ -43,10 +43,7 @@ beforeAll(async () => {
     },
   });
   await viewer.ready();
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-    s.once('listening', () => resolve(s));
-  });
+  server = await serveViewer(viewer);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchBrowser(SIZES[1]);
 }, 60_000);
@@ -54,10 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (SKIP_BROWSER) return;
   await browser?.close();
-  viewer?.hub.closeAll();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await viewer?.close();
+  await closeViewer(viewer, server);
   await cloud?.close();
 });
 

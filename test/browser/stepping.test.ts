@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCloud, type RunningCloud } from '../../src/cloud/index.js';
@@ -18,6 +17,7 @@ import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
 import type { PausePoint } from '../../src/viewer/types.js';
 import { useMemoryTracing } from '../helpers/memory-tracing.js';
 import { launchBrowser, screenshotPaths, SKIP_BROWSER, type Browser } from './chromium.js';
+import { closeViewer, serveViewer } from '../helpers/serve-viewer.js';
 
 useMemoryTracing();
 
@@ -40,10 +40,7 @@ beforeAll(async () => {
     runScenario: (name) => runScenario(name, { cloud }),
   });
   await viewer.ready();
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-    s.once('listening', () => resolve(s));
-  });
+  server = await serveViewer(viewer);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchBrowser({ width: 1280, height: 800 });
 }, 60_000);
@@ -51,10 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (SKIP_BROWSER) return;
   await browser?.close();
-  viewer?.hub.closeAll();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await viewer?.close();
+  await closeViewer(viewer, server);
   await cloud?.close();
 });
 

@@ -9,7 +9,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, startCloud, type RunningCloud } from '../../src/cloud/index.js';
@@ -29,6 +28,7 @@ import {
 } from '../integration/viewer/counting-proxy.js';
 import { seedTrace, span, traceId } from '../unit/viewer/spans.js';
 import { launchBrowser, screenshotPaths, SKIP_BROWSER, type Browser } from './chromium.js';
+import { closeViewer, serveViewer } from '../helpers/serve-viewer.js';
 
 useMemoryTracing();
 
@@ -61,10 +61,7 @@ beforeAll(async () => {
     mkdtempSync(join(tmpdir(), 'novatrace-empty-'))
   );
   startupTrace = ids[0] as string;
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-    s.once('listening', () => resolve(s));
-  });
+  server = await serveViewer(viewer);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchBrowser();
 }, 60_000);
@@ -72,10 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (SKIP_BROWSER) return;
   await browser?.close();
-  viewer?.hub.closeAll();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await viewer?.close();
+  await closeViewer(viewer, server);
   await proxy?.close();
   await cloud?.close();
 });

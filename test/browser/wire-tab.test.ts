@@ -5,7 +5,6 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/scenarios/index.js';
@@ -15,6 +14,7 @@ import { readTraceFile } from '../../src/telemetry/trace-file.js';
 import type { SpanRecord } from '../../src/telemetry/types.js';
 import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
 import { launchBrowser, SKIP_BROWSER, type Browser } from './chromium.js';
+import { closeViewer, serveViewer } from '../helpers/serve-viewer.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SIZES = [
@@ -75,10 +75,7 @@ beforeAll(async () => {
     return { ...running, events: [], attributes: { 'url.full': r.attributes['url.full'] ?? '' } };
   });
   [runningId] = viewer.ingest(live, 'live', 'happy (running)') as [string];
-  server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: viewer.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-    s.once('listening', () => resolve(s));
-  });
+  server = await serveViewer(viewer);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchBrowser({ width: 1920, height: 1080 });
   page = await browser.context.newPage();
@@ -87,10 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (SKIP_BROWSER) return;
   await browser?.close();
-  viewer?.hub.closeAll();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await viewer?.close();
+  await closeViewer(viewer, server);
 });
 
 /** Opens a trace, selects its PUT wire span and the Wire tab (through the drawer when narrow). */
