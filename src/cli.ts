@@ -5,6 +5,7 @@
  * not pay for the viewer and `volume-update` starts fast.
  */
 
+import { readFileSync } from 'node:fs';
 import { invocation } from './commands/invocation.js';
 import { printable } from './commands/options.js';
 
@@ -68,6 +69,15 @@ export const COMMANDS: Record<string, CommandEntry> = {
 };
 
 /** Usage text listing every subcommand. */
+/**
+ * The version in package.json, read when asked: src/cli.ts and the built dist/cli.js both sit one
+ * folder below it, in a clone and in an installed package alike.
+ */
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(
@@ -95,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
-    process.stdout.write('novatrace 0.1.0\n');
+    process.stdout.write(`novatrace ${packageVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -54,3 +54,17 @@ describe('novatrace --help walk', () => {
     }
   });
 });
+
+describe('novatrace --version', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+  it('prints the version package.json holds, on stdout, exit 0', async () => {
+    const r = await capture(['--version']);
+    expect(r).toEqual({ code: 0, out: `novatrace ${pkg.version}\n`, err: '' });
+  });
+
+  it('stamps spans with that same version (the tracer and service.version)', async () => {
+    const { NOVATRACE_VERSION } = await import('../../../src/telemetry/layer-span.js');
+    expect(NOVATRACE_VERSION).toBe(pkg.version);
+  });
+});
