@@ -120,7 +120,18 @@ async function subscriberRatio(): Promise<number> {
       stalled.push(sock);
     }
     while (s.viewer.hub.size < 50) await new Promise((r) => setTimeout(r, 20));
+    // A stalled socket first takes what the kernel buffers hold (megabytes on loopback); the
+    // figure is the rate once the 5 are full and their browsers dropped to a resync.
+    const filling = await ingestRate(s.url);
+    for (let i = 0; i < 60 && s.viewer.hub.stats.blockedStreams < 5; i++) await ingestRate(s.url);
+    await ingestRate(s.url); // past the backlog bound of the full ones: they are dropped
     const crowded = await ingestRate(s.url);
+    const { blockedStreams, droppedEvents } = s.viewer.hub.stats;
+    process.stderr.write(
+      `  ingest ${alone.toFixed(0)} req/s alone, ${filling.toFixed(0)} while the stalled ` +
+        `sockets fill, ${crowded.toFixed(0)} once ${blockedStreams} of 5 are full ` +
+        `(${droppedEvents} events dropped to a resync)\n`
+    );
     readers.kill();
     for (const sock of stalled) sock.destroy();
     return crowded / alone;

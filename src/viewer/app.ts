@@ -69,8 +69,12 @@ export interface ViewerOptions {
   readonly loopbackOnly?: boolean;
   /** Host names accepted besides loopback (`serve --name`); with any, the Host guard stays on. */
   readonly hostNames?: readonly string[];
-  /** Per-browser event queue bound and heartbeat interval. */
-  readonly sse?: { readonly maxQueue?: number; readonly heartbeatMs?: number };
+  /** Per-browser bounds of what waits for a full socket, and the heartbeat interval. */
+  readonly sse?: {
+    readonly maxQueue?: number;
+    readonly maxBacklogBytes?: number;
+    readonly heartbeatMs?: number;
+  };
   /** Supplies the page assets (default: dist/web/ when built, else bundle `web/` on first use). */
   readonly assets?: () => Promise<WebAssets>;
   /** Step-mode pause limit, see {@link RunManager}. */
@@ -106,7 +110,6 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
   const root = opts.packageRoot ?? PACKAGE_ROOT;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxFile = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const heartbeatMs = opts.sse?.heartbeatMs ?? 15_000;
   const scenarios = opts.scenarios ?? (() => []);
   const store = new TraceStore(opts.store);
   const otlpLimits: RequestLimits = {
@@ -117,7 +120,11 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
     ...requestLimitsFor(DEFAULT_FILE_REQUEST_LIMITS, store.maxSpansPerTrace),
     ...opts.fileLimits,
   };
-  const hub = new EventHub({ maxQueue: opts.sse?.maxQueue });
+  const hub = new EventHub({
+    ...opts.sse,
+    // Called only once `runs` exists: the first browser connects after this function returns.
+    snapshot: () => ({ traces: store.list(), runs: runs.list() }),
+  });
   const sources = new SourceFiles(root);
   const library = new TraceLibrary(opts.libraryDir ?? join(root, 'traces'));
   let assets: Promise<WebAssets> | undefined;
@@ -178,7 +185,7 @@ export function createViewerApp(opts: ViewerOptions = {}): ViewerApp {
 
   pageRoutes(app, loadAssets);
   healthRoute(app, parts);
-  eventRoutes(app, parts, heartbeatMs);
+  eventRoutes(app, parts);
   runRoutes(app, parts, opts);
   followRoutes(app, parts);
   traceRoutes(app, parts, { maxFileBytes: maxFile, fileLimits });

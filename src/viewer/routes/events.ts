@@ -1,53 +1,28 @@
 /**
  * @module
- * `GET /api/events`: the live Server-Sent Events stream each page subscribes to.
+ * `GET /api/events`: the live Server-Sent Events stream each page subscribes to. Under the
+ * viewer's own server (`@hono/node-server`) the stream is written straight to the Node
+ * `ServerResponse` (`c.env.outgoing`), so a burst of events costs one `write` per browser and
+ * a full socket is seen at once (`write()` answers false); elsewhere (`app.request()`) it is a
+ * web stream with the same backpressure. The fan-out itself is {@link EventHub}'s.
  */
+import { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { sseFrame } from '../event-hub.js';
-import type { ViewerEvent } from '../types.js';
+import { SECURITY_HEADERS } from '../security.js';
+import { nodeSink, SSE_HEADERS, webSink } from '../sse-sink.js';
 import type { ViewerParts } from './shared.js';
 
-export function eventRoutes(
-  app: Hono,
-  { store, hub, runs }: ViewerParts,
-  heartbeatMs: number
-): void {
-  app.get('/api/events', (c) =>
-    streamSSE(c, async (stream) => {
-      const client = hub.connect();
-      stream.onAbort(() => hub.disconnect(client));
-      const resync = (reason: 'hello' | 'dropped'): ViewerEvent => ({
-        type: 'resync',
-        reason: reason === 'hello' ? 'hello' : client.dropped > 0 ? 'dropped' : 'bulk',
-        traces: store.list(),
-        runs: runs.list(),
-      });
-      await stream.writeSSE({
-        event: 'resync',
-        data: JSON.stringify(resync('hello')),
-        retry: 2000,
-      });
-      for (;;) {
-        const item = await client.next(heartbeatMs);
-        if (item === undefined || stream.aborted) break;
-        if (item === 'idle') await stream.write(': keep-alive\n\n');
-        else if (item === 'resync') {
-          await stream.writeSSE({ event: 'resync', data: JSON.stringify(resync('dropped')) });
-        } else {
-          // What is queued by the end of this turn of the loop goes out in the same write: one
-          // write per burst (an OTLP batch, a run's step), not one per event and per page.
-          await new Promise((resolve) => setImmediate(resolve));
-          let text = sseFrame(item);
-          for (let n = 1; n < 256; n++) {
-            const more = client.take();
-            if (!more) break;
-            text += sseFrame(more);
-          }
-          await stream.write(text);
-        }
-      }
-      hub.disconnect(client);
-    })
-  );
+export function eventRoutes(app: Hono, { hub }: ViewerParts): void {
+  app.get('/api/events', (c) => {
+    const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+    if (outgoing instanceof ServerResponse) {
+      // The middleware cannot add headers to an answer written here: they go in now.
+      hub.attach(nodeSink(outgoing, { ...SSE_HEADERS, ...SECURITY_HEADERS }));
+      return RESPONSE_ALREADY_SENT;
+    }
+    const { sink, body } = webSink(c.req.raw.signal);
+    hub.attach(sink);
+    return new Response(body, { status: 200, headers: SSE_HEADERS });
+  });
 }

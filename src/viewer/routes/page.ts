@@ -56,6 +56,7 @@ export function healthRoute(app: Hono, { store, hub, runs }: ViewerParts): void 
       },
       ...store.stats,
       clients: hub.size,
+      live: hub.stats,
       activeRun: runs.active()?.runId ?? null,
     })
   );

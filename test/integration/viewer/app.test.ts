@@ -183,9 +183,13 @@ describe('GET /api/events', () => {
     const frames = new FrameReader(await v.app.request('/api/events'));
     await frames.next();
     const t = traceId();
-    for (let i = 0; i < 500; i++)
+    // In 100 turns of the event loop: a full stream keeps at most 5 events waiting, then drops.
+    for (let i = 0; i < 500; i++) {
       v.bus.publish({ type: 'span-start', span: span(t, { id: i, name: `s${i}`, start: i }) });
-    const resync = await frames.until((f) => f.event === 'resync');
+      if (i % 5 === 4) await new Promise((r) => setImmediate(r));
+    }
+    expect(v.hub.stats.droppedEvents).toBeGreaterThan(0);
+    const resync = await frames.until((f) => f.event === 'resync', 600);
     expect(resync.json<{ reason: string; traces: TraceSummary[] }>()).toMatchObject({
       reason: 'dropped',
       traces: [{ traceId: t, spanCount: 500 }],
