@@ -1,0 +1,154 @@
+/**
+ * @module
+ * What the store's span tables share: one copy of each repeated string, attribute key list and
+ * span head ({@link SharedStrings}), and the test of which spans have the record's usual shape
+ * ({@link isPackable}) and so can be packed; others are kept as they came.
+ */
+import type { AttrValue, SpanEventRecord, SpanRecord } from '../telemetry/types.js';
+
+export const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** What one span shares with many: its name, kind, service, scope and status. */
+export interface SpanHead {
+  readonly name: string;
+  readonly kind: SpanRecord['kind'];
+  readonly service: string;
+  readonly scope: string;
+  readonly status: SpanRecord['status'];
+}
+
+/**
+ * One copy of each repeated string (names, services, scopes, attribute keys and values), of each
+ * attribute key list and of each span head, for every trace that has it. Bounded: each table
+ * forgets everything once it holds `MAX_ENTRIES` (the traces keep theirs).
+ */
+export class SharedStrings {
+  static readonly MAX_ENTRIES = 65_536;
+  static readonly MAX_LENGTH = 256;
+  #table = new Map<string, string>();
+  #keyLists = new Map<string, readonly string[]>();
+  #heads = new Map<string, SpanHead>();
+
+  clear(): void {
+    this.#table.clear();
+    this.#keyLists.clear();
+    this.#heads.clear();
+  }
+
+  str(s: string): string {
+    if (s.length > SharedStrings.MAX_LENGTH) return s;
+    const known = this.#table.get(s);
+    if (known !== undefined) return known;
+    if (this.#table.size >= SharedStrings.MAX_ENTRIES) this.#table.clear();
+    this.#table.set(s, s);
+    return s;
+  }
+
+  keys(keys: string[]): readonly string[] {
+    if (keys.length === 0) return NO_KEYS;
+    const id = keys.join('\u0000');
+    const known = this.#keyLists.get(id);
+    if (known !== undefined) return known;
+    if (this.#keyLists.size >= SharedStrings.MAX_ENTRIES) this.#keyLists.clear();
+    const list = Object.freeze(keys.map((k) => this.str(k)));
+    this.#keyLists.set(id, list);
+    return list;
+  }
+
+  /** The span's head, or undefined when name, kind, service, scope or status is unusual. */
+  head(span: SpanRecord): SpanHead | undefined {
+    const { name, kind, service, scope, status } = span;
+    if (typeof name !== 'string' || typeof kind !== 'string') return undefined;
+    if (typeof service !== 'string' || typeof scope !== 'string') return undefined;
+    if (!isPlainStatus(status)) return undefined;
+    const message = status.message;
+    if (message !== undefined && message.length > SharedStrings.MAX_LENGTH) {
+      return { name: this.str(name), kind, service, scope, status };
+    }
+    const id = [name, kind, service, scope, status.code, message ?? ''].join('\u0000');
+    const known = this.#heads.get(id);
+    if (known !== undefined && known.status.message === message) return known;
+    if (this.#heads.size >= SharedStrings.MAX_ENTRIES) this.#heads.clear();
+    const head: SpanHead = Object.freeze({
+      name: this.str(name),
+      kind: this.str(kind) as SpanRecord['kind'],
+      service: this.str(service),
+      scope: this.str(scope),
+      status: Object.freeze(
+        message === undefined ? { code: status.code } : { code: status.code, message }
+      ),
+    });
+    this.#heads.set(id, head);
+    return head;
+  }
+}
+
+/** The keys of a record the table reproduces, in order (`?` optional). */
+const RECORD_KEYS = [
+  'traceId',
+  'spanId',
+  'parentSpanId?',
+  'name',
+  'kind',
+  'service',
+  'scope',
+  'startTimeUnixNano',
+  'endTimeUnixNano?',
+  'attributes',
+  'events',
+  'status',
+] as const;
+
+function hasRecordKeys(span: SpanRecord): boolean {
+  let i = 0;
+  for (const key in span) {
+    for (;;) {
+      const want = RECORD_KEYS[i++];
+      if (want === undefined) return false;
+      if (want === key) break;
+      if (want !== `${key}?`) {
+        if (!want.endsWith('?')) return false;
+        continue;
+      }
+      break;
+    }
+  }
+  for (; i < RECORD_KEYS.length; i++) if (!RECORD_KEYS[i]!.endsWith('?')) return false;
+  return true;
+}
+
+function isPlainEvent(e: SpanEventRecord): boolean {
+  const keys = Object.keys(e);
+  return (
+    keys.length === 3 &&
+    keys[0] === 'name' &&
+    keys[1] === 'timeUnixNano' &&
+    keys[2] === 'attributes' &&
+    typeof e.name === 'string' &&
+    typeof e.timeUnixNano === 'string' &&
+    isObjectRecord(e.attributes)
+  );
+}
+
+function isObjectRecord(v: unknown): v is Record<string, AttrValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isPlainStatus(st: SpanRecord['status']): boolean {
+  if (!isObjectRecord(st)) return false;
+  const keys = Object.keys(st);
+  if (keys[0] !== 'code' || typeof st.code !== 'number') return false;
+  if (keys.length === 1) return true;
+  return keys.length === 2 && keys[1] === 'message' && typeof st.message === 'string';
+}
+
+/** A span the table can pack: the record's usual keys and value types. */
+export function isPackable(span: SpanRecord): boolean {
+  if (!hasRecordKeys(span) || typeof span.spanId !== 'string') return false;
+  if (typeof span.traceId !== 'string') return false;
+  if (typeof span.startTimeUnixNano !== 'string') return false;
+  if (span.endTimeUnixNano !== undefined && typeof span.endTimeUnixNano !== 'string') return false;
+  if (span.parentSpanId !== undefined && typeof span.parentSpanId !== 'string') return false;
+  if (!isObjectRecord(span.attributes) || !Array.isArray(span.events)) return false;
+  return span.events.every(isPlainEvent);
+}
