@@ -400,7 +400,9 @@ export class SpanTable {
         this.#pos += 8;
         value = f64[0]!;
       } else value = this.#refs[payload] as AttrValue;
-      setOwn(attrs, keys[k]!, value);
+      const key = keys[k]!;
+      if (key === '__proto__') setOwn(attrs, key, value);
+      else attrs[key] = value;
     }
     return attrs;
   }
@@ -537,7 +539,7 @@ function hex32(id: string, from: number): number {
 }
 
 function hex8(n: number): string {
-  return n.toString(16).padStart(8, '0');
+  return (n + 0x100000000).toString(16).slice(1);
 }
 
 function hashOf(hi: number, lo: number): number {
