@@ -60,6 +60,8 @@ interface TraceEntry {
   runId?: string;
   /** Cached summary, dropped on every change to the trace. */
   summary?: TraceSummary;
+  /** Cached slots by start time, dropped on every change to the spans. */
+  order?: Int32Array;
 }
 
 /**
@@ -218,6 +220,7 @@ export class TraceStore {
       entry.bytes += delta;
       this.#bytes += delta;
       entry.summary = undefined;
+      entry.order = undefined;
       this.#evict(entry);
       return { result: 'updated', record: span, entry };
     }
@@ -241,6 +244,7 @@ export class TraceStore {
     entry.spans.add(span, this.#strings);
     entry.bytes += bytes;
     entry.summary = undefined;
+    entry.order = undefined;
     this.#spanCount += 1;
     this.#bytes += bytes;
     if (this.#evict(entry)) return { result: 'added', record: span, entry };
@@ -292,11 +296,28 @@ export class TraceStore {
     return this.#traces.has(traceId);
   }
 
-  /** The spans of one trace, by start time; undefined when the trace is not held. */
-  get(traceId: string): SpanRecord[] | undefined {
+  /**
+   * The spans of one trace, by start time; undefined when the trace is not held. With `range`,
+   * only the spans from `range.from` (in start order) and at most `range.limit` of them: only
+   * those are unpacked, so the page can ask for the first rows of a huge trace first. The order
+   * is sorted once and kept until the trace changes, so reading a big trace page by page sorts
+   * it once.
+   */
+  get(traceId: string, range?: { from?: number; limit?: number }): SpanRecord[] | undefined {
     const entry = this.#traces.get(traceId);
     if (!entry) return undefined;
-    return byStart(entry);
+    const order = orderOf(entry);
+    const from = Math.max(0, Math.floor(range?.from ?? 0));
+    const limit = Math.max(0, Math.floor(range?.limit ?? Infinity));
+    const end = Math.min(order.length, from + limit);
+    const spans: SpanRecord[] = [];
+    for (let i = from; i < end; i++) spans.push(entry.spans.record(order[i]!, entry.traceId));
+    return spans;
+  }
+
+  /** How many spans one trace holds; undefined when the trace is not held. */
+  spanCountOf(traceId: string): number | undefined {
+    return this.#traces.get(traceId)?.spans.size;
   }
 
   /** One summary per trace, newest first. */
@@ -356,8 +377,9 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
-/** The trace's spans by start time (ties in the order they were first stored). */
-function byStart(entry: TraceEntry): SpanRecord[] {
+/** The trace's slots by start time (ties in the order they were first stored), cached. */
+function orderOf(entry: TraceEntry): Int32Array {
+  if (entry.order !== undefined) return entry.order;
   const table = entry.spans;
   const keys = table.starts();
   const order = Array.from({ length: table.size }, (_, i) => i);
@@ -366,7 +388,8 @@ function byStart(entry: TraceEntry): SpanRecord[] {
     const y = keys[b]!;
     return x < y ? -1 : x > y ? 1 : a - b;
   });
-  return order.map((slot) => table.record(slot, entry.traceId));
+  entry.order = Int32Array.from(order);
+  return entry.order;
 }
 
 function cachedSummary(entry: TraceEntry): TraceSummary {

@@ -115,6 +115,30 @@ describe('TraceStore source', () => {
   });
 });
 
+describe('TraceStore pages', () => {
+  it('gives a trace page by page in the order get does, and sees changes between pages', () => {
+    const store = new TraceStore();
+    const t = traceId();
+    const starts = [5, 3, 9, 3, 1, 7, 2];
+    starts.forEach((start, i) => store.put(span(t, { id: `s${i}`, name: `n${i}`, start }), 'otlp'));
+    const all = store.get(t)!;
+    const pages = [0, 3, 6].map((from) => store.get(t, { from, limit: 3 })!);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat()).toEqual(all);
+    expect(all.map((r) => r.name)).toEqual(['n4', 'n6', 'n1', 'n3', 'n0', 'n5', 'n2']);
+    expect(store.get(t, { from: 7, limit: 3 })).toEqual([]);
+    expect(store.get(t, { from: -2, limit: 1 })!.map((r) => r.name)).toEqual(['n4']);
+    expect(store.get(t, { from: 5 })!.map((r) => r.name)).toEqual(['n5', 'n2']);
+    expect(store.spanCountOf(t)).toBe(7);
+    // A span added after the first page: the next page is read in the new order.
+    store.put(span(t, { id: 'early', name: 'early', start: 0 }), 'otlp');
+    expect(store.get(t, { limit: 1 })![0]!.name).toBe('early');
+    expect(store.spanCountOf(t)).toBe(8);
+    expect(store.get(traceId(), { limit: 1 })).toBeUndefined();
+    expect(store.spanCountOf(traceId())).toBeUndefined();
+  });
+});
+
 describe('TraceStore shared strings', () => {
   it('gives back exactly what was put, key order included, while sharing repeated strings', () => {
     const store = new TraceStore();
