@@ -48,7 +48,8 @@ export class SharedStrings {
     if (keys.length === 0) return NO_KEYS;
     const id = keys.join('\u0000');
     const known = this.#keyLists.get(id);
-    if (known !== undefined) return known;
+    // The joined id is ambiguous when a key holds the separator: the list must be the same.
+    if (known !== undefined && sameList(known, keys)) return known;
     if (this.#keyLists.size >= SharedStrings.MAX_ENTRIES) this.#keyLists.clear();
     const list = Object.freeze(keys.map((k) => this.str(k)));
     this.#keyLists.set(id, list);
@@ -67,7 +68,17 @@ export class SharedStrings {
     }
     const id = [name, kind, service, scope, status.code, message ?? ''].join('\u0000');
     const known = this.#heads.get(id);
-    if (known !== undefined && known.status.message === message) return known;
+    if (
+      known !== undefined &&
+      known.name === name &&
+      known.kind === kind &&
+      known.service === service &&
+      known.scope === scope &&
+      known.status.code === status.code &&
+      known.status.message === message
+    ) {
+      return known;
+    }
     if (this.#heads.size >= SharedStrings.MAX_ENTRIES) this.#heads.clear();
     const head: SpanHead = Object.freeze({
       name: this.str(name),
@@ -151,4 +162,10 @@ export function isPackable(span: SpanRecord): boolean {
   if (span.parentSpanId !== undefined && typeof span.parentSpanId !== 'string') return false;
   if (!isObjectRecord(span.attributes) || !Array.isArray(span.events)) return false;
   return span.events.every(isPlainEvent);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

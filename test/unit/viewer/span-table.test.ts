@@ -39,7 +39,19 @@ const VALUES: AttrValue[] = [
   [1, 2.5],
   [true],
 ];
-const KEYS = ['novatrace.layer', 'url.full', 'code.line.number', '__proto__', 'constructor', 'n'];
+const KEYS = [
+  'novatrace.layer',
+  'url.full',
+  'code.line.number',
+  '__proto__',
+  'constructor',
+  'n',
+  // Keys that hold the separator of the shared key lists' ids.
+  'a\u0000b',
+  'a',
+  'b',
+  '7',
+];
 const TIMES = ['0', '00017', 'not-a-time', '99999999999999999999999', '1'];
 
 function id(n: number, odd: boolean): string {
@@ -66,8 +78,8 @@ function randomSpan(r: () => number, n: number, ended: boolean): SpanRecord {
   const parent = r() < 0.2 ? undefined : id(Math.floor(r() * 50), r() < 0.1);
   const record: Record<string, unknown> = { traceId: TRACE, spanId: id(n, n % 7 === 3) };
   if (parent !== undefined) record.parentSpanId = parent;
-  record.name = pick(['Session.send', 'GET', 'x'.repeat(400)]);
-  record.kind = pick(['internal', 'client']);
+  record.name = pick(['Session.send', 'GET', 'x'.repeat(400), 'a\u0000internal', 'a']);
+  record.kind = pick(['internal', 'client', '\u0000internal']);
   record.service = 'novaclient';
   record.scope = 'novatrace.requests';
   record.startTimeUnixNano = time();
