@@ -286,7 +286,7 @@ export function recordedStoreBytesPerSpan(): number {
 }
 
 /**
- * The byte bound in heap terms: a store capped at 64 MiB (its estimate of the spans it holds) fed
+ * The byte bound in heap terms: a store capped at 64 MiB (its count of what its spans hold) fed
  * three times that much of the spans of `traces/`, then the heap it holds over its cap.
  */
 export function storeHeapAtByteCap(): { ratio: number; evicted: number } {
@@ -295,7 +295,7 @@ export function storeHeapAtByteCap(): { ratio: number; evicted: number } {
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.stringify(readTraceFile(readFileSync(join(dir, f), 'utf8'))));
   const cap = 64 * 1024 * 1024;
-  // What the store counts for each file's spans (its estimate, not the heap).
+  // What the store counts for each file's spans (on the safe side, not the heap).
   const counted = texts.map((text) => {
     const scratch = new TraceStore({ maxBytes: 2 ** 31 });
     scratch.putAll(JSON.parse(text) as SpanRecord[], 'otlp');

@@ -191,8 +191,10 @@ export function limitSpan(span: SpanRecord, limits: SpanLimits): SpanRecord {
 }
 
 /**
- * Rough bytes one stored span holds: strings at two bytes a unit plus a fixed overhead per span,
- * attribute and event. Good enough to bound memory; not a measurement.
+ * Rough bytes one span holds as a record: strings at two bytes a unit plus a fixed overhead per
+ * span, attribute and event. Good enough to bound memory; not a measurement. The store counts a
+ * packed span by what its table holds instead (`SpanTable.bytes`), and uses this for a span it
+ * keeps as it came.
  */
 export function approximateBytes(span: SpanRecord): number {
   let bytes = 256 + 2 * (span.name.length + span.service.length + span.scope.length);

@@ -22,6 +22,7 @@ import {
   type SpanRecord,
 } from '../telemetry/types.js';
 import { isPackable, type SharedStrings, type SpanHead } from './shared-strings.js';
+import { approximateBytes } from './span-limits.js';
 
 const EMPTY_ATTRIBUTES: Readonly<Record<string, AttrValue>> = Object.freeze({});
 const EMPTY_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
@@ -100,9 +101,30 @@ export class SpanTable {
   #index?: Map<unknown, number>;
   // Read position while decoding.
   #pos = 0;
+  /** Bytes the distinct values of `#refs` are counted at ({@link SpanTable.bytes}). */
+  #refBytes = 0;
+  /** How to take back the last add or replace ({@link SpanTable.undo}). */
+  #last?: {
+    readonly slot: number;
+    readonly added: boolean;
+    readonly at: number;
+    readonly used: number;
+    readonly garbage: number;
+    readonly refs: number;
+    readonly refBytes: number;
+  };
 
   get size(): number {
     return this.#count;
+  }
+
+  /**
+   * Bytes this table holds, counted on the safe side: per span its share of the id columns and
+   * hash, its bytes in the arena (replaced copies too, until compaction), and each distinct
+   * value once (strings at two bytes a unit, as if none were shared with other traces).
+   */
+  get bytes(): number {
+    return SPAN_BYTES * this.#count + this.#used + this.#refBytes;
   }
 
   /** The slot of a span id, or -1. */
@@ -131,6 +153,7 @@ export class SpanTable {
   /** Stores a span whose id the table does not hold yet, in a new slot. */
   add(span: SpanRecord, strings: SharedStrings): void {
     const slot = this.#count;
+    this.#remember(slot, true);
     if (slot === this.#at.length) this.#grow();
     this.#count += 1;
     const id = span.spanId;
@@ -148,20 +171,49 @@ export class SpanTable {
 
   /** Replaces the span in `slot` (same id). */
   replace(slot: number, span: SpanRecord, strings: SharedStrings): void {
+    this.#remember(slot, false);
     this.#garbage += this.#lengthOf(slot);
     this.#at[slot] = this.#pack(span, strings);
-    if (this.#garbage > 4096 && this.#garbage * 2 > this.#used) this.#compact(strings);
   }
 
-  /** Removes the newest slot (a span that was just added). */
-  removeLast(): void {
-    const slot = this.#count - 1;
-    if (slot < 0) return;
-    const at = this.#at[slot]!;
-    const length = this.#lengthOf(slot);
-    if (at >= 0 && at + length === this.#used) this.#used = at;
-    else this.#garbage += length;
-    if (at < 0 && -1 - at === this.#refs.length - 1) this.#refs.pop();
+  #remember(slot: number, added: boolean): void {
+    this.#last = {
+      slot,
+      added,
+      at: added ? 0 : this.#at[slot]!,
+      used: this.#used,
+      garbage: this.#garbage,
+      refs: this.#refs.length,
+      refBytes: this.#refBytes,
+    };
+  }
+
+  /** Re-packs the spans once replaced copies take more room than the live ones (or `always`). */
+  compactIfWasteful(strings: SharedStrings, always = false): void {
+    if (always ? this.#garbage > 0 : this.#garbage > 4096 && this.#garbage * 2 > this.#used) {
+      this.#compact(strings);
+    }
+  }
+
+  /** Takes back the last {@link add} or {@link replace} (before any other change). */
+  undo(): void {
+    const last = this.#last;
+    if (last === undefined) return;
+    this.#last = undefined;
+    for (let i = last.refs; i < this.#refs.length; i++) {
+      const v = this.#refs[i];
+      if (this.#index?.get(v) === i) this.#index.delete(v);
+    }
+    this.#refs.length = last.refs;
+    this.#refBytes = last.refBytes;
+    this.#used = last.used;
+    this.#garbage = last.garbage;
+    if (!last.added) {
+      this.#at[last.slot] = last.at;
+      return;
+    }
+    const slot = last.slot;
+
     const odd = this.#oddIdOf?.get(slot);
     if (odd !== undefined) {
       this.#oddIdOf!.delete(slot);
@@ -231,13 +283,15 @@ export class SpanTable {
     const known = this.#index.get(value);
     if (known !== undefined) return known;
     this.#refs.push(value);
+    this.#refBytes += valueBytes(value);
     this.#index.set(value, this.#refs.length - 1);
     return this.#refs.length - 1;
   }
 
   /** A value kept as it came (not shared: never looked up). */
-  #raw(value: unknown): number {
+  #raw(value: unknown, bytes = valueBytes(value)): number {
     this.#refs.push(value);
+    this.#refBytes += bytes;
     return this.#refs.length - 1;
   }
 
@@ -279,7 +333,7 @@ export class SpanTable {
   /** Packs a span into the arena; returns its place (or `-1 - ref` when kept as it came). */
   #pack(span: SpanRecord, strings: SharedStrings): number {
     const head = isPackable(span) ? strings.head(span) : undefined;
-    if (head === undefined) return -1 - this.#raw(span);
+    if (head === undefined) return -1 - this.#raw(span, approximateBytes(span));
     if (this.base === undefined && DECIMAL.test(span.startTimeUnixNano)) {
       this.base = BigInt(span.startTimeUnixNano);
     }
@@ -331,7 +385,9 @@ export class SpanTable {
     this.#used = 0;
     this.#garbage = 0;
     this.#refs = [];
+    this.#refBytes = 0;
     this.#index = undefined;
+    this.#last = undefined;
     for (let s = 0; s < this.#count; s++) this.#at[s] = this.#pack(records[s]!, strings);
   }
 
@@ -532,6 +588,21 @@ export class SpanTable {
     for (let s = 0; s < this.#count; s++) ns.push(this.facts(s).start);
     return ns;
   }
+}
+
+/** What one span costs beyond its arena bytes: id columns, hash places, spare room. */
+const SPAN_BYTES = 40;
+
+/** Bytes one distinct value of a trace's table is counted at (its slot and index entry too). */
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return 40 + 2 * value.length;
+  if (Array.isArray(value)) {
+    let bytes = 40 + 8 * value.length;
+    for (const v of value as unknown[]) if (typeof v === 'string') bytes += 16 + 2 * v.length;
+    return bytes;
+  }
+  // Span heads and key lists (their strings are counted where they are values too).
+  return 96;
 }
 
 function hex32(id: string, from: number): number {

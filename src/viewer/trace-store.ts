@@ -10,12 +10,11 @@
  * single huge trace can never empty the store. Every span is cut to {@link SpanLimits} first.
  *
  * Each trace's spans live in one {@link SpanTable} (span-table.ts): ids in typed arrays, each span
- * a run of bytes, repeated strings shared; the byte bounds count the spans as records
- * ({@link approximateBytes}), which is more than the table holds.
+ * a run of bytes, repeated strings shared. The byte bounds count what the tables hold, on the
+ * safe side ({@link SpanTable.bytes}).
  */
 import type { SpanRecord } from '../telemetry/types.js';
 import {
-  approximateBytes,
   DEFAULT_MAX_SPANS_PER_TRACE,
   limitSpan,
   spanLimits,
@@ -203,7 +202,6 @@ export class TraceStore {
     source: TraceSource
   ): { result: PutResult; record: SpanRecord; entry?: TraceEntry } {
     const span = limitSpan(incoming, this.spanLimits);
-    const bytes = approximateBytes(span);
     let entry = this.#traces.get(span.traceId);
     const slot = entry ? entry.spans.slotOf(span.spanId) : -1;
     if (entry && slot >= 0) {
@@ -211,21 +209,27 @@ export class TraceStore {
       if (table.hasEnded(slot) && span.endTimeUnixNano === undefined) {
         return { result: 'ignored', record: table.record(slot, entry.traceId) };
       }
-      const delta = bytes - approximateBytes(table.record(slot, entry.traceId));
-      if (delta > 0 && entry.bytes + delta > this.maxTraceBytes) {
-        return this.#refuse(table.record(slot, entry.traceId));
-      }
       this.#warm(entry);
       table.replace(slot, span, this.#strings);
-      entry.bytes += delta;
-      this.#bytes += delta;
+      if (table.bytes > entry.bytes && table.bytes > this.maxTraceBytes) {
+        // Replaced copies count until the table is compacted: compact, then try once more.
+        table.undo();
+        table.compactIfWasteful(this.#strings, true);
+        table.replace(slot, span, this.#strings);
+        if (table.bytes > this.maxTraceBytes) {
+          table.undo();
+          this.#counted(entry);
+          return this.#refuse(table.record(slot, entry.traceId));
+        }
+      }
+      table.compactIfWasteful(this.#strings);
+      this.#counted(entry);
       entry.summary = undefined;
       entry.order = undefined;
       this.#evict(entry);
       return { result: 'updated', record: span, entry };
     }
     if (entry && entry.spans.size >= this.maxSpansPerTrace) return this.#refuse(span);
-    if ((entry?.bytes ?? 0) + bytes > this.maxTraceBytes) return this.#refuse(span);
     if (!entry) {
       entry = {
         traceId: this.#strings.str(span.traceId),
@@ -241,20 +245,28 @@ export class TraceStore {
       entry.source = source;
     }
     this.#warm(entry);
-    entry.spans.add(span, this.#strings);
-    entry.bytes += bytes;
+    const table = entry.spans;
+    table.add(span, this.#strings);
+    this.#spanCount += 1;
     entry.summary = undefined;
     entry.order = undefined;
-    this.#spanCount += 1;
-    this.#bytes += bytes;
-    if (this.#evict(entry)) return { result: 'added', record: span, entry };
-    // One trace bigger than the whole store: refuse the newest span rather than lose it all.
-    entry.spans.removeLast();
-    entry.bytes -= bytes;
+    // Over the trace's own budget, or one trace bigger than the whole store (evicting every
+    // other trace is not enough): refuse the newest span rather than lose the trace.
+    const fits = table.bytes <= this.maxTraceBytes;
+    this.#counted(entry);
+    if (fits && this.#evict(entry)) return { result: 'added', record: span, entry };
+    table.undo();
     this.#spanCount -= 1;
-    this.#bytes -= bytes;
-    if (entry.spans.size === 0) this.#forget(entry);
+    this.#counted(entry);
+    if (table.size === 0) this.#forget(entry);
     return this.#refuse(span);
+  }
+
+  /** Brings the trace's and the store's byte counts up to what the trace's table holds. */
+  #counted(entry: TraceEntry): void {
+    const delta = entry.spans.bytes - entry.bytes;
+    entry.bytes += delta;
+    this.#bytes += delta;
   }
 
   /**

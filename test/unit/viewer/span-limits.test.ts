@@ -2,6 +2,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { encodeExportResponse } from '../../../src/viewer/otlp-proto.js';
 import {
+  approximateBytes,
   DEFAULT_SPAN_LIMITS,
   DROPPED_ATTRIBUTES,
   limitSpan,
@@ -74,6 +75,41 @@ describe('TraceStore bounds per trace and in bytes', () => {
     expect(store.has(ids[3]!)).toBe(true);
     store.clear();
     expect(store.bytes).toBe(0);
+  });
+
+  it('counts what the packed spans hold, not their size as records, against the byte bounds', () => {
+    // 2,000 layer-like spans: about 1.3 KB each as records, far less packed.
+    const store = new TraceStore({ maxBytes: 2_000_000 });
+    const t = traceId();
+    const spans = Array.from({ length: 2000 }, (_, i) =>
+      span(t, {
+        id: i,
+        parent: i === 0 ? undefined : Math.floor((i - 1) / 4),
+        name: 'HTTPConnectionPool.urlopen',
+        start: i,
+        end: i + 1,
+        attributes: {
+          'code.function.name': 'HTTPConnectionPool.urlopen',
+          'code.file.path': 'src/urllib3/connectionpool.ts',
+          'code.line.number': 200 + (i % 50),
+          'novatrace.layer': 'urllib3',
+          'novatrace.upstream.file': 'urllib3/connectionpool.py',
+          'url.full': `http://127.0.0.1:8774/v2.1/servers/${i}/os-volume_attachments`,
+          'server.port': 8774,
+        },
+        events: [{ name: 'pool hit', at: i, key: 'pool hit' }],
+      })
+    );
+    const asRecords = spans.reduce((sum, s) => sum + approximateBytes(s), 0);
+    expect(asRecords).toBeGreaterThan(store.maxTraceBytes);
+    expect(store.putMany(spans, 'otlp').refused).toBe(0);
+    expect(store.get(t)).toHaveLength(2000);
+    expect(store.bytes).toBeLessThan(asRecords / 3);
+    // Replacing every span with its own copy leaves the count where it was, once compacted.
+    const before = store.bytes;
+    for (let round = 0; round < 3; round++) store.putMany(spans, 'otlp');
+    expect(store.bytes).toBeLessThan(before * 2);
+    expect(store.bytes).toBeLessThanOrEqual(store.maxBytes);
   });
 
   it('refuses a span bigger than a trace may be, without making an empty trace', () => {
