@@ -25,6 +25,12 @@ export interface SpanHead {
 export class SharedStrings {
   static readonly MAX_ENTRIES = 65_536;
   static readonly MAX_LENGTH = 256;
+  /**
+   * Longest text a key list or head is remembered by (its keys or strings joined): past it the
+   * list or head is made for its span alone, so long keys cannot fill the tables with megabytes
+   * that no byte bound counts.
+   */
+  static readonly MAX_ID_LENGTH = 2048;
   #table = new Map<string, string>();
   #keyLists = new Map<string, readonly string[]>();
   #heads = new Map<string, SpanHead>();
@@ -46,6 +52,9 @@ export class SharedStrings {
 
   keys(keys: string[]): readonly string[] {
     if (keys.length === 0) return NO_KEYS;
+    let length = keys.length;
+    for (const k of keys) length += k.length;
+    if (length > SharedStrings.MAX_ID_LENGTH) return Object.freeze(keys.map((k) => this.str(k)));
     const id = keys.join('\u0000');
     const known = this.#keyLists.get(id);
     // The joined id is ambiguous when a key holds the separator: the list must be the same.
@@ -63,7 +72,11 @@ export class SharedStrings {
     if (typeof service !== 'string' || typeof scope !== 'string') return undefined;
     if (!isPlainStatus(status)) return undefined;
     const message = status.message;
-    if (message !== undefined && message.length > SharedStrings.MAX_LENGTH) {
+    const length = name.length + kind.length + service.length + scope.length;
+    if (
+      (message !== undefined && message.length > SharedStrings.MAX_LENGTH) ||
+      length > SharedStrings.MAX_ID_LENGTH
+    ) {
       return { name: this.str(name), kind, service, scope, status };
     }
     const id = [name, kind, service, scope, status.code, message ?? ''].join('\u0000');

@@ -593,7 +593,10 @@ export class SpanTable {
 /** What one span costs beyond its arena bytes: id columns, hash places, spare room. */
 const SPAN_BYTES = 40;
 
-/** Bytes one distinct value of a trace's table is counted at (its slot and index entry too). */
+/**
+ * Bytes one distinct value of a trace's table is counted at (its slot and index entry too): a
+ * string, an array (attribute value or key list, with its strings), a span head, or else.
+ */
 function valueBytes(value: unknown): number {
   if (typeof value === 'string') return 40 + 2 * value.length;
   if (Array.isArray(value)) {
@@ -601,8 +604,19 @@ function valueBytes(value: unknown): number {
     for (const v of value as unknown[]) if (typeof v === 'string') bytes += 16 + 2 * v.length;
     return bytes;
   }
-  // Span heads and key lists (their strings are counted where they are values too).
+  if (isHead(value)) {
+    // With its strings (shared ones too: on the safe side).
+    const message = value.status.message?.length ?? 0;
+    return 96 + 2 * (value.name.length + value.service.length + value.scope.length + message);
+  }
+  // Anything else an attribute can hold when it does not come from JSON (null, an object).
   return 96;
+}
+
+function isHead(value: unknown): value is SpanHead {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<SpanHead>;
+  return typeof v.name === 'string' && typeof v.scope === 'string' && typeof v.status === 'object';
 }
 
 function hex32(id: string, from: number): number {

@@ -38,6 +38,9 @@ const VALUES: AttrValue[] = [
   ['a', 'b'],
   [1, 2.5],
   [true],
+  // Not attribute values by type, but what a live span may carry all the same.
+  null as unknown as AttrValue,
+  { nested: 1 } as unknown as AttrValue,
 ];
 const KEYS = [
   'novatrace.layer',
@@ -51,6 +54,8 @@ const KEYS = [
   'a',
   'b',
   '7',
+  // Keys too long to share their list by joined id.
+  'k'.repeat(3000),
 ];
 const TIMES = ['0', '00017', 'not-a-time', '99999999999999999999999', '1'];
 
@@ -218,5 +223,30 @@ describe('SpanTable', () => {
     table.add({ ...rest, traceId } as SpanRecord, strings);
     expect(table.facts(4)).toEqual({ start: 80n, end: 85n, code: 0, rooted: true });
     expect(table.starts()).toEqual([100n, 90n, 95n, 120n, 80n]);
+  });
+
+  it('shares short key lists and heads, but remembers none by a text past MAX_ID_LENGTH', () => {
+    const strings = new SharedStrings();
+    expect(strings.keys(['a', 'b'])).toBe(strings.keys(['a', 'b']));
+    const long = ['k'.repeat(SharedStrings.MAX_ID_LENGTH), 'b'];
+    expect(strings.keys([...long])).not.toBe(strings.keys([...long]));
+    expect(strings.keys([...long])).toEqual(long);
+    const head = (name: string) =>
+      strings.head({
+        traceId: TRACE,
+        spanId: '0000000000000001',
+        name,
+        kind: 'internal',
+        service: 's',
+        scope: 'c',
+        startTimeUnixNano: '1',
+        attributes: {},
+        events: [],
+        status: { code: 0 },
+      });
+    expect(head('n')).toBe(head('n'));
+    const longName = 'n'.repeat(SharedStrings.MAX_ID_LENGTH);
+    expect(head(longName)).not.toBe(head(longName));
+    expect(head(longName)?.name).toBe(longName);
   });
 });
