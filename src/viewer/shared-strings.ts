@@ -35,6 +35,11 @@ export class SharedStrings {
   #keyLists = new Map<string, readonly string[]>();
   #heads = new Map<string, SpanHead>();
 
+  /** Entries remembered across the three tables. */
+  get size(): number {
+    return this.#table.size + this.#keyLists.size + this.#heads.size;
+  }
+
   clear(): void {
     this.#table.clear();
     this.#keyLists.clear();

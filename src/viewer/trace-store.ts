@@ -143,6 +143,11 @@ export class TraceStore {
     return { evictedTraces: this.#evicted, droppedSpans: this.#dropped };
   }
 
+  /** Strings, key lists and span heads remembered for sharing across traces. */
+  get sharedEntries(): number {
+    return this.#strings.size;
+  }
+
   /** Called with the trace id of every evicted trace. Returns the unsubscribe function. */
   onEvict(listener: (traceId: string) => void): () => void {
     this.#evictListeners.add(listener);
@@ -370,6 +375,9 @@ export class TraceStore {
       this.#spanCount -= victim.spans.size;
       this.#bytes -= victim.bytes;
       this.#evicted += 1;
+      // Shared strings of evicted traces are not kept for long: once the tables remember far
+      // more than the spans left could use, they start again (held spans keep theirs).
+      if (this.#strings.size > 2 * this.#spanCount + 4096) this.#strings.clear();
       for (const listener of this.#evictListeners) listener(victim.traceId);
     }
     return true;

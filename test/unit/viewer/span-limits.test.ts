@@ -112,6 +112,21 @@ describe('TraceStore bounds per trace and in bytes', () => {
     expect(store.bytes).toBeLessThanOrEqual(store.maxBytes);
   });
 
+  it('forgets the shared strings of evicted traces once they far outnumber what is left', () => {
+    const store = new TraceStore({ maxTraces: 1 });
+    const big = traceId();
+    for (let i = 0; i < 100; i++) {
+      const attributes = Object.fromEntries(
+        Array.from({ length: 100 }, (_, k) => [`k${k}`, `value ${i} ${k}`])
+      );
+      store.put(span(big, { id: i, name: 's', start: i, attributes }), 'otlp');
+    }
+    expect(store.sharedEntries).toBeGreaterThan(10_000);
+    store.put(span(traceId(), { id: 1, name: 's', start: 0 }), 'otlp');
+    expect(store.has(big)).toBe(false);
+    expect(store.sharedEntries).toBe(0);
+  });
+
   it('refuses a span bigger than a trace may be, without making an empty trace', () => {
     const store = new TraceStore({ maxTraceBytes: 1000 });
     const t = traceId();
