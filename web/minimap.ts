@@ -38,6 +38,10 @@ export function extentOf(tree: TraceTree): number {
   return Math.max(tree.endMs, tree.running > 0 ? now : 0, 0.001);
 }
 
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 export class Minimap {
   readonly el: HTMLElement;
   readonly #canvas: HTMLCanvasElement;
@@ -48,6 +52,8 @@ export class Minimap {
   readonly #label: HTMLSpanElement;
   readonly #store: Store;
   #drawn: unknown[] = [];
+  /** The track's width in px, as the ResizeObserver last saw it (0: not yet laid out). */
+  #width = 0;
 
   constructor(store: Store) {
     this.#store = store;
@@ -81,7 +87,12 @@ export class Minimap {
     );
     this.#bindPointer();
     document.addEventListener('keydown', (ev) => this.#onKey(ev));
-    new ResizeObserver(() => this.render(true)).observe(this.#track);
+    new ResizeObserver(() => {
+      // Read here, where layout is fresh: render() runs every frame of a live run, and reading
+      // the width there would force a layout of the whole page in the middle of its changes.
+      this.#width = Math.max(1, Math.round(this.#track.clientWidth));
+      this.render(true);
+    }).observe(this.#track);
     store.subscribe(['current', 'spans', 'zoom', 'lang', 'view'], () => this.render());
   }
 
@@ -218,7 +229,7 @@ export class Minimap {
     if (!model || this.el.hidden) return;
     const tree = model.tree();
     const extent = extentOf(tree);
-    const width = Math.max(1, Math.round(this.#track.clientWidth));
+    const width = this.#width || Math.max(1, Math.round(this.#track.clientWidth));
     const key = [tree, tree.version, tree.endMs, tree.running, width, s.lang];
     if (force || key.some((v, i) => v !== this.#drawn[i])) {
       this.#drawn = key;
@@ -230,12 +241,13 @@ export class Minimap {
     this.#window.style.left = `${(r.startMs / extent) * 100}%`;
     this.#window.style.width = `${Math.max(((r.endMs - r.startMs) / extent) * 100, 0.3)}%`;
     this.#window.classList.toggle('whole', whole);
-    this.#reset.textContent = t('zoomReset');
+    // Written only when they change: an equal text still replaces the text node and dirties
+    // layout, once per frame of a live run.
+    setText(this.#reset, t('zoomReset'));
     this.#reset.disabled = whole;
-    this.#track.setAttribute('aria-label', t('minimap'));
-    this.#label.textContent = whole
-      ? t('zoomHint')
-      : `${formatMs(r.startMs)} – ${formatMs(r.endMs)}`;
+    if (this.#track.getAttribute('aria-label') !== t('minimap'))
+      this.#track.setAttribute('aria-label', t('minimap'));
+    setText(this.#label, whole ? t('zoomHint') : `${formatMs(r.startMs)} – ${formatMs(r.endMs)}`);
     this.#track.dataset.startMs = String(r.startMs);
     this.#track.dataset.endMs = String(r.endMs);
   }
