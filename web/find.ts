@@ -254,6 +254,16 @@ export class Finder {
   #matches: SpanNode[] = [];
 
   run(tree: TraceTree, text: string, filters: FindFilters = NO_FILTERS): readonly SpanNode[] {
+    // Nothing asked, nothing matches: the index is not brought up to date for it. The page runs
+    // this on every frame a live trace grows, and on every trace it shows.
+    if (!active(text, filters)) {
+      this.#tree = undefined;
+      this.#index = undefined;
+      this.#text = '';
+      this.#positions = [];
+      this.#matches = [];
+      return this.#matches;
+    }
     const index = searchIndex(tree);
     // A refreshed index (spans came or changed) has new positions: search it whole.
     const fresh = index !== this.#index || index.generation !== this.#generation;
