@@ -24,6 +24,8 @@ export class Traces {
   /** Called when the compare view should open (set by the compare pane). */
   openCompare: (() => void) | undefined;
   #listTimer: number | undefined;
+  /** Counts {@link show} calls: a show whose spans come after a newer show's does not switch. */
+  #showSeq = 0;
   /**
    * False until the page has shown what its address asked for (or its start-up trace): until then
    * the address bar is the user's, and writing the empty view into it would throw away a
@@ -61,23 +63,33 @@ export class Traces {
 
   /** Loads (or reloads) a model's spans; false when the server has not got the trace. */
   async load(model: TraceModel): Promise<boolean> {
+    return this.#settle(model, await this.#fetchSpans(model));
+  }
+
+  /** Fetches a trace's spans into its model: `missing` is a 404, `failed` was told in a toast. */
+  async #fetchSpans(model: TraceModel): Promise<'ok' | 'missing' | 'failed'> {
     try {
       const records = await api.records(model.traceId);
       for (const r of records) model.put(r);
-      if (model === this.#store.state.current && this.#store.state.empty === 'evicted')
-        this.#store.set({ empty: undefined });
+      return 'ok';
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return 'missing';
+      toast(userMessage(err));
+      return 'failed';
+    }
+  }
+
+  /** What a fetch means for the page: the spans changed, or the tree's trace is not there. */
+  #settle(model: TraceModel, got: 'ok' | 'missing' | 'failed'): boolean {
+    const s = this.#store.state;
+    if (got === 'ok') {
+      if (model === s.current && s.empty === 'evicted') this.#store.set({ empty: undefined });
       this.#store.touch('spans');
       return true;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        if (model === this.#store.state.current && model.size === 0) {
-          this.#store.set({
-            empty: this.#store.state.traces.has(model.traceId) ? 'evicted' : 'bad-link',
-          });
-        }
-      } else toast(userMessage(err));
-      return false;
     }
+    if (got === 'missing' && model === s.current && model.size === 0)
+      this.#store.set({ empty: s.traces.has(model.traceId) ? 'evicted' : 'bad-link' });
+    return false;
   }
 
   /** Reloads every model on screen (after the live stream was lost and came back). */
@@ -108,9 +120,28 @@ export class Traces {
 
   /** Shows a trace in the tree, loads it, and selects `spanId` (else its root). */
   async show(traceId: string, spanId?: string, opts: { select?: boolean } = {}): Promise<void> {
-    this.setCurrent(traceId);
-    if (this.#store.state.view !== 'tree') this.#store.set({ view: 'tree' });
-    await this.load(this.modelFor(traceId));
+    const seq = ++this.#showSeq;
+    const model = this.modelFor(traceId);
+    if (this.#store.state.current !== model && model.size === 0) {
+      // Fetched first, switched to after: the page goes from one trace to the next in one frame.
+      // Switching first drew every view empty for a frame (the source pane shrinks, the whole
+      // page is laid out twice) while the spans were on their way.
+      const before = this.#store.state.current;
+      const got = await this.#fetchSpans(model);
+      // Something else came on screen meanwhile (another click, a followed new trace): it stays.
+      const now = this.#store.state.current;
+      if (seq !== this.#showSeq || (now !== before && now?.traceId !== traceId)) return;
+      const kept = this.models.get(traceId);
+      if (kept && kept !== model) for (const r of model.records()) kept.put(r);
+      else this.models.set(traceId, model);
+      this.setCurrent(traceId);
+      if (this.#store.state.view !== 'tree') this.#store.set({ view: 'tree' });
+      this.#settle(this.modelFor(traceId), got);
+    } else {
+      this.setCurrent(traceId);
+      if (this.#store.state.view !== 'tree') this.#store.set({ view: 'tree' });
+      await this.load(model);
+    }
     const { current, selected } = this.#store.state;
     if (current?.traceId !== traceId) return;
     if (spanId) this.select(spanId);
