@@ -84,6 +84,14 @@ export class TreeView {
   #time: ActiveAxis | undefined;
   #els = new Map<string, RowEls>();
   #raf = 0;
+  /**
+   * The scroller's scroll position and height, and the axis's width, as last seen where layout
+   * is fresh (the scroll event, the ResizeObserver) or as last set here. Reading them from the
+   * elements while rendering would force a layout of the page in the middle of a frame's changes.
+   */
+  #scrollTop = 0;
+  #viewHeight = 0;
+  #axisWidth = 0;
 
   readonly #splitter: HTMLElement;
   readonly #selfHead = h(
@@ -126,11 +134,19 @@ export class TreeView {
       ),
       this.#scroller
     );
-    this.#scroller.addEventListener('scroll', () => this.#schedule());
+    this.#scroller.addEventListener('scroll', () => {
+      this.#scrollTop = this.#scroller.scrollTop;
+      this.#schedule();
+    });
     new ResizeObserver(() => {
+      this.#axisWidth = this.#axis.clientWidth;
       this.#renderAxis();
       this.#schedule();
     }).observe(this.#axis);
+    new ResizeObserver(() => {
+      this.#viewHeight = this.#scroller.clientHeight;
+      this.#schedule();
+    }).observe(this.#scroller);
     this.#scroller.addEventListener('click', (e) => {
       const target = e.target as HTMLElement;
       const row = target.closest<HTMLElement>('.row');
@@ -192,10 +208,16 @@ export class TreeView {
     const index = this.#rows.findIndex((r) => r.node.id === spanId);
     if (index < 0) return;
     const top = index * ROW_HEIGHT;
-    const view = this.#scroller;
-    if (top < view.scrollTop || top + ROW_HEIGHT > view.scrollTop + view.clientHeight) {
+    // Before the first layout the observer has not told the height yet: read it once.
+    const height = this.#viewHeight || (this.#viewHeight = this.#scroller.clientHeight);
+    if (top < this.#scrollTop || top + ROW_HEIGHT > this.#scrollTop + height) {
       // Out of view: bring it to the upper third, so what it calls next is visible below it.
-      view.scrollTop = Math.max(0, top - Math.floor(view.clientHeight / 3));
+      // The rows' height is set first, so the scroller can take the new position at once.
+      const wanted = Math.max(0, top - Math.floor(height / 3));
+      this.#scrollTop = Math.min(wanted, Math.max(0, this.#rows.length * ROW_HEIGHT - height));
+      this.#render();
+      this.#scroller.scrollTop = this.#scrollTop;
+      return;
     }
     this.#render();
   }
@@ -209,7 +231,7 @@ export class TreeView {
   }
 
   #renderAxis(): void {
-    const width = this.#axis.clientWidth || 600;
+    const width = this.#axisWidth || this.#axis.clientWidth || 600;
     const ticks = axisTicks(this.#totalMs, width, (label) => labelWidth(this.#axis, label), {
       fromMs: this.#fromMs,
     });
@@ -235,8 +257,10 @@ export class TreeView {
     let start = 0;
     let end = rows.length;
     if (virtual) {
-      const top = this.#scroller.scrollTop;
-      const height = this.#scroller.clientHeight || 800;
+      const height = this.#viewHeight || 800;
+      // Rows that went away (a collapse) leave the browser to clamp the position: clamp it here
+      // too, before its scroll event says so.
+      const top = Math.min(this.#scrollTop, Math.max(0, rows.length * ROW_HEIGHT - height));
       start = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
       end = Math.min(rows.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     }
@@ -245,10 +269,16 @@ export class TreeView {
     // nothing runs it fits the rows exactly.
     const growing = (this.#tree?.running ?? 0) > 0;
     const room = growing ? Math.ceil((rows.length + 1) / GROW_ROWS) * GROW_ROWS : rows.length;
-    this.#inner.style.height = `${room * ROW_HEIGHT}px`;
-    this.#inner.style.paddingTop = `${start * ROW_HEIGHT}px`;
-    this.#inner.dataset.traceId = this.#tree ? (this.#tree.roots[0]?.span.traceId ?? '') : '';
-    this.#inner.dataset.rowCount = String(rows.length);
+    // Written only when they change (every frame of a live run renders).
+    const inner = this.#inner;
+    const heightPx = `${room * ROW_HEIGHT}px`;
+    if (inner.style.height !== heightPx) inner.style.height = heightPx;
+    const padPx = `${start * ROW_HEIGHT}px`;
+    if (inner.style.paddingTop !== padPx) inner.style.paddingTop = padPx;
+    const traceId = this.#tree ? (this.#tree.roots[0]?.span.traceId ?? '') : '';
+    if (inner.dataset.traceId !== traceId) inner.dataset.traceId = traceId;
+    if (inner.dataset.rowCount !== String(rows.length))
+      inner.dataset.rowCount = String(rows.length);
     const keep = new Set<string>();
     const list: HTMLElement[] = [];
     for (let i = start; i < end; i++) {
@@ -265,8 +295,11 @@ export class TreeView {
     for (const id of [...this.#els.keys()]) if (!keep.has(id)) this.#els.delete(id);
     placeRows(this.#inner, list);
     const sel = this.#selected ? this.#els.get(this.#selected) : undefined;
-    if (sel) this.#scroller.setAttribute('aria-activedescendant', sel.row.id);
-    else this.#scroller.removeAttribute('aria-activedescendant');
+    const active = sel?.row.id;
+    if (active && this.#scroller.getAttribute('aria-activedescendant') !== active)
+      this.#scroller.setAttribute('aria-activedescendant', active);
+    else if (!active && this.#scroller.hasAttribute('aria-activedescendant'))
+      this.#scroller.removeAttribute('aria-activedescendant');
   }
 
   /** Ids of the rows find highlights (analysis: web/analysis-pane.ts sets it, then re-renders). */
