@@ -17,7 +17,13 @@ import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
 
 export const ROW_HEIGHT = 26;
 const VIRTUAL_AFTER = 300;
-const OVERSCAN = 20;
+/**
+ * Rows drawn above and below the view: enough for a wheel step or two the compositor scrolls
+ * before the next frame draws; every one more is laid out and painted on every frame of a scroll.
+ */
+const OVERSCAN = 8;
+/** Row elements kept for reuse once they leave the view (a scroll recycles them). */
+const SPARE_ROWS = 120;
 /** While a trace grows, the scroll height grows this many rows at a time. */
 const GROW_ROWS = 16;
 const MAX_PILLS = 2;
@@ -83,6 +89,8 @@ export class TreeView {
   /** Paused time left out of the axis (step mode): bars and durations are active time. */
   #time: ActiveAxis | undefined;
   #els = new Map<string, RowEls>();
+  /** Row elements out of the view, ready to show another span (see {@link resetRow}). */
+  readonly #spare: RowEls[] = [];
   #raf = 0;
   /**
    * The scroller's scroll position and height, and the axis's width, as last seen where layout
@@ -286,13 +294,19 @@ export class TreeView {
       keep.add(row.node.id);
       let els = this.#els.get(row.node.id);
       if (!els) {
-        els = makeRow();
+        els = this.#spare.pop() ?? makeRow();
         this.#els.set(row.node.id, els);
       }
       this.#fill(els, row, i, rows.length);
       list.push(els.row);
     }
-    for (const id of [...this.#els.keys()]) if (!keep.has(id)) this.#els.delete(id);
+    for (const [id, els] of this.#els) {
+      if (keep.has(id)) continue;
+      this.#els.delete(id);
+      // A row that left the view lends its elements to the next one that comes in: a scroll
+      // rewrites rows instead of building and collecting a dozen elements each.
+      if (this.#spare.length < SPARE_ROWS) this.#spare.push(resetRow(els));
+    }
     placeRows(this.#inner, list);
     const sel = this.#selected ? this.#els.get(this.#selected) : undefined;
     const active = sel?.row.id;
@@ -473,6 +487,19 @@ function placeRows(parent: HTMLElement, list: readonly HTMLElement[]): void {
     if (at === el) at = at.nextElementSibling;
     else parent.insertBefore(el, at);
   }
+}
+
+/** Forgets what a row showed, so the next {@link TreeView} fill writes all of it. */
+function resetRow(els: RowEls): RowEls {
+  els.pathKey = '';
+  els.pillKey = '\u0001';
+  els.tickKey = '';
+  els.span = undefined;
+  els.structKey = '';
+  els.geoKey = '';
+  els.index = -1;
+  els.count = -1;
+  return els;
 }
 
 function makeRow(): RowEls {
