@@ -38,6 +38,9 @@ export function extentOf(tree: TraceTree): number {
   return Math.max(tree.endMs, tree.running > 0 ? now : 0, 0.001);
 }
 
+/** The system's dark mode (the `auto` theme follows it). */
+const DARK = matchMedia('(prefers-color-scheme: dark)');
+
 function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
@@ -54,6 +57,9 @@ export class Minimap {
   #drawn: unknown[] = [];
   /** The track's width in px, as the ResizeObserver last saw it (0: not yet laid out). */
   #width = 0;
+  /** The lanes' colours as drawn, for the theme named by {@link Minimap.#scheme}. */
+  readonly #colours = new Map<string, string>();
+  #scheme = '';
 
   constructor(store: Store) {
     this.#store = store;
@@ -266,11 +272,19 @@ export class Minimap {
     const nodes = treeOrder(tree);
     const n = nodes.length;
     if (n === 0) return;
-    const style = getComputedStyle(this.el);
-    const colours = new Map<string, string>();
+    // The lanes' colours change with the theme only: read once per theme, since reading a
+    // computed style forces the page's style to be recalculated in the middle of the frame.
+    const scheme = `${document.documentElement.dataset.theme ?? ''}|${DARK.matches}`;
+    if (scheme !== this.#scheme) {
+      this.#scheme = scheme;
+      this.#colours.clear();
+    }
+    const colours = this.#colours;
+    let style: CSSStyleDeclaration | undefined;
     const colour = (lane: string) => {
       let c = colours.get(lane);
       if (c === undefined) {
+        style ??= getComputedStyle(this.el);
         c = style.getPropertyValue(`--lane-${lane}`).trim() || '#888';
         colours.set(lane, c);
       }
