@@ -20,15 +20,24 @@ export function formatDelta(ms: number): string {
   return `${ms > 0 ? '+' : '−'}${formatMs(Math.abs(ms))}`;
 }
 
+const clockTimes = new Map<string, string>();
+
 /** Epoch nanoseconds (decimal string) as local `HH:MM:SS`. */
 export function clockTime(nanos: string): string {
+  // Formatting a time of day is slow (the trace list formats every trace's on each refresh):
+  // the few in use are remembered.
+  const known = clockTimes.get(nanos);
+  if (known !== undefined) return known;
+  let text = '';
   try {
     const ms = Number(BigInt(nanos) / 1_000_000n);
-    if (ms === 0) return '';
-    return new Date(ms).toLocaleTimeString([], { hour12: false });
+    if (ms !== 0) text = new Date(ms).toLocaleTimeString([], { hour12: false });
   } catch {
-    return '';
+    text = '';
   }
+  if (clockTimes.size >= 1000) clockTimes.clear();
+  clockTimes.set(nanos, text);
+  return text;
 }
 
 /** Difference of two epoch-nanosecond strings in milliseconds (`a − b`). */
