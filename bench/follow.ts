@@ -4,7 +4,7 @@
  * subscribers of the event stream (a class watching the teacher's run). "Painted" as in
  * bench/page.ts. Loopback only, bounded loops. Run alone with `node bin/run-ts.js bench/follow.ts`.
  */
-import { liveLatencies, pageSkipReason, startBenchViewer } from './page.js';
+import { liveLatencies, loadNote, pageSkipReason, startBenchViewer } from './page.js';
 import { formatFigure, type Figure } from './report.js';
 import { percentile } from './stats.js';
 
@@ -14,7 +14,7 @@ const FOLLOWERS = 50;
 const GOAL_MS = 33;
 
 /** Span end → row painted samples, with `followers` other subscribers on the stream. */
-async function latencies(followers: number): Promise<number[]> {
+async function latencies(followers: number): Promise<{ samples: number[]; load: string }> {
   const v = await startBenchViewer();
   const aborts: AbortController[] = [];
   try {
@@ -35,7 +35,8 @@ async function latencies(followers: number): Promise<number[]> {
     const page = await v.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(v.url);
     await page.waitForSelector('.live.on');
-    return await liveLatencies(v, page, SPANS, PACE_MS);
+    const samples = await liveLatencies(v, page, SPANS, PACE_MS);
+    return { samples, load: loadNote() };
   } finally {
     for (const ac of aborts) ac.abort();
     await v.close();
@@ -44,16 +45,21 @@ async function latencies(followers: number): Promise<number[]> {
 
 export async function measure(): Promise<Figure[]> {
   const skipped = pageSkipReason();
-  const figure = (name: string, samples: number[]): Figure => ({
+  const figure = (
+    name: string,
+    { samples, load }: { samples: number[]; load: string }
+  ): Figure => ({
     figure: name,
     value: skipped ? Number.NaN : percentile(samples, 95),
     unit: 'ms',
     goal: GOAL_MS,
     better: 'lower',
-    note: skipped ?? `p50 ${percentile(samples, 50).toFixed(1)} ms, ${samples.length} spans`,
+    note:
+      skipped ?? `p50 ${percentile(samples, 50).toFixed(1)} ms, ${samples.length} spans, ${load}`,
   });
-  const alone = skipped ? [] : await latencies(0);
-  const among = skipped ? [] : await latencies(FOLLOWERS);
+  const none = { samples: [], load: '' };
+  const alone = skipped ? none : await latencies(0);
+  const among = skipped ? none : await latencies(FOLLOWERS);
   return [
     figure('span end → row painted p95, 1 page', alone),
     figure(`span end → row painted p95, 1 page among ${FOLLOWERS} subscribers`, among),

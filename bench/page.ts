@@ -10,6 +10,7 @@
  * technique). A change made outside a frame callback waits for the next frame first.
  */
 import type { Server } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -24,6 +25,14 @@ export function pageSkipReason(): string | undefined {
   return findChromium()
     ? undefined
     : 'SKIPPED: no chromium (apt-get install chromium or set CHROMIUM_PATH)';
+}
+
+/**
+ * The machine's 1-minute load average, for a figure's note: page figures on a shared machine
+ * swing with it, and a figure is read beside the load it was measured under.
+ */
+export function loadNote(): string {
+  return `load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`;
 }
 
 export interface BenchViewer {
