@@ -30,6 +30,8 @@ export class TreePane {
   readonly el = h('section', { class: 'tree-pane' });
   readonly tree: TreeView;
   readonly #title = h('div', { class: 'trace-title' });
+  /** The title's "trace … · N spans" part. */
+  readonly #count = h('span', { class: 'muted' });
   readonly #empty = h('p', { class: 'empty-state', role: 'status', hidden: true });
   readonly followBox = h('input', { type: 'checkbox', id: 'follow', checked: true });
   readonly #store: Store;
@@ -129,22 +131,26 @@ export class TreePane {
       this.#traces.revealPending = undefined;
     }
     const summary = model ? s.traces.get(model.traceId) : undefined;
+    // The span count changes with every span of a live run: only its text is rewritten then.
+    const count = model
+      ? ` · ${t('traceOf', model.traceId.slice(0, 8))} · ${t('spans', model.size)}`
+      : '';
     const titleKey = model
-      ? `${summary?.label ?? tree?.roots[0]?.span.name}|${model.traceId}|${model.size}|${(tree?.running ?? 0) > 0}|${s.lang}`
+      ? `${summary?.label ?? tree?.roots[0]?.span.name}|${model.traceId}|${(tree?.running ?? 0) > 0}|${s.lang}`
       : `-|${s.lang}`;
-    if (titleKey === this.#titleKey) return;
+    if (titleKey === this.#titleKey) {
+      if (this.#count.textContent !== count) this.#count.textContent = count;
+      return;
+    }
     this.#titleKey = titleKey;
+    this.#count.textContent = count;
     replace(
       this.#title,
       model
         ? [
             h('strong', null, summary?.label ?? tree?.roots[0]?.span.name ?? ''),
             summary ? roadChip(summary) : null,
-            h(
-              'span',
-              { class: 'muted' },
-              ` · ${t('traceOf', model.traceId.slice(0, 8))} · ${t('spans', model.size)}`
-            ),
+            this.#count,
             tree && tree.running > 0
               ? h('span', { class: 'status is-running' }, ` ● ${t('running')}`)
               : null,
