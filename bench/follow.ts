@@ -4,7 +4,7 @@
  * subscribers of the event stream (a class watching the teacher's run). "Painted" as in
  * bench/page.ts. Loopback only, bounded loops. Run alone with `node bin/run-ts.js bench/follow.ts`.
  */
-import { liveLatencies, loadNote, pageSkipReason, startBenchViewer } from './page.js';
+import { liveLatencies, loadNote, mainThreadMs, pageSkipReason, startBenchViewer } from './page.js';
 import { formatFigure, type Figure } from './report.js';
 import { percentile } from './stats.js';
 
@@ -35,8 +35,10 @@ async function latencies(followers: number): Promise<{ samples: number[]; load: 
     const page = await v.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(v.url);
     await page.waitForSelector('.live.on');
+    const cpu0 = await mainThreadMs(page);
     const samples = await liveLatencies(v, page, SPANS, PACE_MS);
-    return { samples, load: loadNote() };
+    const cpu = ((await mainThreadMs(page)) - cpu0) / SPANS;
+    return { samples, load: `page main thread ${cpu.toFixed(1)} ms CPU per span, ${loadNote()}` };
   } finally {
     for (const ac of aborts) ac.abort();
     await v.close();

@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { SpanBus } from '../src/telemetry/span-bus.js';
 import type { SpanRecord } from '../src/telemetry/types.js';
 import { createViewerApp } from '../src/viewer/app.js';
@@ -71,6 +71,30 @@ export async function startBenchViewer(
       await viewer.close();
     },
   };
+}
+
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * CPU time the page's main thread has used so far, in ms (Chromium's `ThreadTime` metric). Unlike
+ * wall time it does not grow while the thread waits for a core, so a figure's note can say what
+ * the page itself spent on it, whatever else ran on the machine.
+ */
+export async function mainThreadMs(page: Page): Promise<number> {
+  let session = sessions.get(page);
+  if (!session) {
+    session = page
+      .context()
+      .newCDPSession(page)
+      .then(async (s) => {
+        await s.send('Performance.enable');
+        return s;
+      });
+    sessions.set(page, session);
+  }
+  const { metrics } = await (await session).send('Performance.getMetrics');
+  const thread = metrics.find((m) => m.name === 'ThreadTime');
+  return thread ? thread.value * 1000 : Number.NaN;
 }
 
 /** Milliseconds to add to a Node epoch time to get the page's (median of bracketed reads). */

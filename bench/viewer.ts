@@ -19,6 +19,7 @@ import {
   layerRecord,
   liveLatencies,
   loadNote,
+  mainThreadMs,
   newTraceId,
   pageSkipReason,
   startBenchViewer,
@@ -120,19 +121,24 @@ async function pageBenchmarks(): Promise<Record<string, number | string>> {
     const page = await v.browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(v.url);
     await page.waitForSelector('.live.on');
+    const cpu0 = await mainThreadMs(page);
     const latencies = await liveLatencies(v, page, LATENCY_SPANS, LATENCY_PACE_MS);
-    const latencyLoad = loadNote();
+    const cpuPerSpan = ((await mainThreadMs(page)) - cpu0) / LATENCY_SPANS;
+    const latencyLoad = `page main thread ${cpuPerSpan.toFixed(1)} ms CPU per span, ${loadNote()}`;
 
     // --- a 5,000-span trace: ask for it, see its rows ----------------------------------------
     const big = [bigTrace(BIG_TRACE), bigTrace(BIG_TRACE)];
     for (const trace of big) v.viewer.ingest(trace, 'file');
     const renders: number[] = [];
+    const cpuRenders: number[] = [];
     for (let round = 0; round < RENDER_ROUNDS; round++) {
       const id = (big[round % 2] as SpanRecord[])[0]?.traceId as string;
+      const before = await mainThreadMs(page);
       renders.push(await timeToRows(page, id, BIG_TRACE));
+      cpuRenders.push((await mainThreadMs(page)) - before);
     }
     const rowsInDom = await page.evaluate(() => document.querySelectorAll('.tree .row').length);
-    const renderLoad = loadNote();
+    const renderLoad = `page main thread ${median(cpuRenders).toFixed(0)} ms CPU (median), ${loadNote()}`;
 
     // --- a 100,000-span trace: open it, then scroll through it -------------------------------
     const huge = bigTrace(HUGE_TRACE, 8);
@@ -141,8 +147,10 @@ async function pageBenchmarks(): Promise<Record<string, number | string>> {
     const openHuge = await timeToRows(page, hugeId, HUGE_TRACE);
     const hugeRowsInDom = await page.evaluate(() => document.querySelectorAll('.tree .row').length);
     const openLoad = loadNote();
+    const scrollCpu0 = await mainThreadMs(page);
     const frames = await scrollFrames(page, SCROLL_FRAMES);
-    const scrollLoad = loadNote();
+    const scrollCpu = ((await mainThreadMs(page)) - scrollCpu0) / SCROLL_FRAMES;
+    const scrollLoad = `page main thread ${scrollCpu.toFixed(1)} ms CPU per frame, ${loadNote()}`;
     await page.close();
 
     // --- the stream alone: bus → EventSource message on a page that renders nothing ---------
