@@ -202,6 +202,8 @@ export class TreeView {
     const from = zoom ? at(zoom.startMs) : 0;
     const total = zoom ? Math.max(at(zoom.endMs) - from, 0.001) : whole;
     this.el.classList.toggle('with-self', this.selfMs !== undefined);
+    // Dims the bars off the critical path (style.css), while the path is shown.
+    this.el.classList.toggle('with-critical', this.critical.size > 0);
     this.#selfHead.hidden = this.selfMs === undefined;
     if (total !== this.#totalMs || from !== this.#fromMs || this.#axis.childElementCount === 0) {
       this.#totalMs = total;
