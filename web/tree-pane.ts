@@ -22,6 +22,9 @@ import type { Store } from './store.js';
 import type { Traces } from './traces.js';
 import { TreeView } from './tree-view.js';
 
+/** While a trace grows, its span count in the title changes at most this often. */
+const COUNT_MS = 500;
+
 function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -30,8 +33,11 @@ export class TreePane {
   readonly el = h('section', { class: 'tree-pane' });
   readonly tree: TreeView;
   readonly #title = h('div', { class: 'trace-title' });
-  /** The title's "trace … · N spans" part. */
+  /** The title's "trace … · N spans" part, when it was last written, what it should say. */
   readonly #count = h('span', { class: 'muted' });
+  #countAt = -Infinity;
+  #countWanted = '';
+  #countTimer: number | undefined;
   readonly #empty = h('p', { class: 'empty-state', role: 'status', hidden: true });
   readonly followBox = h('input', { type: 'checkbox', id: 'follow', checked: true });
   readonly #store: Store;
@@ -139,11 +145,11 @@ export class TreePane {
       ? `${summary?.label ?? tree?.roots[0]?.span.name}|${model.traceId}|${(tree?.running ?? 0) > 0}|${s.lang}`
       : `-|${s.lang}`;
     if (titleKey === this.#titleKey) {
-      if (this.#count.textContent !== count) this.#count.textContent = count;
+      this.#setCount(count, (tree?.running ?? 0) > 0);
       return;
     }
     this.#titleKey = titleKey;
-    this.#count.textContent = count;
+    this.#setCount(count, false);
     replace(
       this.#title,
       model
@@ -157,6 +163,26 @@ export class TreePane {
           ]
         : h('span', { class: 'muted' }, t('noTraces'))
     );
+  }
+
+  /**
+   * Writes the title's span count: at once when the trace stands still, at most every
+   * {@link COUNT_MS} while it grows. The title is outside the tree's own layer, so each change
+   * repaints the page around it: on every span that was half the page's work per span.
+   */
+  #setCount(text: string, growing: boolean): void {
+    this.#countWanted = text;
+    if (this.#count.textContent === text) return;
+    const wait = this.#countAt + COUNT_MS - performance.now();
+    if (growing && wait > 0) {
+      this.#countTimer ??= window.setTimeout(() => {
+        this.#countTimer = undefined;
+        this.#setCount(this.#countWanted, false);
+      }, wait);
+      return;
+    }
+    this.#countAt = performance.now();
+    this.#count.textContent = text;
   }
 
   /** The sentence the pane shows instead of an empty tree over a fake axis. */
