@@ -466,6 +466,40 @@ describe.skipIf(SKIP_BROWSER)('viewer page in Chromium', () => {
     await page.close();
   });
 
+  it('goes from one trace to the next without an empty tree in between', async () => {
+    const next = traceId();
+    viewer.ingest(seedTrace(next), 'file');
+    const page = await open(`/#trace=${startupTrace}`);
+    await page.waitForFunction((id) => {
+      const rows = document.querySelector<HTMLElement>('.rows');
+      return rows?.dataset.traceId === id && rows.querySelector('.row') !== null;
+    }, startupTrace);
+    // Every state the tree passes through on the way: its trace and its row count.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { treeStates: string[] }).treeStates = seen;
+      const rows = document.querySelector<HTMLElement>('.rows') as HTMLElement;
+      new MutationObserver(() => {
+        seen.push(`${rows.dataset.traceId}:${rows.dataset.rowCount}`);
+      }).observe(rows, { attributes: true, attributeFilter: ['data-trace-id', 'data-row-count'] });
+    });
+    await page.evaluate((id) => (location.hash = `#trace=${id}`), next);
+    await page.waitForFunction((id) => {
+      const rows = document.querySelector<HTMLElement>('.rows');
+      return rows?.dataset.traceId === id && rows.querySelector('.row') !== null;
+    }, next);
+    const states = await page.evaluate(
+      () => (window as unknown as { treeStates: string[] }).treeStates
+    );
+    // The spans are fetched before the tree switches: it shows the old trace, then the new one.
+    expect(states.length).toBeGreaterThan(0);
+    for (const state of states) {
+      expect(state).toMatch(new RegExp(`^(${startupTrace}|${next}):[1-9]\\d*$`));
+    }
+    expect(await page.locator('.empty-state').isHidden()).toBe(true);
+    await page.close();
+  });
+
   it('opens a trace file and downloads the shown trace as OTLP/JSON and Jaeger JSON', async () => {
     const t = traceId();
     const dir = mkdtempSync(join(tmpdir(), 'novatrace-file-'));
