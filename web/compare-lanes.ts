@@ -32,7 +32,8 @@ export class CompareLanes {
         select: (spanId) => store.set({ compareSel: { side, spanId } }),
       });
       lanes.el.open = true;
-      lanes.el.classList.add(`compare-lanes-${side}`);
+      // Not `.lanes-section`: that names the tree's own lanes section.
+      lanes.el.className = `compare-lanes-side compare-lanes-${side}`;
       // The side's letter, not the lanes' own heading (which the page relabels by data-i18n).
       const summary = lanes.el.querySelector('summary');
       summary?.removeAttribute('data-i18n');

@@ -148,6 +148,8 @@ export class ComparePane {
     }
     const [a, b] = road === 'note' ? [baseId, otherId] : [otherId, baseId];
     await Promise.all([this.#traces.pick('a', a), this.#traces.pick('b', b)]);
+    // The user asked for the difference of the roads: its story is what to show first.
+    this.view.openPanel('roads');
     this.#store.set({ view: 'compare' });
   }
 

@@ -177,6 +177,12 @@ export class CompareView {
     keepPanelState(this.#diffs);
   }
 
+  /** Opens one panel (the road story, when the user asked for the other road). */
+  openPanel(id: string): void {
+    for (const el of [...this.panels, this.#roads, this.#diffs])
+      if (el.dataset.panel === id) el.open = true;
+  }
+
   /** Adds a panel made elsewhere to the row. */
   addPanel(el: HTMLDetailsElement): void {
     keepPanelState(el);
@@ -228,6 +234,17 @@ export class CompareView {
             h('span', null, t('criticalPath'))
           )
         : null,
+      // Below 1100 px the detail pane is a drawer: compare needs its own way to open it.
+      h(
+        'button',
+        {
+          class: 'small details-toggle',
+          id: 'compare-details-toggle',
+          'aria-controls': 'detail',
+          onclick: () => document.body.classList.toggle('details-open'),
+        },
+        t('details')
+      ),
       otherRoad
         ? h(
             'button',
