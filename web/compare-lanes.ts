@@ -65,6 +65,7 @@ export class CompareLanes {
       return tree ? String(connectionLanes(tree).length) : '–';
     };
     this.#peek.textContent = `A ${count('a')} · B ${count('b')}`;
+    this.#peek.title = `${t('compareLanes')}: ${this.#peek.textContent}`;
     if (!this.el.open) return;
     this.#sides.a.render(true);
     this.#sides.b.render(true);

@@ -341,9 +341,17 @@ export class CompareView {
           'div',
           { class: 'crow chead', role: 'row' },
           h('span', { role: 'columnheader', class: 'c-mark' }, ''),
-          h('span', { role: 'columnheader', class: 'c-name' }, `A · ${a.title}`),
+          h(
+            'span',
+            { role: 'columnheader', class: 'c-name', title: `A · ${a.title}` },
+            `A · ${a.title}`
+          ),
           h('span', { role: 'columnheader', class: 'c-dur' }, t('duration')),
-          h('span', { role: 'columnheader', class: 'c-name' }, `B · ${b.title}`),
+          h(
+            'span',
+            { role: 'columnheader', class: 'c-name', title: `B · ${b.title}` },
+            `B · ${b.title}`
+          ),
           h('span', { role: 'columnheader', class: 'c-dur' }, t('duration')),
           h('span', { role: 'columnheader', class: 'c-delta' }, 'Δ')
         ),
