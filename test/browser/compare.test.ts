@@ -94,7 +94,29 @@ describe.skipIf(SKIP_BROWSER)('the compare view', () => {
           const overlaps = summaries.some((a, i) =>
             summaries.some((b, j) => j > i && a.left < b.right - 0.5 && b.left < a.right - 0.5)
           );
+          // A text that does not fit ends in an ellipsis and has its whole text as a tooltip.
+          const clipped = [
+            ...document.querySelectorAll<HTMLElement>(
+              '.crow .label, .crow .pill, .crow .c-dur, .crow .c-delta, .chead .c-name, .compare-panel > summary > span'
+            ),
+          ]
+            .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+            .filter(
+              (el) =>
+                getComputedStyle(el).textOverflow !== 'ellipsis' || !el.closest('[title]')?.title
+            )
+            .map((el) => el.textContent);
+          // A cell's content wider than the cell is only allowed as a name that ends in "…".
+          const cut = [...document.querySelectorAll<HTMLElement>('.crow button.c-name')]
+            .filter((b) => b.scrollWidth > b.clientWidth + 1)
+            .filter((b) => {
+              const l = b.querySelector<HTMLElement>('.label');
+              return !l || l.scrollWidth <= l.clientWidth + 1;
+            })
+            .map((b) => b.textContent);
           return {
+            clipped,
+            cut,
             rows,
             share: (bottom - g.top) / window.innerHeight,
             headLines: Math.max(...middles) - Math.min(...middles),
@@ -119,6 +141,8 @@ describe.skipIf(SKIP_BROWSER)('the compare view', () => {
         expect(m.headLines, at).toBeLessThan(8);
         expect(m.headOverflow, at).toBeLessThanOrEqual(0);
         expect(m.overlaps, at).toBe(false);
+        expect(m.clipped, at).toEqual([]);
+        expect(m.cut, at).toEqual([]);
       }
     }
     await page.click('#lang-en');
