@@ -11,6 +11,8 @@ import {
   type RoadStoryView,
   type SideView,
 } from './compare-view.js';
+import { CompareLanes } from './compare-lanes.js';
+import { CompareStats } from './compare-stats.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import type { TraceTree } from './model.js';
@@ -35,7 +37,10 @@ export class ComparePane {
       pick: (side, value) => void traces.pick(side, value),
       select: (side, node) => store.set({ compareSel: { side, spanId: node.id } }),
       otherRoad: () => void this.otherRoad(),
+      critical: (on) => store.set({ criticalPath: on }),
     });
+    this.view.addPanel(new CompareStats(store, this).el);
+    this.view.addPanel(new CompareLanes(store, traces, this).el);
     this.el.appendChild(this.view.el);
     traces.openCompare = () => this.setView('compare');
     store.subscribe(['view'], () => {
@@ -43,9 +48,12 @@ export class ComparePane {
       this.el.hidden = !comparing;
       document.body.classList.toggle('comparing', comparing);
     });
-    store.subscribe(['view', 'comparePick', 'compareSel', 'spans', 'traces', 'lang'], () => {
-      if (store.state.view === 'compare') this.render();
-    });
+    store.subscribe(
+      ['view', 'comparePick', 'compareSel', 'spans', 'traces', 'lang', 'criticalPath'],
+      () => {
+        if (store.state.view === 'compare') this.render();
+      }
+    );
   }
 
   /** Switches between the tree and compare; compare starts on the default pair. */
@@ -69,7 +77,8 @@ export class ComparePane {
       this.sideView(s.comparePick.b),
       s.comparePick,
       s.compareSel,
-      this.roadStory(s.comparePick.a, s.comparePick.b)
+      this.roadStory(s.comparePick.a, s.comparePick.b),
+      s.criticalPath
     );
   }
 
@@ -139,6 +148,8 @@ export class ComparePane {
     }
     const [a, b] = road === 'note' ? [baseId, otherId] : [otherId, baseId];
     await Promise.all([this.#traces.pick('a', a), this.#traces.pick('b', b)]);
+    // The user asked for the difference of the roads: its story is what to show first.
+    this.view.openPanel('roads');
     this.#store.set({ view: 'compare' });
   }
 

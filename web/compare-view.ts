@@ -3,15 +3,24 @@
  * Two traces side by side, aligned layer by layer. Each row carries a marker with a symbol and a
  * word (never colour alone): `=` same, `≠` decided differently, `−` only in A, `+` only in B;
  * the differing decisions are listed with their narration.
+ *
+ * Layout: the pickers on one line, then the panels side by side on one row (statistics,
+ * connection lanes, the road story, the differences), each a `<details>` whose heading alone
+ * says the gist when closed and whose body scrolls inside a capped height when open; the
+ * aligned grid takes the rest of the pane and scrolls under its sticky head. Panels start
+ * closed on short screens (below 900 px of height) and the user's choice is kept.
  */
 import type { TraceSummary } from '../src/viewer/types.js';
 import { compareTrees, type CompareRow, type CompareSide } from './compare-model.js';
 import { h, replace } from './dom.js';
 import { clockTime, formatDelta, formatMs } from './format.js';
+import { criticalPath } from './critical-path.js';
 import { lang, t } from './i18n.js';
+import { sideTree } from './compare-stats.js';
 import type { SpanNode } from './model.js';
 import { eventNarration, type Narration } from './narration.js';
 import { activeMs } from './span-facts.js';
+import { remember, stored } from './store.js';
 
 export interface CompareCallbacks {
   /** `value` is a trace id, or `traceId:spanId` for one run inside a trace. */
@@ -19,6 +28,41 @@ export interface CompareCallbacks {
   select(side: 'a' | 'b', node: SpanNode): void;
   /** Compares side A's scenario with the same scenario on the other road. */
   otherRoad?(): void;
+  /** Shows or hides the critical path of both sides. */
+  critical?(on: boolean): void;
+}
+
+/** Which compare panels the user opened or closed (localStorage, JSON `{ id: open }`). */
+const PANELS_KEY = 'novatrace.comparePanels';
+
+function panelChoices(): Record<string, boolean> {
+  try {
+    const v: unknown = JSON.parse(stored(PANELS_KEY) ?? '{}');
+    return v && typeof v === 'object' ? (v as Record<string, boolean>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Opens a panel as the user left it, else open on tall screens (the lanes stay closed: they
+ * need width), and remembers each toggle.
+ */
+export function keepPanelState(el: HTMLDetailsElement): void {
+  const id = el.dataset.panel ?? '';
+  const chosen = panelChoices()[id];
+  el.open = chosen ?? (window.innerHeight >= 900 && id !== 'lanes');
+  // Only the user's toggles count (a click, or Enter / Space, on the heading): the page opening a
+  // panel for a tall screen is no choice to keep.
+  let byUser = false;
+  el.addEventListener('click', (ev) => {
+    if ((ev.target as Element).closest('summary')?.parentElement === el) byUser = true;
+  });
+  el.addEventListener('toggle', () => {
+    if (!byUser) return;
+    byUser = false;
+    remember(PANELS_KEY, JSON.stringify({ ...panelChoices(), [id]: el.open }));
+  });
 }
 
 /** The narrated difference of one scenario's two roads (see road-diff.ts). */
@@ -104,6 +148,12 @@ export function diffStory(rows: readonly CompareRow[]): DiffLine[] {
   return out;
 }
 
+/** The ids of a side's spans on its critical path (the trace's, or the run's alone). */
+function pathOf(side: CompareSide): ReadonlySet<string> {
+  const tree = sideTree(side);
+  return tree ? criticalPath(tree).spanIds : new Set();
+}
+
 export function traceLabel(s: TraceSummary): string {
   const name = `${s.label ? `${s.label} · ${s.rootName}` : s.rootName}${s.road ? ` · ${s.road}` : ''}`;
   return `${clockTime(s.startTimeUnixNano)} ${name} (${s.traceId.slice(0, 8)})`;
@@ -111,11 +161,32 @@ export function traceLabel(s: TraceSummary): string {
 
 export class CompareView {
   readonly el: HTMLElement;
+  /** Panels made elsewhere (statistics, lanes), shown first in the panel row. */
+  readonly panels: HTMLDetailsElement[] = [];
   readonly #cb: CompareCallbacks;
+  readonly #roads: HTMLDetailsElement;
+  readonly #diffs: HTMLDetailsElement;
+  readonly #panelRow = h('div', { class: 'compare-panels' });
 
   constructor(cb: CompareCallbacks) {
     this.#cb = cb;
     this.el = h('div', { class: 'compare' });
+    this.#roads = h('details', { class: 'road-diff compare-panel', 'data-panel': 'roads' });
+    this.#diffs = h('details', { class: 'compare-summary compare-panel', 'data-panel': 'diffs' });
+    keepPanelState(this.#roads);
+    keepPanelState(this.#diffs);
+  }
+
+  /** Opens one panel (the road story, when the user asked for the other road). */
+  openPanel(id: string): void {
+    for (const el of [...this.panels, this.#roads, this.#diffs])
+      if (el.dataset.panel === id) el.open = true;
+  }
+
+  /** Adds a panel made elsewhere to the row. */
+  addPanel(el: HTMLDetailsElement): void {
+    keepPanelState(el);
+    this.panels.push(el);
   }
 
   show(
@@ -124,7 +195,8 @@ export class CompareView {
     b: SideView | undefined,
     picked: { a?: string; b?: string },
     selected: { side: 'a' | 'b'; spanId: string } | undefined,
-    roads?: RoadStoryView
+    roads?: RoadStoryView,
+    showCritical = false
   ): void {
     const picker = (side: 'a' | 'b', current: string | undefined) =>
       h(
@@ -144,11 +216,35 @@ export class CompareView {
         )
       );
     const otherRoad = this.#cb.otherRoad;
+    const critical = this.#cb.critical;
     const head = h(
       'div',
       { class: 'compare-head' },
       picker('a', picked.a),
       picker('b', picked.b),
+      critical
+        ? h(
+            'label',
+            { class: 'check small compare-critical' },
+            h('input', {
+              type: 'checkbox',
+              checked: showCritical,
+              onchange: (e: Event) => critical((e.target as HTMLInputElement).checked),
+            }),
+            h('span', null, t('criticalPath'))
+          )
+        : null,
+      // Below 1100 px the detail pane is a drawer: compare needs its own way to open it.
+      h(
+        'button',
+        {
+          class: 'small details-toggle',
+          id: 'compare-details-toggle',
+          'aria-controls': 'detail',
+          onclick: () => document.body.classList.toggle('details-open'),
+        },
+        t('details')
+      ),
       otherRoad
         ? h(
             'button',
@@ -196,24 +292,48 @@ export class CompareView {
             : null
         );
       });
-    const rows = result.rows.map((r, i) => this.#row(r, i, selected));
+    const onPath = {
+      a: showCritical ? pathOf(a.side) : undefined,
+      b: showCritical ? pathOf(b.side) : undefined,
+    };
+    const rows = result.rows.map((r, i) => this.#row(r, i, selected, onPath));
+    const counts = t('compareSummary', result.onlyA, result.onlyB, result.changed, result.same);
+    const roadsOpen = this.#roads.open;
+    if (roads) {
+      const title = t('roadStory', roads.scenario);
+      replace(
+        this.#roads,
+        h('summary', null, h('span', { class: 'panel-title', title }, title)),
+        h(
+          'div',
+          { class: 'panel-body' },
+          h('ul', { class: 'road-story' }, ...roads.lines.map((l) => h('li', null, l[L])))
+        )
+      );
+      this.#roads.open = roadsOpen;
+    }
+    const diffsOpen = this.#diffs.open;
+    replace(
+      this.#diffs,
+      h(
+        'summary',
+        null,
+        h('span', { class: 'panel-title', title: t('compareDiffs') }, t('compareDiffs')),
+        h('span', { class: 'panel-peek', title: counts }, counts)
+      ),
+      h(
+        'div',
+        { class: 'panel-body', role: 'status' },
+        h('p', null, counts),
+        story.length ? h('ul', { class: 'diff-story' }, ...story) : null
+      )
+    );
+    this.#diffs.open = diffsOpen;
+    replace(this.#panelRow, ...this.panels, roads ? this.#roads : null, this.#diffs);
     replace(
       this.el,
       head,
-      h(
-        'div',
-        { class: 'compare-summary', role: 'status' },
-        roads
-          ? h(
-              'div',
-              { class: 'road-diff' },
-              h('strong', null, t('roadStory', roads.scenario)),
-              h('ul', { class: 'road-story' }, ...roads.lines.map((l) => h('li', null, l[L])))
-            )
-          : null,
-        h('p', null, t('compareSummary', result.onlyA, result.onlyB, result.changed, result.same)),
-        story.length ? h('ul', { class: 'diff-story' }, ...story) : null
-      ),
+      this.#panelRow,
       h(
         'div',
         { class: 'compare-grid', role: 'table', 'aria-label': t('compare') },
@@ -221,9 +341,17 @@ export class CompareView {
           'div',
           { class: 'crow chead', role: 'row' },
           h('span', { role: 'columnheader', class: 'c-mark' }, ''),
-          h('span', { role: 'columnheader', class: 'c-name' }, `A · ${a.title}`),
+          h(
+            'span',
+            { role: 'columnheader', class: 'c-name', title: `A · ${a.title}` },
+            `A · ${a.title}`
+          ),
           h('span', { role: 'columnheader', class: 'c-dur' }, t('duration')),
-          h('span', { role: 'columnheader', class: 'c-name' }, `B · ${b.title}`),
+          h(
+            'span',
+            { role: 'columnheader', class: 'c-name', title: `B · ${b.title}` },
+            `B · ${b.title}`
+          ),
           h('span', { role: 'columnheader', class: 'c-dur' }, t('duration')),
           h('span', { role: 'columnheader', class: 'c-delta' }, 'Δ')
         ),
@@ -235,25 +363,29 @@ export class CompareView {
   #row(
     r: CompareRow,
     i: number,
-    selected: { side: 'a' | 'b'; spanId: string } | undefined
+    selected: { side: 'a' | 'b'; spanId: string } | undefined,
+    onPath: Record<'a' | 'b', ReadonlySet<string> | undefined>
   ): HTMLElement {
     const cell = (side: 'a' | 'b', node: SpanNode | undefined) => {
       if (!node) return h('span', { class: 'c-name empty', role: 'cell' }, '');
       const only = side === 'a' ? r.eventsOnlyA : r.eventsOnlyB;
       const isSel = selected?.side === side && selected.spanId === node.id;
+      const critical = onPath[side]?.has(node.id) === true;
+      const name = critical ? `${node.span.name} (${t('onCriticalPath')})` : node.span.name;
       return h(
         'button',
         {
-          class: `c-name lane-${node.lane}${isSel ? ' selected' : ''}`,
+          class: `c-name lane-${node.lane}${isSel ? ' selected' : ''}${critical ? ' critical' : ''}`,
           role: 'cell',
-          style: { paddingLeft: `${6 + r.depth * 10}px` },
-          title: node.span.name,
+          style: { paddingLeft: `calc(6px + ${r.depth} * var(--indent))` },
+          title: name,
+          'aria-label': name,
           onclick: () => this.#cb.select(side, node),
           dataset: { spanId: node.id },
         },
         h('i', { class: 'chip', 'aria-hidden': 'true' }),
         h('span', { class: 'label' }, node.span.name),
-        ...only.map((k) => h('span', { class: 'pill diff' }, k)),
+        ...only.map((k) => h('span', { class: 'pill diff', title: k }, k)),
         node.span.status.code === 2
           ? h('span', { class: 'status is-error' }, `✖ ${t('error')}`)
           : null

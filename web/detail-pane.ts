@@ -74,6 +74,7 @@ export class DetailPane {
         ? [node.span, store.state.lang, node.children.length, endedChildren(node)]
         : [
             store.state.lang,
+            store.state.view,
             store.state.selectedScenario,
             this.#actions.canCompare(),
             store.state.current,
@@ -81,7 +82,7 @@ export class DetailPane {
             store.state.current?.tree().running,
           ];
       if (!changed(detailKey, key)) return;
-      const growing = !node && key.slice(0, 4).every((v, i) => v === detailKey[i]);
+      const growing = !node && key.slice(0, 5).every((v, i) => v === detailKey[i]);
       const wait = toldAt + STORY_MS - performance.now();
       if (growing && wait > 0) {
         retell ??= window.setTimeout(() => {
@@ -165,6 +166,15 @@ export class DetailPane {
 
   welcome(): Child {
     const scenario = this.#store.state.selectedScenario;
+    // Comparing: say what the two columns are for, not the tree's welcome.
+    if (this.#store.state.view === 'compare') {
+      return h(
+        'div',
+        { class: 'welcome compare-welcome' },
+        h('h2', null, t('compare')),
+        h('p', null, t('compareWelcome'))
+      );
+    }
     return h(
       'div',
       { class: 'welcome' },

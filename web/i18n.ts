@@ -324,6 +324,25 @@ export const STRINGS = {
   sameCounts: { en: 'same counts', ja: '件数は同じ' },
   errorsOnly: { en: 'errors only', ja: 'エラーのみ' },
   traceStats: { en: 'Trace statistics', ja: 'トレースの統計' },
+  // The compare view's panels (web/compare-view.ts, compare-stats.ts, compare-lanes.ts).
+  compareDiffs: { en: 'Differences', ja: '相違点' },
+  compareLanes: { en: 'Connection lanes, A and B', ja: 'コネクションのレーン（A と B）' },
+  compareWelcome: {
+    en: 'Two traces side by side: click a row of A or B to read what that layer did there, its attributes, events, wire exchange and source.',
+    ja: '二つのトレースを並べています。A か B の行をクリックすると、その層が何をしたか、属性、イベント、通信、ソースが表示されます。',
+  },
+  comparePanels: { en: 'Summary panels', ja: '要約パネル' },
+  onCriticalPath: { en: 'on the critical path', ja: 'クリティカルパス上' },
+  statHttpRequests: { en: 'HTTP requests', ja: 'HTTP リクエスト' },
+  statConnectionsOpened: { en: 'connections opened', ja: '開いた接続' },
+  statConnectionsReused: { en: 'connections reused', ja: '再利用した接続' },
+  statConnectionsReset: { en: 'connections reset', ja: 'リセットした接続' },
+  statAuthentications: { en: 'authentications', ja: '認証' },
+  statRetries: { en: 'retries', ja: '再試行' },
+  statRedirects: { en: 'redirects', ja: 'リダイレクト' },
+  /** One differing count of the compare sentence: label, A's count, B's count. */
+  statDiffers: { en: '{0}: A {1}, B {2}', ja: '{0}：A {1}、B {2}' },
+  statDiffersSep: { en: '; ', ja: '／' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -12,6 +12,7 @@ import { h, replace } from './dom.js';
 import { formatMs } from './format.js';
 import { t, type StringKey } from './i18n.js';
 import { extentOf } from './minimap.js';
+import type { TraceTree } from './model.js';
 import type { Store } from './store.js';
 import type { Traces } from './traces.js';
 
@@ -54,30 +55,39 @@ function exchangeLabel(x: Exchange): string {
     .join(', ');
 }
 
+/** Another source of lanes than the trace on screen (the compare view draws one per side). */
+export interface LanesSource {
+  tree(): TraceTree | undefined;
+  select(spanId: string): void;
+}
+
 export class LanesView {
   readonly el: HTMLDetailsElement;
+  readonly #source: LanesSource | undefined;
   readonly #body: HTMLDivElement;
   readonly #summary: HTMLElement;
   readonly #store: Store;
   #shown: unknown[] = [];
 
-  constructor(store: Store, traces: Traces) {
+  constructor(store: Store, traces: Traces, source?: LanesSource) {
     this.#store = store;
+    this.#source = source;
     this.#summary = h('summary', { 'data-i18n': 'lanes' }, t('lanes'));
     this.#body = h('div', { class: 'lanes-body' });
     this.el = h('details', { class: 'lanes-section' }, this.#summary, this.#body);
     this.el.addEventListener('toggle', () => this.render(true));
     this.#body.addEventListener('click', (ev) => {
       const id = (ev.target as HTMLElement).closest<HTMLElement>('[data-span-id]')?.dataset.spanId;
-      if (id) traces.select(id);
+      if (id && source) source.select(id);
+      else if (id) traces.select(id);
     });
-    store.subscribe(['current', 'spans', 'lang'], () => this.render());
+    if (!source) store.subscribe(['current', 'spans', 'lang'], () => this.render());
   }
 
   render(force = false): void {
     if (!this.el.open) return;
     const s = this.#store.state;
-    const tree = s.current?.tree();
+    const tree = this.#source ? this.#source.tree() : s.current?.tree();
     const key = [tree, tree?.version, tree?.endMs, tree?.running, s.lang];
     // A running trace grows on the axis: redraw it every time; a finished one only on change.
     if (!force && !(tree && tree.running > 0) && key.every((v, i) => v === this.#shown[i])) return;

@@ -8,7 +8,6 @@
 import './style.css';
 import { AnalysisPane } from './analysis-pane.js';
 import { ComparePane } from './compare-pane.js';
-import { CompareStats } from './compare-stats.js';
 import { Connection } from './connection.js';
 import { DetailPane } from './detail-pane.js';
 import { h, replace } from './dom.js';
@@ -49,7 +48,6 @@ const analysis = new AnalysisPane(store, traces, treePane);
 const waterfall = new WaterfallTools(store, treePane);
 analysis.el.append(new LanesView(store, traces).el);
 const compare = new ComparePane(store, traces);
-compare.el.prepend(new CompareStats(store, compare).el);
 const detail = new DetailPane(store, traces, {
   compare: () => compare.setView('compare'),
   run: () => void steps.run(),
