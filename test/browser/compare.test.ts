@@ -103,7 +103,8 @@ describe.skipIf(SKIP_BROWSER)('the compare view', () => {
             .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
             .filter(
               (el) =>
-                getComputedStyle(el).textOverflow !== 'ellipsis' || !el.closest('[title]')?.title
+                getComputedStyle(el).textOverflow !== 'ellipsis' ||
+                !el.closest<HTMLElement>('[title]')?.title
             )
             .map((el) => el.textContent);
           // A cell's content wider than the cell is only allowed as a name that ends in "…".
