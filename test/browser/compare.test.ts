@@ -115,7 +115,12 @@ describe.skipIf(SKIP_BROWSER)('the compare view', () => {
               return !l || l.scrollWidth <= l.clientWidth + 1;
             })
             .map((b) => b.textContent);
+          // The tree's own bars (Find, statistics, lanes, replay) are not shown over compare.
+          const treeBars = [...document.querySelectorAll<HTMLElement>('.analysis, #replay-bar')]
+            .filter((e) => e.offsetParent !== null)
+            .map((e) => e.className);
           return {
+            treeBars,
             clipped,
             cut,
             rows,
@@ -142,6 +147,7 @@ describe.skipIf(SKIP_BROWSER)('the compare view', () => {
         expect(m.headLines, at).toBeLessThan(8);
         expect(m.headOverflow, at).toBeLessThanOrEqual(0);
         expect(m.overlaps, at).toBe(false);
+        expect(m.treeBars, at).toEqual([]);
         expect(m.clipped, at).toEqual([]);
         expect(m.cut, at).toEqual([]);
       }
