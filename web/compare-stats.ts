@@ -29,7 +29,7 @@ const LABEL: Record<keyof SummaryCounts, StringKey> = {
 
 /**
  * The rows that differ, in the page's language: `connections opened: A 3, B 1; …` (as
- * trace-stats.ts's compareSummaries says it in English), `開いた接続：A 3、B 1／…` in Japanese.
+ * trace-stats.ts's compareSummaries says it in English), `開いた接続：A 3、B 1。…` in Japanese.
  */
 export function statsSentence(a: SummaryCounts, b: SummaryCounts): string {
   const parts = SUMMARY_ROWS.filter(([k]) => a[k] !== b[k]).map(([k]) =>

@@ -331,7 +331,6 @@ export const STRINGS = {
     en: 'Two traces side by side: click a row of A or B to read what that layer did there, its attributes, events, wire exchange and source.',
     ja: '二つのトレースを並べています。A か B の行をクリックすると、その層が何をしたか、属性、イベント、通信、ソースが表示されます。',
   },
-  comparePanels: { en: 'Summary panels', ja: '要約パネル' },
   onCriticalPath: { en: 'on the critical path', ja: 'クリティカルパス上' },
   statHttpRequests: { en: 'HTTP requests', ja: 'HTTP リクエスト' },
   statConnectionsOpened: { en: 'connections opened', ja: '開いた接続' },
@@ -342,7 +341,7 @@ export const STRINGS = {
   statRedirects: { en: 'redirects', ja: 'リダイレクト' },
   /** One differing count of the compare sentence: label, A's count, B's count. */
   statDiffers: { en: '{0}: A {1}, B {2}', ja: '{0}：A {1}、B {2}' },
-  statDiffersSep: { en: '; ', ja: '／' },
+  statDiffersSep: { en: '; ', ja: '。' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -174,7 +174,7 @@ describe.skipIf(SKIP_BROWSER)('the compare view', () => {
     const sentence = page.locator('.compare-stats-diff');
     await expect
       .poll(() => sentence.textContent())
-      .toBe('HTTP リクエスト：A 3、B 5／開いた接続：A 3、B 1／再利用した接続：A 0、B 4');
+      .toBe('HTTP リクエスト：A 3、B 5。開いた接続：A 3、B 1。再利用した接続：A 0、B 4');
     // Closed, the panel's heading carries the same sentence.
     expect(await page.locator('.compare-stats > summary .panel-peek').textContent()).toBe(
       await sentence.textContent()
