@@ -20,7 +20,7 @@ import { sideTree } from './compare-stats.js';
 import type { SpanNode } from './model.js';
 import { eventNarration, type Narration } from './narration.js';
 import { activeMs } from './span-facts.js';
-import { remember, stored } from './store.js';
+import { keepPanelState } from './compare-panels.js';
 
 export interface CompareCallbacks {
   /** `value` is a trace id, or `traceId:spanId` for one run inside a trace. */
@@ -30,39 +30,6 @@ export interface CompareCallbacks {
   otherRoad?(): void;
   /** Shows or hides the critical path of both sides. */
   critical?(on: boolean): void;
-}
-
-/** Which compare panels the user opened or closed (localStorage, JSON `{ id: open }`). */
-const PANELS_KEY = 'novatrace.comparePanels';
-
-function panelChoices(): Record<string, boolean> {
-  try {
-    const v: unknown = JSON.parse(stored(PANELS_KEY) ?? '{}');
-    return v && typeof v === 'object' ? (v as Record<string, boolean>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/**
- * Opens a panel as the user left it, else open on tall screens (the lanes stay closed: they
- * need width), and remembers each toggle.
- */
-export function keepPanelState(el: HTMLDetailsElement): void {
-  const id = el.dataset.panel ?? '';
-  const chosen = panelChoices()[id];
-  el.open = chosen ?? (window.innerHeight >= 900 && id !== 'lanes');
-  // Only the user's toggles count (a click, or Enter / Space, on the heading): the page opening a
-  // panel for a tall screen is no choice to keep.
-  let byUser = false;
-  el.addEventListener('click', (ev) => {
-    if ((ev.target as Element).closest('summary')?.parentElement === el) byUser = true;
-  });
-  el.addEventListener('toggle', () => {
-    if (!byUser) return;
-    byUser = false;
-    remember(PANELS_KEY, JSON.stringify({ ...panelChoices(), [id]: el.open }));
-  });
 }
 
 /** The narrated difference of one scenario's two roads (see road-diff.ts). */
