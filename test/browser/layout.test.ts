@@ -259,7 +259,7 @@ describe.skipIf(SKIP_BROWSER)('viewer layout at classroom sizes', () => {
       }
     }
     await page.click('#lang-en');
-  }, 120_000);
+  }, 240_000);
 
   it('says so when the server is lost, disables Run and stepping, and comes back by itself', async () => {
     await page.goto(`${url}/#trace=${traceIds[0]}`);
