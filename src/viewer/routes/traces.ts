@@ -5,7 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { SpanRecord } from '../../telemetry/types.js';
-import { checkJsonText, readLimited } from '../otlp-receiver.js';
+import { checkJsonText, decodeUtf8, readLimited } from '../otlp-receiver.js';
 import { sameOriginJson } from '../security.js';
 import type { RequestLimits } from '../span-limits.js';
 import type { TracesOpened } from '../types.js';
@@ -50,7 +50,7 @@ export function traceRoutes(
   });
   app.post('/api/traces', sameOriginJson(), async (c) => {
     const bytes = await readLimited(c.req.raw, maxFileBytes);
-    const text = new TextDecoder('utf-8').decode(bytes);
+    const text = await decodeUtf8(bytes);
     // Counted before it is parsed: a small file may stand for millions of objects.
     await checkJsonText(text, fileLimits);
     let records: SpanRecord[];

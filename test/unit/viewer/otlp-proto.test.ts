@@ -158,6 +158,19 @@ describe('decodeTraceRequest limits', () => {
     expect(() => decodeTraceRequest(bytes, { maxSpans: 10, maxItems: 2000 })).not.toThrow();
   });
 
+  it('counts the spans before decoding any: over maxSpans is refused even if a span is malformed', async () => {
+    // Span 1 holds a string field that is not UTF-8; there are 11 spans and 10 may come.
+    const bad = [0x12, 0x04, 0x2a, 0x02, 0xff, 0xfe];
+    const empty = [0x12, 0x00];
+    const inner = [...bad, ...Array.from({ length: 10 }, () => empty).flat()];
+    const bytes = manyEntries(1, inner);
+    expect(() => decodeTraceRequest(bytes, { maxSpans: 10, maxItems: 100 })).toThrow(/maxSpans/);
+    await expect(
+      decodeTraceRequestYielding(bytes, { maxSpans: 10, maxItems: 100 }, async () => undefined)
+    ).rejects.toThrow(/maxSpans/);
+    expect(() => decodeTraceRequest(bytes, { maxSpans: 11, maxItems: 100 })).toThrow(/UTF-8/);
+  });
+
   it('decodes in slices with pauses between them, to the same result', async () => {
     const bytes = await officialBytes();
     let pauses = 0;
@@ -165,7 +178,7 @@ describe('decodeTraceRequest limits', () => {
       bytes,
       { maxSpans: 100, maxItems: 100_000 },
       async () => void pauses++,
-      1
+      0
     );
     expect(sliced).toEqual(decodeTraceRequest(bytes));
     expect(pauses).toBeGreaterThan(0);
