@@ -101,6 +101,9 @@ export class SpanTable {
   #index?: Map<unknown, number>;
   // Read position while decoding.
   #pos = 0;
+  /** The base split at 10^9, for writing times without bigints (set on first use). */
+  #baseHi?: number;
+  #baseLo = 0;
   /** Bytes the distinct values of `#refs` are counted at ({@link SpanTable.bytes}). */
   #refBytes = 0;
   /** How to take back the last add or replace ({@link SpanTable.undo}). */
@@ -147,7 +150,7 @@ export class SpanTable {
   spanId(slot: number): string {
     const odd = this.#oddIdOf?.get(slot);
     if (odd !== undefined) return odd;
-    return hex8(this.#hi[slot]!) + hex8(this.#lo[slot]!);
+    return hex16(this.#hi[slot]!, this.#lo[slot]!);
   }
 
   /** Stores a span whose id the table does not hold yet, in a new slot. */
@@ -464,10 +467,30 @@ export class SpanTable {
   }
 
   /** Reads a time; `from` is what its offset counts from. */
-  #readTime(from: bigint | undefined): string {
+  #readTime(from: number | undefined): string {
     const v = this.#uint();
     if (v % 2 === 1) return this.#refs[(v - 1) / 2] as string;
-    return (from! + BigInt(unzigzag(v / 2))).toString();
+    return this.#text(from! + unzigzag(v / 2));
+  }
+
+  /** The decimal text of `base + offset` (epoch ns), without a bigint on the common path. */
+  #text(offset: number): string {
+    if (this.#baseHi === undefined) {
+      this.#baseHi = Number(this.base! / GIGA);
+      this.#baseLo = Number(this.base! % GIGA);
+    }
+    // Below 2^53 throughout: the low part is under 10^9, the offset under 2^51.
+    let lo = this.#baseLo + offset;
+    let hi = this.#baseHi;
+    if (lo < 0 || lo >= 1e9) {
+      const carry = Math.floor(lo / 1e9);
+      lo -= carry * 1e9;
+      hi += carry;
+    }
+    if (hi < 0) return (this.base! + BigInt(offset)).toString();
+    if (hi === 0) return String(lo);
+    const low = String(lo);
+    return String(hi) + ZEROS.slice(low.length) + low;
   }
 
   /** Reads the start of the span at the read position: an offset, or the text. */
@@ -494,15 +517,15 @@ export class SpanTable {
     const head = this.#refs[this.#uint()] as SpanHead;
     const p = this.#uint();
     let parent: string | undefined;
-    if (p === 1) parent = hex8(this.#uint()) + hex8(this.#uint());
+    if (p === 1) parent = hex16(this.#uint(), this.#uint());
     else if (p > 1) parent = this.#refs[p - 2] as string;
     const start = this.#readStart();
-    const startNs = typeof start === 'number' ? this.base! + BigInt(start) : undefined;
+    const startOffset = typeof start === 'number' ? start : undefined;
     const e = this.#uint();
     let end: string | undefined;
     if (e === 0) end = undefined;
     else if (e % 2 === 1) end = this.#refs[(e - 1) / 2] as string;
-    else end = (startNs! + BigInt(unzigzag((e - 2) / 2))).toString();
+    else end = this.#text(startOffset! + unzigzag((e - 2) / 2));
     const attributes = this.#readAttributes();
     let events: SpanEventRecord[] | readonly SpanEventRecord[] = EMPTY_EVENTS;
     const n = this.#uint();
@@ -510,7 +533,7 @@ export class SpanTable {
       const list: SpanEventRecord[] = [];
       for (let i = 0; i < n; i++) {
         const name = this.#refs[this.#uint()] as string;
-        const timeUnixNano = this.#readTime(startNs);
+        const timeUnixNano = this.#readTime(startOffset);
         list.push({ name, timeUnixNano, attributes: this.#readAttributes() });
       }
       events = list;
@@ -521,7 +544,7 @@ export class SpanTable {
     record.kind = head.kind;
     record.service = head.service;
     record.scope = head.scope;
-    record.startTimeUnixNano = typeof start === 'number' ? startNs!.toString() : start;
+    record.startTimeUnixNano = typeof start === 'number' ? this.#text(start) : start;
     if (end !== undefined) record.endTimeUnixNano = end;
     record.attributes = attributes;
     record.events = events;
@@ -619,12 +642,41 @@ function isHead(value: unknown): value is SpanHead {
   return typeof v.name === 'string' && typeof v.scope === 'string' && typeof v.status === 'object';
 }
 
+/** Eight hex digits of `id` (checked by {@link HEX_ID}) from `from`, as a number. */
 function hex32(id: string, from: number): number {
-  return parseInt(id.slice(from, from + 8), 16) >>> 0;
+  let v = 0;
+  for (let i = from; i < from + 8; i++) {
+    const c = id.charCodeAt(i);
+    v = v * 16 + (c <= 57 ? c - 48 : c - 87);
+  }
+  return v;
 }
 
-function hex8(n: number): string {
-  return (n + 0x100000000).toString(16).slice(1);
+const GIGA = 1_000_000_000n;
+const ZEROS = '000000000';
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Two 32-bit halves as 16 lowercase hex digits. */
+function hex16(hi: number, lo: number): string {
+  const h = HEX;
+  return String.fromCharCode(
+    h[hi >>> 28]!,
+    h[(hi >>> 24) & 15]!,
+    h[(hi >>> 20) & 15]!,
+    h[(hi >>> 16) & 15]!,
+    h[(hi >>> 12) & 15]!,
+    h[(hi >>> 8) & 15]!,
+    h[(hi >>> 4) & 15]!,
+    h[hi & 15]!,
+    h[lo >>> 28]!,
+    h[(lo >>> 24) & 15]!,
+    h[(lo >>> 20) & 15]!,
+    h[(lo >>> 16) & 15]!,
+    h[(lo >>> 12) & 15]!,
+    h[(lo >>> 8) & 15]!,
+    h[(lo >>> 4) & 15]!,
+    h[lo & 15]!
+  );
 }
 
 function hashOf(hi: number, lo: number): number {
