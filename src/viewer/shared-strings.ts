@@ -32,18 +32,22 @@ export class SharedStrings {
    */
   static readonly MAX_ID_LENGTH = 2048;
   #table = new Map<string, string>();
-  #keyLists = new Map<string, readonly string[]>();
-  #heads = new Map<string, SpanHead>();
+  #keyTree: KeyNode = {};
+  #keyNodes = 0;
+  #heads = new Map<string, SpanHead[]>();
+  #headCount = 0;
 
   /** Entries remembered across the three tables. */
   get size(): number {
-    return this.#table.size + this.#keyLists.size + this.#heads.size;
+    return this.#table.size + this.#keyNodes + this.#headCount;
   }
 
   clear(): void {
     this.#table.clear();
-    this.#keyLists.clear();
+    this.#keyTree = {};
+    this.#keyNodes = 0;
     this.#heads.clear();
+    this.#headCount = 0;
   }
 
   str(s: string): string {
@@ -60,14 +64,24 @@ export class SharedStrings {
     let length = keys.length;
     for (const k of keys) length += k.length;
     if (length > SharedStrings.MAX_ID_LENGTH) return Object.freeze(keys.map((k) => this.str(k)));
-    const id = keys.join('\u0000');
-    const known = this.#keyLists.get(id);
-    // The joined id is ambiguous when a key holds the separator: the list must be the same.
-    if (known !== undefined && sameList(known, keys)) return known;
-    if (this.#keyLists.size >= SharedStrings.MAX_ENTRIES) this.#keyLists.clear();
-    const list = Object.freeze(keys.map((k) => this.str(k)));
-    this.#keyLists.set(id, list);
-    return list;
+    // A walk down a tree of keys: no text joined per span, each key's hash already known.
+    let node = this.#keyTree;
+    for (const k of keys) {
+      let next = node.next?.get(k);
+      if (next === undefined) {
+        if (this.#keyNodes >= SharedStrings.MAX_ENTRIES) {
+          this.#keyTree = {};
+          this.#keyNodes = 0;
+          return this.keys(keys);
+        }
+        next = {};
+        (node.next ??= new Map()).set(k, next);
+        this.#keyNodes += 1;
+      }
+      node = next;
+    }
+    node.list ??= Object.freeze(keys.map((k) => this.str(k)));
+    return node.list;
   }
 
   /** The span's head, or undefined when name, kind, service, scope or status is unusual. */
@@ -84,20 +98,30 @@ export class SharedStrings {
     ) {
       return { name: this.str(name), kind, service, scope, status };
     }
-    const id = [name, kind, service, scope, status.code, message ?? ''].join('\u0000');
-    const known = this.#heads.get(id);
-    if (
-      known !== undefined &&
-      known.name === name &&
-      known.kind === kind &&
-      known.service === service &&
-      known.scope === scope &&
-      known.status.code === status.code &&
-      known.status.message === message
-    ) {
-      return known;
+    // By name, then a look along the few heads that share it.
+    const named = this.#heads.get(name);
+    if (named !== undefined) {
+      for (const known of named) {
+        if (
+          known.kind === kind &&
+          known.service === service &&
+          known.scope === scope &&
+          known.status.code === status.code &&
+          known.status.message === message
+        ) {
+          return known;
+        }
+      }
     }
-    if (this.#heads.size >= SharedStrings.MAX_ENTRIES) this.#heads.clear();
+    if (named !== undefined && named.length >= 64) {
+      // One name with many statuses (messages): start its list again.
+      this.#heads.delete(name);
+      this.#headCount -= named.length;
+    }
+    if (this.#headCount >= SharedStrings.MAX_ENTRIES) {
+      this.#heads.clear();
+      this.#headCount = 0;
+    }
     const head: SpanHead = Object.freeze({
       name: this.str(name),
       kind: this.str(kind) as SpanRecord['kind'],
@@ -107,9 +131,18 @@ export class SharedStrings {
         message === undefined ? { code: status.code } : { code: status.code, message }
       ),
     });
-    this.#heads.set(id, head);
+    const list = this.#heads.get(name);
+    if (list === undefined) this.#heads.set(head.name, [head]);
+    else list.push(head);
+    this.#headCount += 1;
     return head;
   }
+}
+
+/** One key of a shared key list's tree: the list that ends here, and the keys that follow. */
+interface KeyNode {
+  list?: readonly string[];
+  next?: Map<string, KeyNode>;
 }
 
 /** The keys of a record the table reproduces, in order (`?` optional). */
@@ -180,10 +213,4 @@ export function isPackable(span: SpanRecord): boolean {
   if (span.parentSpanId !== undefined && typeof span.parentSpanId !== 'string') return false;
   if (!isObjectRecord(span.attributes) || !Array.isArray(span.events)) return false;
   return span.events.every(isPlainEvent);
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -23,57 +23,37 @@ import {
 } from '../telemetry/types.js';
 import { isPackable, type SharedStrings, type SpanHead } from './shared-strings.js';
 import { approximateBytes } from './span-limits.js';
+import {
+  DECIMAL,
+  doneWriting,
+  GIGA,
+  hashOf,
+  hex16,
+  hex32,
+  HEX_ID,
+  NEAR,
+  offsetOf,
+  readDouble,
+  SMALL_INT,
+  SPAN_BYTES,
+  startWriting,
+  T_DOUBLE,
+  T_FALSE,
+  T_INT,
+  T_RAW,
+  T_STRING,
+  T_TRUE,
+  unzigzag,
+  valueBytes,
+  writeDouble,
+  writeUint,
+  written,
+  ZEROS,
+  zigzag,
+} from './span-codec.js';
 
 const EMPTY_ATTRIBUTES: Readonly<Record<string, AttrValue>> = Object.freeze({});
 const EMPTY_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
-
-const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
-const HEX_ID = /^[0-9a-f]{16}$/;
-/** Offsets (ns) held as numbers: small enough that their tagged varint stays an exact double. */
-const NEAR = 2n ** 50n;
-/** Integer attribute values held as varints (others as doubles). */
-const SMALL_INT = 2 ** 48;
-
-/** `text` (epoch ns) as an offset from `base` when it is near enough; else undefined. */
-function offsetOf(text: string, base: bigint | undefined): number | undefined {
-  if (base === undefined || !DECIMAL.test(text)) return undefined;
-  const d = BigInt(text) - base;
-  return d < NEAR && d > -NEAR ? Number(d) : undefined;
-}
-
-// Value tags in the low 3 bits of an attribute value's varint.
-const T_STRING = 0;
-const T_INT = 1;
-const T_DOUBLE = 2;
-const T_TRUE = 3;
-const T_FALSE = 4;
-const T_RAW = 5;
-
-const zigzag = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
-const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-
-/** The bytes a span is encoded into before it is copied to its trace's arena. */
-let out = new Uint8Array(4096);
-let outLen = 0;
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-
-function need(n: number): void {
-  if (outLen + n <= out.length) return;
-  const bigger = new Uint8Array(Math.max(out.length * 2, outLen + n));
-  bigger.set(out.subarray(0, outLen));
-  out = bigger;
-}
-
-/** Writes a non-negative integer below 2^53 as a base-128 varint. */
-function writeUint(v: number): void {
-  need(8);
-  while (v >= 0x80) {
-    out[outLen++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  out[outLen++] = v;
-}
 
 /**
  * The spans of one trace, compactly. Slots count from 0 in the order spans were first stored;
@@ -101,6 +81,9 @@ export class SpanTable {
   #index?: Map<unknown, number>;
   // Read position while decoding.
   #pos = 0;
+  /** The base split at 10^9, for writing times without bigints (set on first use). */
+  #baseHi?: number;
+  #baseLo = 0;
   /** Bytes the distinct values of `#refs` are counted at ({@link SpanTable.bytes}). */
   #refBytes = 0;
   /** How to take back the last add or replace ({@link SpanTable.undo}). */
@@ -147,7 +130,7 @@ export class SpanTable {
   spanId(slot: number): string {
     const odd = this.#oddIdOf?.get(slot);
     if (odd !== undefined) return odd;
-    return hex8(this.#hi[slot]!) + hex8(this.#lo[slot]!);
+    return hex16(this.#hi[slot]!, this.#lo[slot]!);
   }
 
   /** Stores a span whose id the table does not hold yet, in a new slot. */
@@ -322,10 +305,7 @@ export class SpanTable {
         writeUint(zigzag(v) * 8 + T_INT);
       } else if (typeof v === 'number') {
         writeUint(T_DOUBLE);
-        need(8);
-        f64[0] = v;
-        out.set(f64Bytes, outLen);
-        outLen += 8;
+        writeDouble(v);
       } else writeUint(this.#raw(v) * 8 + T_RAW);
     }
   }
@@ -337,7 +317,7 @@ export class SpanTable {
     if (this.base === undefined && DECIMAL.test(span.startTimeUnixNano)) {
       this.base = BigInt(span.startTimeUnixNano);
     }
-    outLen = 0;
+    startWriting();
     writeUint(this.#ref(head));
     const parent = span.parentSpanId;
     if (parent === undefined) writeUint(0);
@@ -365,15 +345,17 @@ export class SpanTable {
       this.#time(offsetOf(e.timeUnixNano, ownStart), e.timeUnixNano, strings);
       this.#attributes(e.attributes, strings);
     }
-    if (this.#used + outLen > this.#arena.length) {
-      const bigger = new Uint8Array(Math.max(this.#arena.length * 2, this.#used + outLen));
+    const spanBytes = written();
+    if (this.#used + spanBytes.length > this.#arena.length) {
+      const size = Math.max(this.#arena.length * 2, this.#used + spanBytes.length);
+      const bigger = new Uint8Array(size);
       bigger.set(this.#arena.subarray(0, this.#used));
       this.#arena = bigger;
     }
-    this.#arena.set(out.subarray(0, outLen), this.#used);
+    this.#arena.set(spanBytes, this.#used);
     const at = this.#used;
-    this.#used += outLen;
-    if (out.length > 1 << 20) out = new Uint8Array(4096);
+    this.#used += spanBytes.length;
+    doneWriting();
     return at;
   }
 
@@ -452,9 +434,8 @@ export class SpanTable {
       else if (tag === T_TRUE) value = true;
       else if (tag === T_FALSE) value = false;
       else if (tag === T_DOUBLE) {
-        f64Bytes.set(this.#arena.subarray(this.#pos, this.#pos + 8));
+        value = readDouble(this.#arena, this.#pos);
         this.#pos += 8;
-        value = f64[0]!;
       } else value = this.#refs[payload] as AttrValue;
       const key = keys[k]!;
       if (key === '__proto__') setOwn(attrs, key, value);
@@ -464,10 +445,30 @@ export class SpanTable {
   }
 
   /** Reads a time; `from` is what its offset counts from. */
-  #readTime(from: bigint | undefined): string {
+  #readTime(from: number | undefined): string {
     const v = this.#uint();
     if (v % 2 === 1) return this.#refs[(v - 1) / 2] as string;
-    return (from! + BigInt(unzigzag(v / 2))).toString();
+    return this.#text(from! + unzigzag(v / 2));
+  }
+
+  /** The decimal text of `base + offset` (epoch ns), without a bigint on the common path. */
+  #text(offset: number): string {
+    if (this.#baseHi === undefined) {
+      this.#baseHi = Number(this.base! / GIGA);
+      this.#baseLo = Number(this.base! % GIGA);
+    }
+    // Below 2^53 throughout: the low part is under 10^9, the offset under 2^51.
+    let lo = this.#baseLo + offset;
+    let hi = this.#baseHi;
+    if (lo < 0 || lo >= 1e9) {
+      const carry = Math.floor(lo / 1e9);
+      lo -= carry * 1e9;
+      hi += carry;
+    }
+    if (hi < 0) return (this.base! + BigInt(offset)).toString();
+    if (hi === 0) return String(lo);
+    const low = String(lo);
+    return String(hi) + ZEROS.slice(low.length) + low;
   }
 
   /** Reads the start of the span at the read position: an offset, or the text. */
@@ -494,15 +495,15 @@ export class SpanTable {
     const head = this.#refs[this.#uint()] as SpanHead;
     const p = this.#uint();
     let parent: string | undefined;
-    if (p === 1) parent = hex8(this.#uint()) + hex8(this.#uint());
+    if (p === 1) parent = hex16(this.#uint(), this.#uint());
     else if (p > 1) parent = this.#refs[p - 2] as string;
     const start = this.#readStart();
-    const startNs = typeof start === 'number' ? this.base! + BigInt(start) : undefined;
+    const startOffset = typeof start === 'number' ? start : undefined;
     const e = this.#uint();
     let end: string | undefined;
     if (e === 0) end = undefined;
     else if (e % 2 === 1) end = this.#refs[(e - 1) / 2] as string;
-    else end = (startNs! + BigInt(unzigzag((e - 2) / 2))).toString();
+    else end = this.#text(startOffset! + unzigzag((e - 2) / 2));
     const attributes = this.#readAttributes();
     let events: SpanEventRecord[] | readonly SpanEventRecord[] = EMPTY_EVENTS;
     const n = this.#uint();
@@ -510,7 +511,7 @@ export class SpanTable {
       const list: SpanEventRecord[] = [];
       for (let i = 0; i < n; i++) {
         const name = this.#refs[this.#uint()] as string;
-        const timeUnixNano = this.#readTime(startNs);
+        const timeUnixNano = this.#readTime(startOffset);
         list.push({ name, timeUnixNano, attributes: this.#readAttributes() });
       }
       events = list;
@@ -521,7 +522,7 @@ export class SpanTable {
     record.kind = head.kind;
     record.service = head.service;
     record.scope = head.scope;
-    record.startTimeUnixNano = typeof start === 'number' ? startNs!.toString() : start;
+    record.startTimeUnixNano = typeof start === 'number' ? this.#text(start) : start;
     if (end !== undefined) record.endTimeUnixNano = end;
     record.attributes = attributes;
     record.events = events;
@@ -588,45 +589,4 @@ export class SpanTable {
     for (let s = 0; s < this.#count; s++) ns.push(this.facts(s).start);
     return ns;
   }
-}
-
-/** What one span costs beyond its arena bytes: id columns, hash places, spare room. */
-const SPAN_BYTES = 40;
-
-/**
- * Bytes one distinct value of a trace's table is counted at (its slot and index entry too): a
- * string, an array (attribute value or key list, with its strings), a span head, or else.
- */
-function valueBytes(value: unknown): number {
-  if (typeof value === 'string') return 40 + 2 * value.length;
-  if (Array.isArray(value)) {
-    let bytes = 40 + 8 * value.length;
-    for (const v of value as unknown[]) if (typeof v === 'string') bytes += 16 + 2 * v.length;
-    return bytes;
-  }
-  if (isHead(value)) {
-    // With its strings (shared ones too: on the safe side).
-    const message = value.status.message?.length ?? 0;
-    return 96 + 2 * (value.name.length + value.service.length + value.scope.length + message);
-  }
-  // Anything else an attribute can hold when it does not come from JSON (null, an object).
-  return 96;
-}
-
-function isHead(value: unknown): value is SpanHead {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<SpanHead>;
-  return typeof v.name === 'string' && typeof v.scope === 'string' && typeof v.status === 'object';
-}
-
-function hex32(id: string, from: number): number {
-  return parseInt(id.slice(from, from + 8), 16) >>> 0;
-}
-
-function hex8(n: number): string {
-  return (n + 0x100000000).toString(16).slice(1);
-}
-
-function hashOf(hi: number, lo: number): number {
-  return (Math.imul(hi ^ (lo >>> 16), 0x9e3779b1) ^ lo) >>> 0;
 }

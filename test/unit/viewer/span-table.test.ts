@@ -249,4 +249,34 @@ describe('SpanTable', () => {
     expect(head(longName)).not.toBe(head(longName));
     expect(head(longName)?.name).toBe(longName);
   });
+
+  it('writes times back exactly near zero, across 10^9 and below the base', () => {
+    const strings = new SharedStrings();
+    const table = new SpanTable();
+    const times = ['5', '0', '3', '999999999', '1000000000', '1000000001', '1999999999', '2'];
+    times.forEach((t, i) =>
+      table.add(
+        {
+          traceId: TRACE,
+          spanId: (i + 1).toString(16).padStart(16, '0'),
+          name: 'n',
+          kind: 'internal',
+          service: 's',
+          scope: 'c',
+          startTimeUnixNano: t,
+          endTimeUnixNano: times[(i + 3) % times.length]!,
+          attributes: {},
+          events: [{ name: 'e', timeUnixNano: times[(i + 5) % times.length]!, attributes: {} }],
+          status: { code: 0 },
+        },
+        strings
+      )
+    );
+    times.forEach((t, i) => {
+      const r = table.record(i, TRACE);
+      expect(r.startTimeUnixNano).toBe(t);
+      expect(r.endTimeUnixNano).toBe(times[(i + 3) % times.length]);
+      expect(r.events[0]!.timeUnixNano).toBe(times[(i + 5) % times.length]);
+    });
+  });
 });
