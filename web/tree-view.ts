@@ -92,13 +92,17 @@ export class TreeView {
   /** Row elements out of the view, ready to show another span (see {@link resetRow}). */
   readonly #spare: RowEls[] = [];
   #raf = 0;
-  /**
-   * The scroller's scroll position and height, and the axis's width, as last seen where layout
-   * is fresh (the scroll event, the ResizeObserver) or as last set here. Reading them from the
-   * elements while rendering would force a layout of the page in the middle of a frame's changes.
-   */
+  /** The scroller's scroll position and height, from its scroll and resize events. */
   #scrollTop = 0;
   #viewHeight = 0;
+  /** Where {@link reveal} scrolls at the next frame. */
+  #revealTo: number | undefined;
+  #revealRaf = 0;
+
+  /**
+   * The axis's width as its ResizeObserver last saw it: reading it while rendering would force
+   * a layout of the page in the middle of a frame's changes.
+   */
   #axisWidth = 0;
 
   readonly #splitter: HTMLElement;
@@ -146,15 +150,14 @@ export class TreeView {
       this.#scrollTop = this.#scroller.scrollTop;
       this.#schedule();
     });
+    new ResizeObserver(([entry]) => {
+      this.#viewHeight = entry?.contentRect.height ?? 0;
+    }).observe(this.#scroller);
     new ResizeObserver(() => {
       this.#axisWidth = this.#axis.clientWidth;
       this.#renderAxis();
       this.#schedule();
     }).observe(this.#axis);
-    new ResizeObserver(() => {
-      this.#viewHeight = this.#scroller.clientHeight;
-      this.#schedule();
-    }).observe(this.#scroller);
     this.#scroller.addEventListener('click', (e) => {
       const target = e.target as HTMLElement;
       const row = target.closest<HTMLElement>('.row');
@@ -168,6 +171,8 @@ export class TreeView {
       const id = (e.target as HTMLElement).closest<HTMLElement>('.row')?.dataset.spanId;
       if (id) this.#cb.toggle(id);
     });
+    // A taller or shorter view shows more or fewer rows (after the observer above kept its height).
+    new ResizeObserver(() => this.#schedule()).observe(this.#scroller);
   }
 
   /** The focusable tree element (keyboard handling lives in main.ts). */
@@ -213,23 +218,31 @@ export class TreeView {
     this.#render();
   }
 
-  /** Scrolls so the row of `spanId` is visible. */
+  /**
+   * Scrolls so the row of `spanId` is visible. It reads no layout (the scroll position and the
+   * height are kept from the scroll and resize events) and scrolls, when it must, in the next
+   * frame: a step that selects a row already in view costs no layout, and one that scrolls
+   * costs the frame's own layout only.
+   */
   reveal(spanId: string): void {
     const index = this.#rows.findIndex((r) => r.node.id === spanId);
     if (index < 0) return;
     const top = index * ROW_HEIGHT;
-    // Before the first layout the observer has not told the height yet: read it once.
-    const height = this.#viewHeight || (this.#viewHeight = this.#scroller.clientHeight);
-    if (top < this.#scrollTop || top + ROW_HEIGHT > this.#scrollTop + height) {
-      // Out of view: bring it to the upper third, so what it calls next is visible below it.
-      // The rows' height is set first, so the scroller can take the new position at once.
-      const wanted = Math.max(0, top - Math.floor(height / 3));
-      this.#scrollTop = Math.min(wanted, Math.max(0, this.#rows.length * ROW_HEIGHT - height));
-      this.#render();
-      this.#scroller.scrollTop = this.#scrollTop;
-      return;
-    }
-    this.#render();
+    const height = this.#viewHeight || this.#scroller.clientHeight;
+    const from = this.#revealTo ?? this.#scrollTop;
+    if (top >= from && top + ROW_HEIGHT <= from + height) return;
+    // Out of view: bring it to the upper third, so what it calls next is visible below it.
+    this.#revealTo = Math.max(0, top - Math.floor(height / 3));
+    if (this.#revealRaf) return;
+    this.#revealRaf = requestAnimationFrame(() => {
+      this.#revealRaf = 0;
+      const to = this.#revealTo;
+      this.#revealTo = undefined;
+      if (to === undefined) return;
+      this.#scroller.scrollTop = to;
+      this.#scrollTop = to;
+      if (this.#rows.length > VIRTUAL_AFTER) this.#render();
+    });
   }
 
   #schedule(): void {
