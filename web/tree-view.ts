@@ -85,6 +85,11 @@ export class TreeView {
   #totalMs = 1;
   /** Where the axis starts: the zoomed range's start, else 0. */
   #fromMs = 0;
+  /**
+   * The axis's width as its ResizeObserver last saw it: reading it while rendering would force
+   * a layout of the page in the middle of a frame's changes.
+   */
+  #axisWidth = 0;
   #nowMs = 0;
   /** Paused time left out of the axis (step mode): bars and durations are active time. */
   #time: ActiveAxis | undefined;
@@ -98,12 +103,6 @@ export class TreeView {
   /** Where {@link reveal} scrolls at the next frame. */
   #revealTo: number | undefined;
   #revealRaf = 0;
-
-  /**
-   * The axis's width as its ResizeObserver last saw it: reading it while rendering would force
-   * a layout of the page in the middle of a frame's changes.
-   */
-  #axisWidth = 0;
 
   readonly #splitter: HTMLElement;
   readonly #selfHead = h(
