@@ -5,7 +5,6 @@
  * ticks. Rows are keyed by span id and updated in place; past a few hundred rows only the rows
  * in view are in the DOM, so a 5,000-span trace stays responsive.
  */
-import type { SpanRecord } from '../src/telemetry/types.js';
 import { h, replace } from './dom.js';
 import { splitter } from './splitter.js';
 import { axisCeil, axisTicks } from './axis.js';
@@ -14,6 +13,7 @@ import { pauseGaps } from './pause-gaps.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
 import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
+import { makeRow, placeRows, resetRow, type RowEls } from './tree-rows.js';
 
 export const ROW_HEIGHT = 26;
 const VIRTUAL_AFTER = 300;
@@ -31,28 +31,6 @@ const MAX_PILLS = 2;
 export interface TreeViewCallbacks {
   select(spanId: string): void;
   toggle(spanId: string): void;
-}
-
-interface RowEls {
-  readonly row: HTMLDivElement;
-  readonly indent: HTMLSpanElement;
-  readonly twisty: HTMLSpanElement;
-  readonly label: HTMLSpanElement;
-  readonly pills: HTMLSpanElement;
-  readonly status: HTMLSpanElement;
-  readonly dur: HTMLDivElement;
-  readonly bar: HTMLDivElement;
-  readonly ticks: HTMLDivElement;
-  readonly self: HTMLDivElement;
-  readonly path: HTMLDivElement;
-  pathKey: string;
-  pillKey: string;
-  tickKey: string;
-  span: SpanRecord | undefined;
-  structKey: string;
-  geoKey: string;
-  index: number;
-  count: number;
 }
 
 export { axisCeil, niceStep } from './axis.js';
@@ -482,87 +460,4 @@ export class TreeView {
     r.setAttribute('aria-label', [span.name, statusText, ...keys].filter(Boolean).join(', '));
     els.status.className = `status${running ? ' is-running' : err ? ' is-error' : node.orphan ? ' is-orphan' : ''}`;
   }
-}
-
-/**
- * Makes `parent`'s children exactly `list`, moving only the rows that are not already in place:
- * a span added to a live trace inserts one row, and the rows around it are neither removed nor
- * laid out again.
- */
-function placeRows(parent: HTMLElement, list: readonly HTMLElement[]): void {
-  const wanted = new Set(list);
-  for (let el = parent.firstElementChild; el;) {
-    const next = el.nextElementSibling;
-    if (!wanted.has(el as HTMLElement)) el.remove();
-    el = next;
-  }
-  let at = parent.firstElementChild;
-  for (const el of list) {
-    if (at === el) at = at.nextElementSibling;
-    else parent.insertBefore(el, at);
-  }
-}
-
-/** Forgets what a row showed, so the next {@link TreeView} fill writes all of it. */
-function resetRow(els: RowEls): RowEls {
-  els.pathKey = '';
-  els.pillKey = '\u0001';
-  els.tickKey = '';
-  els.span = undefined;
-  els.structKey = '';
-  els.geoKey = '';
-  els.index = -1;
-  els.count = -1;
-  return els;
-}
-
-function makeRow(): RowEls {
-  const indent = h('span', { class: 'indent' });
-  const twisty = h('span', { class: 'twisty', 'aria-hidden': 'true' });
-  const label = h('span', { class: 'label' });
-  const pills = h('span', { class: 'pills' });
-  const status = h('span', { class: 'status' });
-  const dur = h('div', { class: 'cell dur' });
-  const ticks = h('div', { class: 'ticks' });
-  const bar = h('div', { class: 'bar' });
-  const self = h('div', { class: 'cell self', hidden: true });
-  const path = h('div', { class: 'path', 'aria-hidden': 'true' });
-  const row = h(
-    'div',
-    { class: 'row', role: 'treeitem' },
-    h(
-      'div',
-      { class: 'cell name' },
-      indent,
-      twisty,
-      h('span', { class: 'chip', 'aria-hidden': 'true' }),
-      label,
-      status,
-      pills
-    ),
-    dur,
-    self,
-    h('div', { class: 'cell wf' }, bar, path, ticks)
-  );
-  return {
-    row,
-    indent,
-    twisty,
-    label,
-    pills,
-    status,
-    dur,
-    bar,
-    ticks,
-    self,
-    path,
-    pathKey: '',
-    pillKey: '\u0001',
-    tickKey: '',
-    span: undefined,
-    structKey: '',
-    geoKey: '',
-    index: -1,
-    count: -1,
-  };
 }
