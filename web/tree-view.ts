@@ -5,7 +5,6 @@
  * ticks. Rows are keyed by span id and updated in place; past a few hundred rows only the rows
  * in view are in the DOM, so a 5,000-span trace stays responsive.
  */
-import type { SpanRecord } from '../src/telemetry/types.js';
 import { h, replace } from './dom.js';
 import { splitter } from './splitter.js';
 import { axisCeil, axisTicks } from './axis.js';
@@ -14,6 +13,7 @@ import { pauseGaps } from './pause-gaps.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
 import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
+import { makeRow, placeRows, resetRow, type RowEls } from './tree-rows.js';
 
 export const ROW_HEIGHT = 26;
 const VIRTUAL_AFTER = 300;
@@ -31,28 +31,6 @@ const MAX_PILLS = 2;
 export interface TreeViewCallbacks {
   select(spanId: string): void;
   toggle(spanId: string): void;
-}
-
-interface RowEls {
-  readonly row: HTMLDivElement;
-  readonly indent: HTMLSpanElement;
-  readonly twisty: HTMLSpanElement;
-  readonly label: HTMLSpanElement;
-  readonly pills: HTMLSpanElement;
-  readonly status: HTMLSpanElement;
-  readonly dur: HTMLDivElement;
-  readonly bar: HTMLDivElement;
-  readonly ticks: HTMLDivElement;
-  readonly self: HTMLDivElement;
-  readonly path: HTMLDivElement;
-  pathKey: string;
-  pillKey: string;
-  tickKey: string;
-  span: SpanRecord | undefined;
-  structKey: string;
-  geoKey: string;
-  index: number;
-  count: number;
 }
 
 export { axisCeil, niceStep } from './axis.js';
@@ -85,6 +63,11 @@ export class TreeView {
   #totalMs = 1;
   /** Where the axis starts: the zoomed range's start, else 0. */
   #fromMs = 0;
+  /**
+   * The axis's width as its ResizeObserver last saw it: reading it while rendering would force
+   * a layout of the page in the middle of a frame's changes.
+   */
+  #axisWidth = 0;
   #nowMs = 0;
   /** Paused time left out of the axis (step mode): bars and durations are active time. */
   #time: ActiveAxis | undefined;
@@ -92,14 +75,12 @@ export class TreeView {
   /** Row elements out of the view, ready to show another span (see {@link resetRow}). */
   readonly #spare: RowEls[] = [];
   #raf = 0;
-  /**
-   * The scroller's scroll position and height, and the axis's width, as last seen where layout
-   * is fresh (the scroll event, the ResizeObserver) or as last set here. Reading them from the
-   * elements while rendering would force a layout of the page in the middle of a frame's changes.
-   */
+  /** The scroller's scroll position and height, from its scroll and resize events. */
   #scrollTop = 0;
   #viewHeight = 0;
-  #axisWidth = 0;
+  /** Where {@link reveal} scrolls at the next frame. */
+  #revealTo: number | undefined;
+  #revealRaf = 0;
 
   readonly #splitter: HTMLElement;
   readonly #selfHead = h(
@@ -146,15 +127,14 @@ export class TreeView {
       this.#scrollTop = this.#scroller.scrollTop;
       this.#schedule();
     });
+    new ResizeObserver(([entry]) => {
+      this.#viewHeight = entry?.contentRect.height ?? 0;
+    }).observe(this.#scroller);
     new ResizeObserver(() => {
       this.#axisWidth = this.#axis.clientWidth;
       this.#renderAxis();
       this.#schedule();
     }).observe(this.#axis);
-    new ResizeObserver(() => {
-      this.#viewHeight = this.#scroller.clientHeight;
-      this.#schedule();
-    }).observe(this.#scroller);
     this.#scroller.addEventListener('click', (e) => {
       const target = e.target as HTMLElement;
       const row = target.closest<HTMLElement>('.row');
@@ -168,6 +148,8 @@ export class TreeView {
       const id = (e.target as HTMLElement).closest<HTMLElement>('.row')?.dataset.spanId;
       if (id) this.#cb.toggle(id);
     });
+    // A taller or shorter view shows more or fewer rows (after the observer above kept its height).
+    new ResizeObserver(() => this.#schedule()).observe(this.#scroller);
   }
 
   /** The focusable tree element (keyboard handling lives in main.ts). */
@@ -213,23 +195,31 @@ export class TreeView {
     this.#render();
   }
 
-  /** Scrolls so the row of `spanId` is visible. */
+  /**
+   * Scrolls so the row of `spanId` is visible. It reads no layout (the scroll position and the
+   * height are kept from the scroll and resize events) and scrolls, when it must, in the next
+   * frame: a step that selects a row already in view costs no layout, and one that scrolls
+   * costs the frame's own layout only.
+   */
   reveal(spanId: string): void {
     const index = this.#rows.findIndex((r) => r.node.id === spanId);
     if (index < 0) return;
     const top = index * ROW_HEIGHT;
-    // Before the first layout the observer has not told the height yet: read it once.
-    const height = this.#viewHeight || (this.#viewHeight = this.#scroller.clientHeight);
-    if (top < this.#scrollTop || top + ROW_HEIGHT > this.#scrollTop + height) {
-      // Out of view: bring it to the upper third, so what it calls next is visible below it.
-      // The rows' height is set first, so the scroller can take the new position at once.
-      const wanted = Math.max(0, top - Math.floor(height / 3));
-      this.#scrollTop = Math.min(wanted, Math.max(0, this.#rows.length * ROW_HEIGHT - height));
-      this.#render();
-      this.#scroller.scrollTop = this.#scrollTop;
-      return;
-    }
-    this.#render();
+    const height = this.#viewHeight || this.#scroller.clientHeight;
+    const from = this.#revealTo ?? this.#scrollTop;
+    if (top >= from && top + ROW_HEIGHT <= from + height) return;
+    // Out of view: bring it to the upper third, so what it calls next is visible below it.
+    this.#revealTo = Math.max(0, top - Math.floor(height / 3));
+    if (this.#revealRaf) return;
+    this.#revealRaf = requestAnimationFrame(() => {
+      this.#revealRaf = 0;
+      const to = this.#revealTo;
+      this.#revealTo = undefined;
+      if (to === undefined) return;
+      this.#scroller.scrollTop = to;
+      this.#scrollTop = to;
+      if (this.#rows.length > VIRTUAL_AFTER) this.#render();
+    });
   }
 
   #schedule(): void {
@@ -470,87 +460,4 @@ export class TreeView {
     r.setAttribute('aria-label', [span.name, statusText, ...keys].filter(Boolean).join(', '));
     els.status.className = `status${running ? ' is-running' : err ? ' is-error' : node.orphan ? ' is-orphan' : ''}`;
   }
-}
-
-/**
- * Makes `parent`'s children exactly `list`, moving only the rows that are not already in place:
- * a span added to a live trace inserts one row, and the rows around it are neither removed nor
- * laid out again.
- */
-function placeRows(parent: HTMLElement, list: readonly HTMLElement[]): void {
-  const wanted = new Set(list);
-  for (let el = parent.firstElementChild; el;) {
-    const next = el.nextElementSibling;
-    if (!wanted.has(el as HTMLElement)) el.remove();
-    el = next;
-  }
-  let at = parent.firstElementChild;
-  for (const el of list) {
-    if (at === el) at = at.nextElementSibling;
-    else parent.insertBefore(el, at);
-  }
-}
-
-/** Forgets what a row showed, so the next {@link TreeView} fill writes all of it. */
-function resetRow(els: RowEls): RowEls {
-  els.pathKey = '';
-  els.pillKey = '\u0001';
-  els.tickKey = '';
-  els.span = undefined;
-  els.structKey = '';
-  els.geoKey = '';
-  els.index = -1;
-  els.count = -1;
-  return els;
-}
-
-function makeRow(): RowEls {
-  const indent = h('span', { class: 'indent' });
-  const twisty = h('span', { class: 'twisty', 'aria-hidden': 'true' });
-  const label = h('span', { class: 'label' });
-  const pills = h('span', { class: 'pills' });
-  const status = h('span', { class: 'status' });
-  const dur = h('div', { class: 'cell dur' });
-  const ticks = h('div', { class: 'ticks' });
-  const bar = h('div', { class: 'bar' });
-  const self = h('div', { class: 'cell self', hidden: true });
-  const path = h('div', { class: 'path', 'aria-hidden': 'true' });
-  const row = h(
-    'div',
-    { class: 'row', role: 'treeitem' },
-    h(
-      'div',
-      { class: 'cell name' },
-      indent,
-      twisty,
-      h('span', { class: 'chip', 'aria-hidden': 'true' }),
-      label,
-      status,
-      pills
-    ),
-    dur,
-    self,
-    h('div', { class: 'cell wf' }, bar, path, ticks)
-  );
-  return {
-    row,
-    indent,
-    twisty,
-    label,
-    pills,
-    status,
-    dur,
-    bar,
-    ticks,
-    self,
-    path,
-    pathKey: '',
-    pillKey: '\u0001',
-    tickKey: '',
-    span: undefined,
-    structKey: '',
-    geoKey: '',
-    index: -1,
-    count: -1,
-  };
 }
