@@ -50,13 +50,15 @@ import {
 import { LiveSpanProcessor } from './live-processor.js';
 import { PreciseStartProcessor } from './precise-clock.js';
 import {
-  createOtlpExporter,
   ForwardingSpanProcessor,
+  RecordingSpanProcessor,
+  RedactionSpanProcessor,
+} from './processors.js';
+import {
+  createOtlpExporter,
   GuardedExporter,
   planExport,
   reasonOf,
-  RecordingSpanProcessor,
-  RedactionSpanProcessor,
   resourceFromEnv,
   ViewerSpanExporter,
   viewerTracesUrl,
