@@ -146,9 +146,17 @@ function layerAttributes(name: LayerName, attrs: Attributes): Attributes {
 const NON_RECORDING = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
+ * A layer span's arguments, or a function that makes them: called once, when the span starts,
+ * and not at all when no one records (tracing off and no run scope), so an untraced call builds
+ * no attribute objects (pool descriptions, reprs) nobody would read.
+ */
+export type LayerAttributes = Attributes | (() => Attributes);
+
+/**
  * Opens the span of a ported function and runs its body inside it.
  * @param name the Python qualified name, from {@link LAYERS}
- * @param attrs the arguments that matter at this layer (secrets are scrubbed)
+ * @param attrs the arguments that matter at this layer (secrets are scrubbed), or a function
+ *   making them when the span starts ({@link LayerAttributes})
  * @param fn the function body; receives the span for events and late attributes
  * @returns what `fn` returns; an exception is recorded on the span and rethrown
  * @example
@@ -157,7 +165,7 @@ const NON_RECORDING = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
  */
 export function layerSpan<T>(
   name: LayerName,
-  attrs: Attributes,
+  attrs: LayerAttributes,
   fn: (span: Span) => Promise<T> | T
 ): Promise<T> {
   const info: { layer: LayerKind; file: string; addition?: boolean; span?: string } = LAYERS[name];
@@ -171,11 +179,13 @@ export function layerSpan<T>(
     if (off) return settle(NON_RECORDING, fn, false);
     return tracerFor(info.layer).startActiveSpan(
       spanName,
-      { kind: SpanKind.INTERNAL, attributes: layerAttributes(name, attrs) },
+      { kind: SpanKind.INTERNAL, attributes: layerAttributes(name, attrsOf(attrs)) },
       (span) => settle(span, fn, true)
     );
   }
-  const attributes: Attributes | undefined = off ? undefined : layerAttributes(name, attrs);
+  const attributes: Attributes | undefined = off
+    ? undefined
+    : layerAttributes(name, attrsOf(attrs));
   const stops = scope?.wantsStops?.() === true;
   // Captured here, synchronously: the frame below the ported function is its caller.
   const stack = stops ? captureStack() : undefined;
@@ -229,6 +239,10 @@ export function layerSpan<T>(
       }
     }
   );
+}
+
+function attrsOf(attrs: LayerAttributes): Attributes {
+  return typeof attrs === 'function' ? attrs() : attrs;
 }
 
 /**
