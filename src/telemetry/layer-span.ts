@@ -14,6 +14,7 @@ import {
   type Attributes,
   type AttributeValue,
   type Span,
+  type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
 import { callSiteOf } from './call-sites.js';
@@ -142,6 +143,21 @@ function layerAttributes(name: LayerName, attrs: Attributes): Attributes {
   return out;
 }
 
+/**
+ * Tells the session's tracer that a layer span's attributes object is its own to keep
+ * (lean-tracer.ts `OWN_ATTRIBUTES`): {@link layerAttributes} makes a fresh one per span.
+ */
+const OWN_ATTRIBUTES = Symbol.for('novatrace.own-attributes');
+
+function ownOptions(attributes: Attributes): SpanOptions {
+  const options: SpanOptions & { [OWN_ATTRIBUTES]?: true } = {
+    kind: SpanKind.INTERNAL,
+    attributes,
+  };
+  options[OWN_ATTRIBUTES] = true;
+  return options;
+}
+
 /** The span handed to a layer's body when no SDK is registered and no run scope listens. */
 const NON_RECORDING = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
@@ -179,7 +195,7 @@ export function layerSpan<T>(
     if (off) return settle(NON_RECORDING, fn, false);
     return tracerFor(info.layer).startActiveSpan(
       spanName,
-      { kind: SpanKind.INTERNAL, attributes: layerAttributes(name, attrsOf(attrs)) },
+      ownOptions(layerAttributes(name, attrsOf(attrs))),
       (span) => settle(span, fn, true)
     );
   }

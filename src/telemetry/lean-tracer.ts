@@ -68,6 +68,34 @@ const ATTRIBUTE_PER_EVENT_LIMIT = 128;
 const ATTRIBUTE_PER_LINK_LIMIT = 128;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * In a span's options: the `attributes` object was made for this span alone (layer-span.ts
+ * builds a fresh one per span), so the span keeps it rather than a copy. Its values are still
+ * checked and the limit still applies. A registered symbol, so layer-span.ts need not load this
+ * module (and the SDK behind it) to name it.
+ */
+export const OWN_ATTRIBUTES = Symbol.for('novatrace.own-attributes');
+
+/** Checks an attributes object made for one span, in place; returns how many were dropped. */
+function adoptAttributes(attributes: Attributes, limit: number): number {
+  let count = 0;
+  let dropped = 0;
+  for (const key in attributes) {
+    if (!hasOwn.call(attributes, key)) continue;
+    const value = attributes[key];
+    if (key.length === 0 || value === undefined || value === null || !isAttributeValue(value)) {
+      if (key.length > 0 && value !== undefined && value !== null) {
+        diag.warn(`Invalid attribute value set for key: ${key}`);
+      }
+      delete attributes[key];
+    } else if (count >= limit) {
+      delete attributes[key];
+      dropped++;
+    } else count++;
+  }
+  return dropped;
+}
 const ids = new RandomIdGenerator();
 
 /** A time input on the precise clock: HrTime as is, a `performance.now()` reading, epoch ms or a Date. */
@@ -162,10 +190,16 @@ export class LeanSpan implements Span {
     this.startTime = options.startTime === undefined ? preciseNow() : toHrTime(options.startTime);
     this.resource = tracer.resource;
     this.instrumentationScope = tracer.instrumentationScope;
-    const { attributes, dropped } = copyAttributes(options.attributes, ATTRIBUTE_COUNT_LIMIT);
-    this.attributes = attributes;
-    this.droppedAttributesCount = dropped;
-    this.#attributeCount = Object.keys(attributes).length;
+    const given = options.attributes;
+    if (given !== undefined && (options as { [OWN_ATTRIBUTES]?: boolean })[OWN_ATTRIBUTES]) {
+      this.droppedAttributesCount = adoptAttributes(given, ATTRIBUTE_COUNT_LIMIT);
+      this.attributes = given;
+    } else {
+      const { attributes, dropped } = copyAttributes(given, ATTRIBUTE_COUNT_LIMIT);
+      this.attributes = attributes;
+      this.droppedAttributesCount = dropped;
+    }
+    this.#attributeCount = Object.keys(this.attributes).length;
     if (options.links) this.addLinks(options.links);
   }
 
@@ -315,9 +349,14 @@ export class LeanTracer implements Tracer {
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = api.active()): ApiSpan {
     if (options.root) ctx = trace.deleteSpan(ctx);
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parent = trace.getSpan(ctx)?.spanContext();
+    const parentSpan = trace.getSpan(ctx);
+    const parent = parentSpan?.spanContext();
     const spanId = ids.generateSpanId();
-    if (parent === undefined || !isSpanContextValid(parent)) {
+    // A parent of ours has valid ids by construction; others (remote, wrapped) are checked.
+    if (
+      parent === undefined ||
+      (!(parentSpan instanceof LeanSpan) && !isSpanContextValid(parent))
+    ) {
       const root = { traceId: ids.generateTraceId(), spanId, traceFlags: TraceFlags.SAMPLED };
       return this.#record(name, root, ctx, { parent: undefined, options });
     }

@@ -17,15 +17,27 @@ import { toSpanRecord } from './records.js';
 import { scrubSecrets } from './redact.js';
 import { spanBus } from './span-bus.js';
 import { setOwn, type AttrValue, type ResourceTable, type SpanRecord } from './types.js';
+/**
+ * The value with remembered secrets scrubbed, or the very same value when there was nothing to
+ * scrub: most values are clean, and an array is copied only when one of its items changes.
+ */
 function scrubValue(value: unknown): unknown {
   if (typeof value === 'string') return scrubSecrets(value);
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? scrubSecrets(v) : v));
+  if (!Array.isArray(value)) return value;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (typeof item !== 'string') continue;
+    const clean = scrubSecrets(item);
+    if (clean === item) continue;
+    const out: unknown[] = value.slice();
+    out[i] = clean;
+    for (let j = i + 1; j < out.length; j++) {
+      const rest = out[j];
+      if (typeof rest === 'string') out[j] = scrubSecrets(rest);
+    }
+    return out;
+  }
   return value;
-}
-
-function changed(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.some((v, i) => v !== b[i]);
-  return a !== b;
 }
 
 /**
@@ -57,7 +69,7 @@ export class RedactionSpanProcessor implements SpanProcessor {
       for (const key in attrs) {
         const value = attrs[key];
         const clean = scrubValue(value);
-        if (changed(clean, value)) attrs[key] = clean as AttributeValue;
+        if (clean !== value) attrs[key] = clean as AttributeValue;
       }
     }
     if (span.status.message) {
@@ -73,7 +85,7 @@ export class RedactionSpanProcessor implements SpanProcessor {
     for (const key in attrs) {
       const value = attrs[key];
       const clean = scrubValue(value);
-      if (changed(clean, value)) span.setAttribute(key, clean as AttributeValue);
+      if (clean !== value) span.setAttribute(key, clean as AttributeValue);
     }
   }
 

@@ -101,6 +101,14 @@ async function program(make: (processors: SpanProcessor[]) => ApiTracerProvider)
     traceFlags: TraceFlags.SAMPLED,
     isRemote: true,
   });
+  // A layer span's own attributes object (layer-span.ts): kept, still checked and limited.
+  const own: Record<string, unknown> = { kept: 'yes', empty: null, bad: {} };
+  for (let i = 0; i < 130; i++) own[`own.${i}`] = i;
+  const owned = tracer.startSpan('owned', {
+    attributes: own,
+    [Symbol.for('novatrace.own-attributes')]: true,
+  } as never);
+  owned.end();
   const child = tracer.startSpan('remote child', { root: false }, sampledParent);
   child.end();
   const root = tracer.startSpan('new root', { root: true }, sampledParent);
