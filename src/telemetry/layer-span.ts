@@ -149,11 +149,12 @@ function layerAttributes(name: LayerName, attrs: Attributes): Attributes {
  */
 const OWN_ATTRIBUTES = Symbol.for('novatrace.own-attributes');
 
-function ownOptions(attributes: Attributes): SpanOptions {
-  const options: SpanOptions & { [OWN_ATTRIBUTES]?: true } = {
-    kind: SpanKind.INTERNAL,
-    attributes,
-  };
+/**
+ * Span options whose `attributes` object was made for this one span (the session's tracer keeps
+ * it instead of copying it; any other tracer copies it as usual).
+ */
+export function ownOptions(attributes: Attributes, kind = SpanKind.INTERNAL): SpanOptions {
+  const options: SpanOptions & { [OWN_ATTRIBUTES]?: true } = { kind, attributes };
   options[OWN_ATTRIBUTES] = true;
   return options;
 }
