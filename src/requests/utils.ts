@@ -59,9 +59,20 @@ export function unquote_unreserved(uri: string): string {
   return parts.join('');
 }
 
+/** The characters `quote` keeps for one `safe` argument, made once per distinct argument. */
+const keptBySafe = new Map<string, ReadonlySet<string>>();
+
 /** Python 3's `urllib.parse.quote(s, safe)`: UTF-8, always-safe letters, digits and `_.-~`. */
 export function quote(text: string, safe = '/'): string {
-  const keep = new Set([...UNRESERVED, ...safe.split('')]);
+  let keep = keptBySafe.get(safe);
+  if (keep === undefined) {
+    keep = new Set([...UNRESERVED, ...safe.split('')]);
+    if (keptBySafe.size < 64) keptBySafe.set(safe, keep);
+  }
+  // Most URLs need no escape at all: then the text is its own quoting (ASCII, all kept).
+  let plain = true;
+  for (let i = 0; i < text.length && plain; i++) plain = keep.has(text[i]!);
+  if (plain) return text;
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);
