@@ -126,7 +126,12 @@ export function rememberSecret(value: string | null | undefined): void {
     const oldest = knownSecrets.values().next().value;
     if (oldest !== undefined) knownSecrets.delete(oldest);
   }
+  shortestSecret = Infinity;
+  for (const secret of knownSecrets) shortestSecret = Math.min(shortestSecret, secret.length);
 }
+
+/** Length of the shortest remembered secret: a shorter text cannot hold one. */
+let shortestSecret = Infinity;
 
 /**
  * One pattern matching any remembered secret, rebuilt when the set changes: one scan tells
@@ -160,6 +165,7 @@ const MAX_SCRUBBED_LENGTH = 1024;
  * any URL in it with `REDACTED:REDACTED` (the HTTP semantic conventions' form for `url.full`).
  */
 export function scrubSecrets(text: string): string {
+  if (text.length < shortestSecret && !text.includes('@')) return text;
   const keep = text.length <= MAX_SCRUBBED_LENGTH;
   if (keep) {
     const known = scrubbed.get(text);
