@@ -368,7 +368,7 @@ export abstract class ManagerWithFind extends Manager {
   find(kwargs: FindArgs): Promise<Resource> {
     return layerSpan(
       'ManagerWithFind.find',
-      { 'novaclient.find_args': pyRepr(kwargs) },
+      () => ({ 'novaclient.find_args': pyRepr(kwargs) }),
       async () => {
         const matches = await this.findall(kwargs);
         if (matches.length === 0) {
@@ -393,7 +393,7 @@ export abstract class ManagerWithFind extends Manager {
   findall(kwargs: FindArgs): Promise<ListWithMeta<Resource>> {
     return layerSpan(
       'ManagerWithFind.findall',
-      { 'novaclient.find_args': pyRepr(kwargs) },
+      () => ({ 'novaclient.find_args': pyRepr(kwargs) }),
       async () => {
         const found = new ListWithMeta<Resource>([], null);
         const searches = Object.entries(kwargs);

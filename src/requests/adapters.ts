@@ -276,14 +276,14 @@ export class HTTPAdapter extends BaseAdapter {
     const timeoutArg = kwargs.timeout === undefined ? null : kwargs.timeout;
     return layerSpan(
       'HTTPAdapter.send',
-      {
+      () => ({
         [ATTR.httpRequestMethod]: request.method ?? '',
         [ATTR.urlFull]: request.url ?? '',
         'requests.timeout': timeoutRepr(timeoutArg),
         'requests.stream': stream,
         'requests.verify': String(verify),
         'requests.max_retries': this.max_retries.__repr__(),
-      },
+      }),
       async (span) => {
         const conn = await this.get_connection(request.url ?? '', proxies);
 

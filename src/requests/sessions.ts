@@ -175,12 +175,12 @@ export abstract class SessionRedirectMixin {
     if (!resp.is_redirect) return [];
     return layerSpan(
       'Session.resolve_redirects',
-      {
+      () => ({
         [ATTR.httpRequestMethod]: req.method ?? '',
         [ATTR.urlFull]: req.url ?? '',
         [ATTR.httpResponseStatusCode]: resp.status_code,
         'requests.max_redirects': this.max_redirects,
-      },
+      }),
       async (span) => {
         const yielded: Response[] = [];
         let i = 0;
@@ -416,14 +416,14 @@ export class Session extends SessionRedirectMixin {
   async request(method: string, url: string, kwargs: RequestKwargs = {}): Promise<Response> {
     return layerSpan(
       'Session.request',
-      {
+      () => ({
         [ATTR.httpRequestMethod]: method.toUpperCase(),
         [ATTR.urlFull]: url,
         'requests.timeout': pyRepr(kwargs.timeout ?? null),
         'requests.allow_redirects': kwargs.allow_redirects ?? true,
         'requests.stream': kwargs.stream ?? 'None',
         'requests.verify': String(kwargs.verify ?? 'None'),
-      },
+      }),
       async () => {
         // Python: Request(method.upper(), url, ..., data=data or {}, params=params or {}).
         const req = new Request({
@@ -469,13 +469,13 @@ export class Session extends SessionRedirectMixin {
   override async send(request: PreparedRequest, kwargs: SendKwargs = {}): Promise<Response> {
     return layerSpan(
       'Session.send',
-      {
+      () => ({
         [ATTR.httpRequestMethod]: request.method ?? '',
         [ATTR.urlFull]: request.url ?? '',
         'requests.timeout': pyRepr(kwargs.timeout ?? null),
         'requests.stream': kwargs.stream ?? this.stream,
         'requests.allow_redirects': kwargs.allow_redirects ?? true,
-      },
+      }),
       async (span) => {
         // Python: kwargs.setdefault(stream/verify/cert/proxies) from the session, so hooks
         // and redirects see the full settings.

@@ -59,9 +59,20 @@ export function unquote_unreserved(uri: string): string {
   return parts.join('');
 }
 
+/** The characters `quote` keeps for one `safe` argument, made once per distinct argument. */
+const keptBySafe = new Map<string, ReadonlySet<string>>();
+
 /** Python 3's `urllib.parse.quote(s, safe)`: UTF-8, always-safe letters, digits and `_.-~`. */
 export function quote(text: string, safe = '/'): string {
-  const keep = new Set([...UNRESERVED, ...safe.split('')]);
+  let keep = keptBySafe.get(safe);
+  if (keep === undefined) {
+    keep = new Set([...UNRESERVED, ...safe.split('')]);
+    if (keptBySafe.size < 64) keptBySafe.set(safe, keep);
+  }
+  // Most URLs need no escape at all: then the text is its own quoting (ASCII, all kept).
+  let plain = true;
+  for (let i = 0; i < text.length && plain; i++) plain = keep.has(text[i]!);
+  if (plain) return text;
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -166,14 +177,34 @@ export function select_proxy(
   return all[`${scheme}://${parts.host ?? ''}`] ?? all[scheme];
 }
 
-/** Python's `getproxies_environment()`: `<scheme>_proxy` variables, lower case winning. */
+/** The variables every call reads by name (what an http(s) request can use). */
+const HTTP_PROXY_NAMES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
+/** `*_proxy` names found in process.env at its first walk, with the http(s) ones. */
+let processProxyNames: string[] | undefined;
+
+/**
+ * Python's `getproxies_environment()`: `<scheme>_proxy` variables, lower case winning.
+ *
+ * Differs, for `process.env` only: its names are walked once per process, and the values are
+ * read on every call (a variable changed or removed mid-run counts at once, as in Python, and
+ * so does a new `http_proxy` or `https_proxy`); a new `<other scheme>_proxy` set mid-run is
+ * not seen. Python walks `os.environ` per request; walking Node's `process.env` costs ~5 µs a
+ * request, and a proxy for another scheme is never used for an http(s) URL (`select_proxy`).
+ */
 export function getproxies(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const proxies: Record<string, string> = {};
   // One walk over the names, reading only the `*_proxy` values: process.env is slow to read,
   // and this runs for every request (as Python reads os.environ every time).
   const upper: string[] = [];
   const lower: string[] = [];
-  for (const name of Object.keys(env)) {
+  let names: string[];
+  if (env === process.env) {
+    processProxyNames ??= [
+      ...new Set([...HTTP_PROXY_NAMES, ...Object.keys(env).filter((n) => /_proxy$/i.test(n))]),
+    ];
+    names = processProxyNames;
+  } else names = Object.keys(env);
+  for (const name of names) {
     if (name.endsWith('_PROXY') && name === name.toUpperCase()) upper.push(name);
     else if (name.endsWith('_proxy') && name === name.toLowerCase()) lower.push(name);
   }

@@ -44,7 +44,8 @@ export { LiveSpanProcessor } from './live-processor.js';
 // Sessions (the SDK setup CLI commands and viewer runs use).
 export { startTelemetry } from './session.js';
 export type { TelemetryOptions, TelemetrySession } from './session.js';
-export { planExport, RedactionSpanProcessor, RecordingSpanProcessor } from './sdk.js';
+export { planExport } from './sdk.js';
+export { RedactionSpanProcessor, RecordingSpanProcessor } from './processors.js';
 export type { ExportPlan, OtlpPlan, OtlpProtocol } from './sdk.js';
 
 // File formats and the terminal tree.

@@ -37,8 +37,15 @@ export function perfToHrTime(perfMs: number): HrTime {
   return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
 }
 
+/**
+ * Marks a span whose start was read from this clock when it was made (lean-tracer.ts): the
+ * processor leaves it as it is.
+ */
+export const PRECISE_START: unique symbol = Symbol('novatrace.precise-start');
+
 /** The SDK fields this processor reads and rewrites; see the module note. */
 interface WritableStart {
+  [PRECISE_START]?: boolean;
   startTime: HrTime;
   _startTimeProvided?: boolean;
   /** The constructor's `performance.now()`, from which the SDK measures end and event times. */
@@ -48,6 +55,7 @@ interface WritableStart {
 export class PreciseStartProcessor implements SpanProcessor {
   onStart(span: Span, _parentContext: Context): void {
     const target = span as unknown as WritableStart;
+    if (target[PRECISE_START]) return;
     // A caller that gave an explicit start time keeps it.
     if (target._startTimeProvided) return;
     // Every span through this processor reads the same clock, so starts order correctly; the

@@ -19,9 +19,23 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
 /** JSON keys whose values are secrets anywhere in a body. */
 const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'secret', 'token_id']);
 
+/**
+ * Digests by value: one token is redacted several times per request (the request headers, the
+ * curl line of the request log, the wire record), and again on every request that carries it.
+ * Bounded; the values are secrets the process holds anyway.
+ */
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 256;
+
 /** `{SHA1}<40 hex>` of the value, as novaclient 3.3.0 logs tokens and passwords. */
 export function sha1Redact(value: string): string {
-  return `{SHA1}${createHash('sha1').update(value, 'utf8').digest('hex')}`;
+  let digest = digests.get(value);
+  if (digest === undefined) {
+    digest = `{SHA1}${createHash('sha1').update(value, 'utf8').digest('hex')}`;
+    if (digests.size >= MAX_DIGESTS) digests.clear();
+    digests.set(value, digest);
+  }
+  return digest;
 }
 
 /** True when a header of this name carries a secret. */
@@ -102,14 +116,22 @@ const MAX_KNOWN_SECRETS = 256;
  */
 export function rememberSecret(value: string | null | undefined): void {
   if (!value || value.length < 4) return;
-  if (!knownSecrets.has(value)) anySecret = undefined;
+  if (!knownSecrets.has(value)) {
+    anySecret = undefined;
+    scrubbed.clear();
+  }
   knownSecrets.delete(value);
   knownSecrets.add(value);
   if (knownSecrets.size > MAX_KNOWN_SECRETS) {
     const oldest = knownSecrets.values().next().value;
     if (oldest !== undefined) knownSecrets.delete(oldest);
   }
+  shortestSecret = Infinity;
+  for (const secret of knownSecrets) shortestSecret = Math.min(shortestSecret, secret.length);
 }
+
+/** Length of the shortest remembered secret: a shorter text cannot hold one. */
+let shortestSecret = Infinity;
 
 /**
  * One pattern matching any remembered secret, rebuilt when the set changes: one scan tells
@@ -129,14 +151,35 @@ function anySecretPattern(): RegExp {
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#'"]+@/gi;
 
 /**
+ * What {@link scrubSecrets} gave for a text, for the set of secrets remembered now (cleared when
+ * one is added): a traced request scrubs the same values over and over (URLs, header values,
+ * names, at the source and again in the redaction net), and one lookup replaces a scan with
+ * the pattern of every secret. Only short texts are kept, and a bounded number of them.
+ */
+const scrubbed = new Map<string, string>();
+const MAX_SCRUBBED = 2048;
+const MAX_SCRUBBED_LENGTH = 1024;
+
+/**
  * Replaces every remembered secret inside `text` with its `{SHA1}` form, and the credentials of
  * any URL in it with `REDACTED:REDACTED` (the HTTP semantic conventions' form for `url.full`).
  */
 export function scrubSecrets(text: string): string {
+  if (text.length < shortestSecret && !text.includes('@')) return text;
+  const keep = text.length <= MAX_SCRUBBED_LENGTH;
+  if (keep) {
+    const known = scrubbed.get(text);
+    if (known !== undefined) return known;
+  }
   let out = text.includes('@') ? text.replace(URL_USERINFO, '$1REDACTED:REDACTED@') : text;
-  if (knownSecrets.size === 0 || !anySecretPattern().test(out)) return out;
-  for (const secret of knownSecrets) {
-    if (out.includes(secret)) out = out.split(secret).join(sha1Redact(secret));
+  if (knownSecrets.size > 0 && anySecretPattern().test(out)) {
+    for (const secret of knownSecrets) {
+      if (out.includes(secret)) out = out.split(secret).join(sha1Redact(secret));
+    }
+  }
+  if (keep) {
+    if (scrubbed.size >= MAX_SCRUBBED) scrubbed.clear();
+    scrubbed.set(text, out);
   }
   return out;
 }

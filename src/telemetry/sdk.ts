@@ -1,9 +1,9 @@
 /**
  * @module
  * The parts a telemetry session is built from: which exporters the standard `OTEL_*` variables
- * ask for, the resource (service name, never the command line), and the span processors that
- * sit in front of the exporters (a redaction safety net, the recorder behind `records()` and
- * the trace files, an exporter guard that turns export failures into one warning line).
+ * ask for, the resource (service name, never the command line), the exporters, and the
+ * exporter guard that turns export failures into one warning line. The span processors in
+ * front of them (redaction net, recorder, forwarder) are in processors.ts.
  *
  * Rules chosen here (the integrator's and the user's view in `docs/` follows them):
  * - Nothing leaves the machine unless asked: OTLP export is on when an endpoint is configured
@@ -19,25 +19,16 @@
 import { createRequire } from 'node:module';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AttributeValue, Context } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { OTLPTraceExporter as OtlpHttpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type Span,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { toOtlpJson } from './otlp-json.js';
 import { toSpanRecord } from './records.js';
 import { scrubSecrets } from './redact.js';
-import { spanBus } from './span-bus.js';
 import { terminalSafe } from './tree-render.js';
 import { NOVATRACE_VERSION } from './layer-span.js';
-import { setOwn, type AttrValue, type ResourceTable, type SpanRecord } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the environment asks for.
@@ -447,205 +438,5 @@ export function viewerTracesUrl(viewer: string): string | undefined {
     return httpTracesUrl(u.href);
   } catch {
     return undefined;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processors.
-
-function scrubValue(value: unknown): unknown {
-  if (typeof value === 'string') return scrubSecrets(value);
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? scrubSecrets(v) : v));
-  return value;
-}
-
-function changed(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.some((v, i) => v !== b[i]);
-  return a !== b;
-}
-
-/**
- * The safety net in front of every other processor: replaces remembered secrets
- * ({@link rememberSecret}) in span names, attributes, event names and attributes and status
- * messages, with their `{SHA1}` form. The ported code redacts at the source; this catches what
- * slips through. Runs in `onEnding` (sdk-trace 2.x, experimental; the span is still writable
- * there), so every later processor and exporter sees the scrubbed span; and at start only while
- * the live bus has a listener, since a running span is seen by no one else (the recorder and
- * the exporters take ended spans only), and `onEnding` scrubs what was set at start anyway.
- */
-export class RedactionSpanProcessor implements SpanProcessor {
-  readonly #bus: { readonly size: number };
-
-  constructor(bus: { readonly size: number } = spanBus) {
-    this.#bus = bus;
-  }
-
-  onStart(span: Span, _parentContext: Context): void {
-    if (this.#bus.size > 0) this.#scrub(span);
-  }
-
-  onEnding(span: Span): void {
-    this.#scrub(span);
-    for (const event of span.events) {
-      event.name = scrubSecrets(event.name);
-      const attrs = event.attributes;
-      if (!attrs) continue;
-      for (const key in attrs) {
-        const value = attrs[key];
-        const clean = scrubValue(value);
-        if (changed(clean, value)) attrs[key] = clean as AttributeValue;
-      }
-    }
-    if (span.status.message) {
-      const message = scrubSecrets(span.status.message);
-      if (message !== span.status.message) span.setStatus({ code: span.status.code, message });
-    }
-  }
-
-  #scrub(span: Span): void {
-    const name = scrubSecrets(span.name);
-    if (name !== span.name) span.updateName(name);
-    const attrs = span.attributes;
-    for (const key in attrs) {
-      const value = attrs[key];
-      const clean = scrubValue(value);
-      if (changed(clean, value)) span.setAttribute(key, clean as AttributeValue);
-    }
-  }
-
-  onEnd(_span: ReadableSpan): void {}
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/** Most records a session keeps (oldest dropped first), so a long-lived viewer cannot grow without end. */
-export const MAX_RECORDS = 50_000;
-
-/**
- * Keeps every finished span, for `records()` and the trace files. The conversion to
- * {@link SpanRecord} waits until someone asks (ended spans no longer change), so the traced
- * call does not pay for it.
- */
-export class RecordingSpanProcessor implements SpanProcessor {
-  #records: SpanRecord[] = [];
-  /** Each service's resource attributes, from its first finished span. */
-  readonly #resources = new Map<string, Readonly<Record<string, AttrValue>>>();
-  #pending: ReadableSpan[] = [];
-  readonly #max: number;
-
-  constructor(max = MAX_RECORDS) {
-    this.#max = max;
-  }
-
-  /** A copy of the finished spans so far, in end order. */
-  records(): SpanRecord[] {
-    if (this.#pending.length > this.#max) {
-      this.#pending.splice(0, this.#pending.length - this.#max);
-    }
-    if (this.#pending.length > 0) {
-      for (const span of this.#pending) this.#records.push(toSpanRecord(span, true));
-      this.#pending = [];
-      this.#trim();
-    }
-    return [...this.#records];
-  }
-
-  onStart(_span: Span, _parentContext: Context): void {}
-
-  /** Resource attributes by `service.name`, for the trace files' resource and process tags. */
-  resources(): ResourceTable {
-    return new Map(this.#resources);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    const service = span.resource.attributes['service.name'];
-    if (typeof service === 'string' && !this.#resources.has(service)) {
-      const attrs: Record<string, AttrValue> = {};
-      for (const [key, value] of Object.entries(span.resource.attributes)) {
-        if (value !== undefined && value !== null) setOwn(attrs, key, value as AttrValue);
-      }
-      this.#resources.set(service, attrs);
-    }
-    this.#pending.push(span);
-    // Trimmed in steps of a tenth of the bound, not one span at a time: a splice per span on a
-    // full list of 50,000 would cost every later span a copy of the whole list.
-    if (this.#records.length + this.#pending.length > this.#max + this.#slack) {
-      if (this.#pending.length > this.#max) {
-        this.#pending.splice(0, this.#pending.length - this.#max);
-      }
-      this.#trim();
-    }
-  }
-
-  /** How far past the bound the lists may grow before they are cut back to it. */
-  get #slack(): number {
-    return Math.ceil(this.#max / 10);
-  }
-
-  #trim(): void {
-    const over = this.#records.length + this.#pending.length - this.#max;
-    if (over > 0) this.#records.splice(0, Math.min(over, this.#records.length));
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-/**
- * Lends a session's processors to another TracerProvider (the mock cloud's): forwards every
- * hook while the session is open; `shutdown()` only flushes, since the processors belong to
- * the session and the borrower's shutdown must not end them.
- */
-export class ForwardingSpanProcessor implements SpanProcessor {
-  readonly #targets: readonly SpanProcessor[];
-  readonly #isOpen: () => boolean;
-
-  constructor(targets: readonly SpanProcessor[], isOpen: () => boolean) {
-    this.#targets = targets;
-    this.#isOpen = isOpen;
-  }
-
-  onStart(span: Span, parentContext: Context): void {
-    if (!this.#isOpen()) return;
-    for (const p of this.#targets) p.onStart(span, parentContext);
-  }
-
-  onEnding(span: Span): void {
-    if (!this.#isOpen()) return;
-    for (const p of this.#targets) p.onEnding?.(span);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    if (!this.#isOpen()) return;
-    for (const p of this.#targets) p.onEnd(span);
-  }
-
-  /**
-   * Flushes the targets that hold spans in the process (recorder, live bus), not the batch
-   * exporters: those send over the network, and the session's own bounded shutdown flushes
-   * them. A collector that never answers must not stall the borrower (the cloud's dispose).
-   */
-  async forceFlush(): Promise<void> {
-    if (!this.#isOpen()) return;
-    await Promise.all(
-      this.#targets
-        .filter((p) => !(p instanceof BatchSpanProcessor))
-        .map((p) => p.forceFlush().catch(() => undefined))
-    );
-  }
-
-  shutdown(): Promise<void> {
-    return this.forceFlush();
   }
 }

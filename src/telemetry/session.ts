@@ -3,7 +3,8 @@
  * A telemetry session: what a CLI command (or one viewer run, or a test) opens around the
  * traced program. It registers what `@opentelemetry/sdk-node`'s `NodeSDK` registers with no
  * `OTEL_*` tuning set (an AsyncLocalStorage context manager, the W3C trace-context + baggage
- * propagator, an sdk-trace `TracerProvider`), built directly so a short CLI run does not load
+ * propagator, a TracerProvider: lean-tracer.ts's, which makes the spans sdk-trace's would at less
+ * cost per span), built directly so a short CLI run does not load
  * sdk-node and every exporter it bundles; `OTEL_PROPAGATORS` with `tracecontext`, `baggage` or
  * `none` is read here too. When a variable only NodeSDK reads is set (sampler, limits, other
  * propagators, `OTEL_SDK_DISABLED`, `OTEL_LOG_LEVEL`) NodeSDK itself is loaded and started, so
@@ -42,21 +43,23 @@ import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   SimpleSpanProcessor,
-  TracerProvider,
   type ReadableSpan,
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import { LeanTracerProvider } from './lean-tracer.js';
 import { LiveSpanProcessor } from './live-processor.js';
 import { PreciseStartProcessor } from './precise-clock.js';
 import {
-  createOtlpExporter,
   ForwardingSpanProcessor,
+  RecordingSpanProcessor,
+  RedactionSpanProcessor,
+} from './processors.js';
+import {
+  createOtlpExporter,
   GuardedExporter,
   planExport,
   reasonOf,
-  RecordingSpanProcessor,
-  RedactionSpanProcessor,
   resourceFromEnv,
   ViewerSpanExporter,
   viewerTracesUrl,
@@ -216,7 +219,7 @@ function startProvider(
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const propagator = propagatorFromEnv();
   if (propagator) propagation.setGlobalPropagator(propagator);
-  const provider = new TracerProvider({ resource, spanProcessors });
+  const provider = new LeanTracerProvider({ resource, spanProcessors });
   trace.setGlobalTracerProvider(provider);
   return provider;
 }
@@ -292,13 +295,15 @@ export function startTelemetry(opts: TelemetryOptions = {}): TelemetrySession {
 
   const writeFiles = async (): Promise<string[]> => {
     const unwritten: string[] = [];
-    const records = recorder.records();
     const files: [string | undefined, 'otlp' | 'jaeger'][] = [
       [opts.traceFile, 'otlp'],
       [opts.jaegerFile, 'jaeger'],
     ];
+    // Converted only when a file asks for the records (a run without files pays nothing here).
+    let records: SpanRecord[] | undefined;
     for (const [path, format] of files) {
       if (path === undefined) continue;
+      records ??= recorder.records();
       try {
         await writeTraceFile(path, records, format, recorder.resources());
       } catch (err) {

@@ -56,7 +56,13 @@ import {
 } from '@opentelemetry/api';
 import { Client, type DiagnosticsChannel, type Dispatcher } from 'undici';
 import { wireCallSite } from '../telemetry/call-sites.js';
-import { recordError, safeAttributes, tracerFor, tracingOff } from '../telemetry/layer-span.js';
+import {
+  ownOptions,
+  recordError,
+  safeAttributes,
+  tracerFor,
+  tracingOff,
+} from '../telemetry/layer-span.js';
 import { UPSTREAM_VERSIONS } from '../telemetry/layers.js';
 import {
   BODY_PREVIEW_BYTES,
@@ -859,7 +865,7 @@ export class HTTPConnection {
         };
     return tracerFor('urllib3').startActiveSpan(
       known ? method : 'HTTP',
-      { kind: SpanKind.CLIENT, attributes: safeAttributes(attributes) },
+      ownOptions(safeAttributes(attributes), SpanKind.CLIENT),
       async (span) => {
         try {
           const gate = currentRunScope()?.gate;

@@ -201,7 +201,7 @@ export class HTTPConnectionPool extends ConnectionPool {
   async _get_conn(timeout: number | null = null): Promise<HTTPConnection> {
     return layerSpan(
       'HTTPConnectionPool._get_conn',
-      { ...this.#poolAttributes(), 'urllib3.pool_timeout': timeout ?? 'None' },
+      () => ({ ...this.#poolAttributes(), 'urllib3.pool_timeout': timeout ?? 'None' }),
       async (span) => {
         let conn: HTTPConnection | null = null;
         const pool = this.pool;
@@ -250,7 +250,7 @@ export class HTTPConnectionPool extends ConnectionPool {
   async _put_conn(conn: HTTPConnection | null): Promise<void> {
     return layerSpan(
       'HTTPConnectionPool._put_conn',
-      { ...this.#poolAttributes(), 'urllib3.connection': conn ? conn.__repr__() : 'None' },
+      () => ({ ...this.#poolAttributes(), 'urllib3.connection': conn?.__repr__() ?? 'None' }),
       async () => {
         const pool = this.pool;
         if (pool !== null) {
@@ -300,12 +300,12 @@ export class HTTPConnectionPool extends ConnectionPool {
     const timeout_obj = this._get_timeout(opts.timeout ?? _Default);
     return layerSpan(
       'HTTPConnectionPool._make_request',
-      {
+      () => ({
         [ATTR.httpRequestMethod]: method,
         [ATTR.urlPath]: url,
         'urllib3.timeout': timeout_obj.toString(),
         'urllib3.connection': conn.__repr__(),
-      },
+      }),
       async () => {
         this.num_requests += 1;
         timeout_obj.start_connect();
@@ -375,7 +375,7 @@ export class HTTPConnectionPool extends ConnectionPool {
         : Retry.from_int(retriesIn, opts.redirect ?? true, this.retries);
     return layerSpan(
       'HTTPConnectionPool.urlopen',
-      {
+      () => ({
         ...this.#poolAttributes(),
         [ATTR.httpRequestMethod]: method,
         [ATTR.urlPath]: url,
@@ -390,7 +390,7 @@ export class HTTPConnectionPool extends ConnectionPool {
         'urllib3.assert_same_host': opts.assert_same_host ?? true,
         'urllib3.preload_content': opts.preload_content ?? true,
         'urllib3.decode_content': opts.decode_content ?? true,
-      },
+      }),
       async (span) => {
         let headers = opts.headers ?? this.headers;
         const redirect = opts.redirect ?? true;

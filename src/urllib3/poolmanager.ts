@@ -115,11 +115,11 @@ export class PoolManager {
   async connection_from_url(url: string): Promise<HTTPConnectionPool> {
     return layerSpan(
       'PoolManager.connection_from_url',
-      {
+      () => ({
         [ATTR.urlFull]: url,
         'urllib3.num_pools': this.num_pools,
         'urllib3.pools': this.pools.size,
-      },
+      }),
       async (span) => {
         const u = parse_url(url);
         const pool = this.connection_from_host(u.host, u.port, u.scheme);

@@ -48,14 +48,14 @@ export class VolumeManager extends Manager {
   ): Promise<Resource | StrWithMeta> {
     return layerSpan(
       'VolumeManager.update_server_volume',
-      {
+      () => ({
         'novaclient.server_id': server_id,
         'novaclient.attachment_id': attachment_id,
         'novaclient.new_volume_id': new_volume_id,
         ...(delete_on_termination === null
           ? {}
           : { 'novaclient.delete_on_termination': delete_on_termination }),
-      },
+      }),
       () => {
         const attachment: Record<string, unknown> = { volumeId: new_volume_id };
         // Ours (18.1.0's 2.85 variant): the flag is only part of the body from 2.85.

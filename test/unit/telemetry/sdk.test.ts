@@ -12,15 +12,17 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rememberSecret, sha1Redact } from '../../../src/telemetry/redact.js';
 import {
+  ForwardingSpanProcessor,
+  RecordingSpanProcessor,
+  RedactionSpanProcessor,
+} from '../../../src/telemetry/processors.js';
+import {
   createOtlpExporter,
   displayEndpoint,
-  ForwardingSpanProcessor,
   GuardedExporter,
   parseKeyValueList,
   planExport,
   reasonOf,
-  RecordingSpanProcessor,
-  RedactionSpanProcessor,
   resourceFromEnv,
   viewerTracesUrl,
   warnExportFailure,
