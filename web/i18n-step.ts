@@ -42,7 +42,7 @@ export const STEP_STRINGS = {
   },
   pythonLoading: { en: 'Looking for the Python source…', ja: 'Python ソースを探しています…' },
   pythonHowTo: {
-    en: 'To read it here: start novatrace serve --python-src DIR with a folder holding novaclient/, requests/ and urllib3/ (e.g. unpacked from pip download python-novaclient==3.3.0 requests==2.9.1), or install the Debian packages python3-novaclient, python3-requests and python3-urllib3.',
+    en: 'To read it here: start novatrace serve --python-src DIR with a folder holding novaclient/, requests/ and urllib3/ (e.g. unpacked from pip download python-novaclient==3.3.0 requests==2.9.1, or their source trees side by side), or install the Debian packages python3-novaclient, python3-requests and python3-urllib3.',
     ja: 'ここで読むには：novaclient/・requests/・urllib3/ を含むフォルダを指定して novatrace serve --python-src DIR を起動するか（例：pip download python-novaclient==3.3.0 requests==2.9.1 を展開）、Debian パッケージ python3-novaclient・python3-requests・python3-urllib3 をインストールしてください。',
   },
   pythonNotSeed: {
@@ -50,6 +50,19 @@ export const STEP_STRINGS = {
     ja: 'シードの版（{0}）ではありません：行が異なる場合があります',
   },
   pythonSeed: { en: 'the seed’s version', ja: 'シードと同じ版' },
+  pythonSeedByText: {
+    en: 'the seed’s version (known by its text: the copy has no package metadata)',
+    ja: 'シードと同じ版（パッケージ情報がないため、ファイルの内容で判定）',
+  },
+  pythonSeedEdited: {
+    en: 'the seed’s version number, but this file differs from that release',
+    ja: 'シードと同じ版番号ですが、このファイルはそのリリースと異なります',
+  },
+  pythonVersionUnknown: { en: 'version unknown', ja: '版は不明' },
+  pythonNotSeedText: {
+    en: 'not the seed’s text ({0}): lines may differ',
+    ja: 'シード（{0}）の内容ではありません：行が異なる場合があります',
+  },
   pythonFailed: {
     en: 'The Python source could not be read: {0}',
     ja: 'Python ソースを読めませんでした：{0}',

@@ -17,7 +17,7 @@ import { ts } from './i18n-step.js';
 import { upstreamUrl } from './source-view.js';
 import type { Store } from './store.js';
 
-const PROJECTS = new Set(['novaclient', 'requests', 'urllib3']);
+const PROJECTS = new Set(['novaclient', 'requests', 'urllib3', 'keystoneauth1']);
 
 /** What to ask `/api/python` for a span, or undefined when it ports no Python function. */
 export function pythonQuery(
@@ -171,6 +171,18 @@ export function highlightPython(text: string): Token[][] {
   return out;
 }
 
+/** What the head says of the version found: which, how it is known, and whether it is the seed's. */
+export function versionLabel(src: Extract<PythonSource, { found: true }>): string {
+  if (src.version === 'unknown') {
+    return src.seedText === false
+      ? `${ts('pythonVersionUnknown')} · ${ts('pythonNotSeedText', src.seedVersion)}`
+      : ts('pythonVersionUnknown');
+  }
+  if (!src.isSeedVersion) return `${src.version} · ${ts('pythonNotSeed', src.seedVersion)}`;
+  if (src.seedText === false) return `${src.version} · ${ts('pythonSeedEdited')}`;
+  return `${src.version} · ${src.versionFrom === 'text' ? ts('pythonSeedByText') : ts('pythonSeed')}`;
+}
+
 export class PythonPane {
   readonly el: HTMLElement;
   readonly #head = h('div', { class: 'source-head' });
@@ -284,18 +296,17 @@ export class PythonPane {
       h(
         'code',
         { class: 'src-path', title: `${src.root}/${src.file}` },
-        `${src.file}:${src.startLine}`
+        `${src.file}:${src.startLine}${src.definedIn ? ` (${src.definedIn})` : ''}`
       ),
       h(
         'span',
         {
-          class: src.isSeedVersion ? 'src-version' : 'src-version not-seed',
+          class:
+            src.isSeedVersion && src.seedText !== false ? 'src-version' : 'src-version not-seed',
           // Short screens cut the head to one line: the whole sentence stays in the tooltip.
-          title: `${src.version} · ${src.isSeedVersion ? ts('pythonSeed') : ts('pythonNotSeed', src.seedVersion)}`,
+          title: versionLabel(src),
         },
-        src.version,
-        ' · ',
-        src.isSeedVersion ? ts('pythonSeed') : ts('pythonNotSeed', src.seedVersion)
+        versionLabel(src)
       ),
       link
     );

@@ -19,6 +19,8 @@ export function upstreamUrl(layer: string, file: string, version: string): strin
     return `https://github.com/openstack/python-novaclient/blob/${v}/${file}`;
   if (layer === 'requests') return `https://github.com/psf/requests/blob/v${v}/${file}`;
   if (layer === 'urllib3') return `https://github.com/urllib3/urllib3/blob/${v}/${file}`;
+  if (layer === 'keystoneauth1')
+    return `https://github.com/openstack/keystoneauth/blob/${v}/${file}`;
   return undefined;
 }
 

@@ -68,7 +68,7 @@ export function runRoutes(
     const name = c.req.query('name') ?? '';
     if (!(project in SEED_PYTHON_VERSIONS) || !/^[\w/]+\.py$/.test(file) || file.includes('..')) {
       return c.json(
-        { error: 'expected ?project=novaclient|requests|urllib3&file=x/y.py&name=' },
+        { error: 'expected ?project=novaclient|requests|urllib3|keystoneauth1&file=x/y.py&name=' },
         400
       );
     }
