@@ -6,9 +6,12 @@
  * The axis leaves them out: a moment maps to the active time before it, so a bar's width is the
  * span's active duration (its duration minus `novatrace.paused_ms` when the pauses are the
  * run's), and each pause inside a bar is drawn as a narrow hatched gap at the point it happened.
- * A trace with no pause maps every moment to itself. Pure code.
+ * A trace with no pause maps every moment to itself. The pauses of spans still open come from
+ * the run's stops as the page learnt them (web/run-pauses.ts), since a span's own pause events
+ * reach the page only when it ends.
  */
 import type { TraceTree } from './model.js';
+import { livePauses, livePausesVersion } from './run-pauses.js';
 
 const PAUSED = 'novatrace.step.paused';
 const RESUMED = 'novatrace.step.resumed';
@@ -48,6 +51,15 @@ export function treePauses(tree: TraceTree, nowMs: number): Pause[] {
     if (open !== undefined) {
       const end = node.endMs ?? nowMs;
       if (end > open) raw.push({ startMs: open, endMs: end });
+    }
+  }
+  // The run's pauses as the page learnt them live: a span still open has not sent its own.
+  const traceId = tree.roots[0]?.span.traceId;
+  if (traceId) {
+    for (const p of livePauses(traceId)) {
+      const startMs = tree.msAt(p.startUnixNano);
+      const endMs = p.endUnixNano ? tree.msAt(p.endUnixNano) : Math.max(nowMs, startMs);
+      raw.push({ startMs, endMs });
     }
   }
   return mergePauses(raw);
@@ -96,14 +108,23 @@ export function activeAxis(pauses: readonly Pause[]): ActiveAxis {
   };
 }
 
-const cache = new WeakMap<TraceTree, { version: number; nowMs: number; axis: ActiveAxis }>();
+const cache = new WeakMap<
+  TraceTree,
+  { version: number; live: number; nowMs: number; axis: ActiveAxis }
+>();
 
 /** The active axis of a tree, kept while the tree's version (and an open pause's end) holds. */
 export function axisOf(tree: TraceTree, nowMs: number): ActiveAxis {
   const had = cache.get(tree);
-  if (had && had.version === tree.version && (had.nowMs === nowMs || tree.running === 0))
+  const live = livePausesVersion();
+  if (
+    had &&
+    had.version === tree.version &&
+    had.live === live &&
+    (had.nowMs === nowMs || tree.running === 0)
+  )
     return had.axis;
   const axis = activeAxis(treePauses(tree, nowMs));
-  cache.set(tree, { version: tree.version, nowMs, axis });
+  cache.set(tree, { version: tree.version, live, nowMs, axis });
   return axis;
 }

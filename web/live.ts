@@ -9,6 +9,7 @@ import type { SpanRecord } from '../src/telemetry/types.js';
 import type { RunState, ViewerEvent } from '../src/viewer/types.js';
 import { PREDICTIONS } from './narration.js';
 import { checkPrediction } from './predict.js';
+import { noteRunState } from './run-pauses.js';
 import type { Store } from './store.js';
 import type { Traces } from './traces.js';
 
@@ -94,6 +95,7 @@ export class Live {
     // An HTTP answer can arrive after newer states came over the event stream: keep the newest.
     if (before && before.seq > run.seq) return;
     s.runs.set(run.runId, run);
+    noteRunState(run);
     this.#store.touch('runs');
     const mine = run.runId === s.myRunId;
     const newest = run.traceIds[run.traceIds.length - 1];
@@ -114,5 +116,7 @@ export class Live {
       if (s.prediction) checkPrediction(this.#store, this.#traces, true);
       if (mine) this.#traces.refreshListSoon();
     }
+    // The program just stopped: the learner waits to see where, so draw it now.
+    if (run.phase === 'paused' && (mine || s.follow)) this.#store.settle();
   }
 }

@@ -125,6 +125,8 @@ class Run {
   exitCode?: number;
   message?: string;
   readonly waiters: Waiter[] = [];
+  /** The stop last gone on from, and when. */
+  resumed: { index: number; atUnixNano: string } | undefined;
   done: Promise<void> = Promise.resolve();
   pauseTimer?: NodeJS.Timeout;
 
@@ -160,6 +162,7 @@ class Run {
       stops: this.stopCount,
       detail: this.detail,
       ...(pausedAt ? { pausedAt } : {}),
+      ...(this.resumed ? { resumed: { ...this.resumed } } : {}),
       ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
       ...(this.message !== undefined ? { message: this.message } : {}),
     };
@@ -296,6 +299,7 @@ export class RunManager {
     clearTimeout(run.pauseTimer);
     for (const waiter of run.waiters.splice(0)) {
       run.ledger.resume(waiter.chain);
+      markResumed(run, waiter.entry);
       waiter.reject(new RunAborted());
     }
     releaseConnections(run.runId);
@@ -409,6 +413,7 @@ export class RunManager {
     if (!waiter) return;
     clearTimeout(run.pauseTimer);
     run.ledger.resume(waiter.chain);
+    markResumed(run, waiter.entry);
     if (run.waiters.length === 0) {
       run.phase = 'running';
       releaseConnections(run.runId);
@@ -432,7 +437,10 @@ export class RunManager {
   #finish(run: Run, phase: RunPhase): void {
     clearTimeout(run.pauseTimer);
     run.phase = phase;
-    for (const waiter of run.waiters.splice(0)) run.ledger.resume(waiter.chain);
+    for (const waiter of run.waiters.splice(0)) {
+      run.ledger.resume(waiter.chain);
+      markResumed(run, waiter.entry);
+    }
     run.pending.splice(0);
     releaseConnections(run.runId);
     this.#emit(run);
@@ -456,6 +464,16 @@ export class RunManager {
       this.#runs.delete(run.runId);
     }
   }
+}
+
+/** Notes when the program went on from a stop: on the kept stop, and as the run's last resume. */
+function markResumed(run: Run, point: PausePoint): void {
+  const atUnixNano = unixNanoNow();
+  run.resumed = { index: point.index, atUnixNano };
+  const first = run.stops[0]?.index ?? 0;
+  const i = point.index - first;
+  if (run.stops[i]?.index === point.index)
+    run.stops[i] = { ...point, resumedAtUnixNano: atUnixNano };
 }
 
 /** The name of an SDK span (layer name), if the span exposes it. */

@@ -66,6 +66,12 @@ export interface PausePoint {
   /** Decision stops: the event key and its display name. */
   readonly event?: string;
   readonly message?: string;
+  /**
+   * When the program went on from this stop (epoch nanoseconds, decimal string); absent while it
+   * waits there. With {@link atUnixNano} it is one pause of the program: the page leaves it out
+   * of the active time of the spans still open, whose own pause records arrive only when they end.
+   */
+  readonly resumedAtUnixNano?: string;
 }
 
 export type RunPhase = 'starting' | 'running' | 'paused' | 'done' | 'failed' | 'aborted';
@@ -83,6 +89,8 @@ export interface RunState {
   /** Every trace the run produced so far, in order (warm-pool runs make two). */
   readonly traceIds: readonly string[];
   readonly pausedAt?: PausePoint;
+  /** The stop the program last went on from, with its resume time (the page's live pauses). */
+  readonly resumed?: { readonly index: number; readonly atUnixNano: string };
   /** How many gates the run passed (layers entered). */
   readonly steps: number;
   /** How many stops the run reached so far (`GET /api/runs/:id/stops` lists them). */

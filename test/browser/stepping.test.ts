@@ -128,6 +128,21 @@ describe.skipIf(SKIP_BROWSER)('stepping in the page (real Chromium)', () => {
     const selected = page.locator('.row[aria-selected="true"]');
     await expect.poll(() => selected.getAttribute('data-span-id')).toBe(newest.spanId);
 
+    // A span still open shows its active time: it stands still while the program waits (its
+    // wall time would grow by the wait), and it is far below the wall time since the run began.
+    const rootDur = page.locator('.row[data-name="nova volume-update"] .dur');
+    expect(
+      await page.locator('.row[data-name="nova volume-update"]').getAttribute('data-state')
+    ).toBe('running');
+    const openBefore = parseMs((await rootDur.textContent()) ?? '');
+    await page.waitForTimeout(1200);
+    const openAfter = parseMs((await rootDur.textContent()) ?? '');
+    expect(openAfter).toBeCloseTo(openBefore, 0);
+    const wallMs = Number(
+      (BigInt(newest.atUnixNano) - BigInt(stops[0]?.atUnixNano ?? 0n)) / 1_000_000n
+    );
+    expect(openAfter, `open root ${openAfter} ms, wall ${wallMs} ms`).toBeLessThan(wallMs / 2);
+
     // The Python pane beside the TypeScript: the function _get_conn ports, its return lit.
     const python = page.locator('#python-pane');
     if (existsSync(DEBIAN_URLLIB3)) {

@@ -102,7 +102,12 @@ describe('step mode with the real client and cloud', () => {
       }, 'the run pauses or ends');
       const at = viewer.runs.get(runId)?.pausedAt;
       if (!at) break;
-      viewer.runs.next(runId);
+      // Waiting here: no resume time yet.
+      expect(at.resumedAtUnixNano).toBeUndefined();
+      const left = viewer.runs.next(runId);
+      // The state says when the program went on from this stop (the page's live pauses).
+      expect(left.resumed?.index).toBe(at.index);
+      expect(BigInt(left.resumed?.atUnixNano ?? 0)).toBeGreaterThanOrEqual(BigInt(at.atUnixNano));
       await until(
         () => viewer.runs.get(runId)?.pausedAt?.index !== at.index,
         'the run moves on after next'
@@ -110,6 +115,13 @@ describe('step mode with the real client and cloud', () => {
     }
     expect((await viewer.runs.settled(runId)).phase).toBe('done');
     const stops = viewer.runs.stops(runId);
+    // Each kept stop is one pause of the program: reached, then left, before the next began.
+    for (const [i, stop] of stops.entries()) {
+      const left = BigInt(stop.resumedAtUnixNano ?? -1);
+      expect(left, `stop ${i}`).toBeGreaterThanOrEqual(BigInt(stop.atUnixNano));
+      const next = stops[i + 1];
+      if (next) expect(left, `stop ${i}`).toBeLessThanOrEqual(BigInt(next.atUnixNano));
+    }
     // Every entry is matched by the return of the same span, last in first out.
     const open: string[] = [];
     for (const stop of stops.filter((s) => s.name !== 'wire')) {

@@ -43,7 +43,7 @@ export interface SpanSpec {
 
 const BASE = 1_795_000_000_000_000_000n;
 
-function nanos(ms: number): string {
+export function nanos(ms: number): string {
   return (BASE + BigInt(Math.round(ms * 1e6))).toString();
 }
 

@@ -6,12 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromOtlpJson } from '../../../src/telemetry/otlp-json.js';
-import { activeAxis, mergePauses, treePauses } from '../../../web/active-axis.js';
+import type { PausePoint } from '../../../src/viewer/types.js';
+import { activeAxis, axisOf, mergePauses, treePauses } from '../../../web/active-axis.js';
+import { notePauses, noteRunState } from '../../../web/run-pauses.js';
 import { STEP_STRINGS } from '../../../web/i18n-step.js';
 import { buildTree } from '../../../web/model.js';
 import { highlightPython, pythonLineFor, pythonQuery } from '../../../web/python-pane.js';
 import { playInterval, recordedStops, spansAt, traceStops } from '../../../web/stops.js';
-import { span, spanId, traceId } from './spans.js';
+import { nanos, span, spanId, traceId } from './spans.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const happy = fromOtlpJson(JSON.parse(readFileSync(join(ROOT, 'traces', 'happy.json'), 'utf8')));
@@ -199,6 +201,54 @@ describe('active axis', () => {
     expect(axis.at(1500)).toBeCloseTo(500, 6);
     // The root: 3010 ms of wall time, 2000 of them paused.
     expect(axis.at(3010) - axis.at(0)).toBeCloseTo(1010, 6);
+  });
+
+  it("keeps a still-open span's time active with the run's live pauses (it sent none itself)", () => {
+    const t = traceId();
+    // As the page holds a live stepped run: spans started, none ended, so no pause events yet.
+    const tree = buildTree([
+      span(t, { id: 'r', name: 'nova volume-update', start: 0 }),
+      span(t, { id: 'c', parent: 'r', name: 'do_volume_update', start: 2 }),
+    ]);
+    const at = (ms: number) => nanos(ms);
+    const stop = (index: number, from: number, to?: number): PausePoint => ({
+      name: 'do_volume_update',
+      traceId: t,
+      spanId: spanId('c'),
+      kind: 'entry',
+      index,
+      atUnixNano: at(from),
+      ...(to === undefined ? {} : { resumedAtUnixNano: at(to) }),
+    });
+    // Stop 0 paused 1 s and was left; stop 1 waits since 1,510 ms.
+    notePauses([stop(0, 5, 1005), stop(1, 1510)]);
+    const nowMs = 9000;
+    const axis = axisOf(tree, nowMs);
+    const active = (id: string) => {
+      const node = tree.byId.get(spanId(id));
+      return node ? axis.at(nowMs) - axis.at(node.startMs) : NaN;
+    };
+    // Wall 9,000 ms, of which 1,000 + 7,490 paused: 510 ms of program time.
+    expect(active('r')).toBeCloseTo(510, 3);
+    expect(active('c')).toBeCloseTo(508, 3);
+    // While the program waits, the shown time stands still.
+    expect(axisOf(tree, 12_000).at(12_000)).toBeCloseTo(axis.at(nowMs), 3);
+    // The run state's `resumed` ends the open pause; the program runs on from 1,600 ms.
+    noteRunState({
+      runId: 'run-1',
+      seq: 3,
+      scenario: 'happy',
+      road: 'note',
+      step: true,
+      phase: 'running',
+      traceIds: [t],
+      steps: 2,
+      stops: 2,
+      detail: 'layers',
+      resumed: { index: 1, atUnixNano: at(1600) },
+    });
+    const later = axisOf(tree, 2000);
+    expect(later.at(2000) - later.at(0)).toBeCloseTo(2000 - 1000 - 90, 3);
   });
 
   it('is the identity without pauses, and merges overlapping ones', () => {
