@@ -4,8 +4,8 @@
  * - `n` at the live stop: the program really runs to its next stop (a round trip through the
  *   server and the ported code), and the page draws it;
  * - `b` / `n` through stops already reached: the page redraws a kept stop (no server call).
- * Each sample runs inside the page from the key event to the first animation frame after the
- * banner changed. p95 over stepped `happy` runs; goal ≤ 50 ms. Loopback only, bounded loops.
+ * Each sample runs inside the page from the key event until the banner names the new stop, its
+ * row is selected and its TypeScript line lit, plus the frame that paints it. p95 over stepped `happy` runs; goal ≤ 50 ms. Loopback only, bounded loops.
  * Run alone with `node bin/run-ts.js bench/step.ts`.
  */
 import type { Server } from 'node:http';
@@ -26,27 +26,36 @@ const MAX_STEPS = 80;
 const HISTORY_STEPS = 15;
 
 /**
- * One sample in the page: press `key`, wait for a new stop in the banner, then one frame; null
- * when no new stop came within 5 s. Plain JavaScript text, so no build helper leaks into the page.
+ * One sample in the page: press `key`, wait until the page shows the stop after (n) or before
+ * (b) the one it showed: the banner names it, its span's row is the tree's selection, and the
+ * TypeScript pane lights its line; then one frame (the paint). Null when that did not happen
+ * within 5 s. Plain JavaScript text, so no build helper leaks into the page.
  */
 const IN_PAGE = `async (k) => {
   const banner = document.getElementById('banner');
-  const stopText = () =>
-    banner.querySelector('.banner-line.paused, .banner-line.history')?.textContent ?? null;
-  const before = stopText();
+  const line = () => banner.querySelector('.banner-line[data-stop]');
+  const before = line();
+  if (!before) return null;
+  const want = String(Number(before.dataset.stop) + (k === 'b' ? -1 : 1));
+  const shown = () => {
+    const l = line();
+    if (!l || l.dataset.stop !== want) return false;
+    const row = document.querySelector('#tree .row.selected');
+    if (!row || row.dataset.spanId !== l.dataset.span) return false;
+    if (!l.dataset.line) return true;
+    const lit = document.querySelector('.source:not(.python-pane) .src-line.lit .ln');
+    return !!lit && lit.textContent === l.dataset.line;
+  };
   const t0 = performance.now();
   document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
-  const changed = await new Promise((resolve) => {
-    let obs;
+  const ok = shown() || await new Promise((resolve) => {
+    const obs = new MutationObserver(() => {
+      if (shown()) { obs.disconnect(); clearTimeout(timer); resolve(true); }
+    });
     const timer = setTimeout(() => { obs.disconnect(); resolve(false); }, 5000);
-    const check = () => {
-      const now = stopText();
-      if (now !== null && now !== before) { obs.disconnect(); clearTimeout(timer); resolve(true); }
-    };
-    obs = new MutationObserver(check);
-    obs.observe(banner, { subtree: true, childList: true, characterData: true, attributes: true });
+    obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'data-stop'] });
   });
-  if (!changed) return null;
+  if (!ok) return null;
   await new Promise((r) => requestAnimationFrame(() => r()));
   return performance.now() - t0;
 }`;

@@ -328,6 +328,11 @@ export class PythonPane {
     const code = h('div', { class: 'code' }, ...rows);
     replace(this.#body, code);
     const el = rows[lit];
-    if (el) this.#body.scrollTop = Math.max(0, el.offsetTop - this.#body.clientHeight / 2 + 10);
+    // At the next frame, when its layout is done (no second layout of the text now).
+    if (el)
+      requestAnimationFrame(() => {
+        if (el.isConnected)
+          this.#body.scrollTop = Math.max(0, el.offsetTop - this.#body.clientHeight / 2 + 10);
+      });
   }
 }

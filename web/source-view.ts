@@ -113,8 +113,14 @@ export class SourceView {
         this.#lit = r.lines[lineNo - 1];
         if (this.#lit) {
           this.#lit.classList.add('lit');
-          const top = this.#lit.offsetTop - this.#body.clientHeight / 2 + 10;
-          this.#body.scrollTop = Math.max(0, top);
+          // Centred at the next frame, whose layout is done by then: reading the line's place
+          // now would lay out the whole file once more before the frame does it anyway.
+          const lit = this.#lit;
+          requestAnimationFrame(() => {
+            if (this.#lit !== lit) return;
+            const top = lit.offsetTop - this.#body.clientHeight / 2 + 10;
+            this.#body.scrollTop = Math.max(0, top);
+          });
         }
       },
       (err: unknown) => {

@@ -181,7 +181,12 @@ export class StepControl {
         if (!p) return null;
         return h(
           'div',
-          { class: 'banner-line paused' },
+          {
+            class: 'banner-line paused',
+            'data-stop': String(p.index),
+            'data-span': p.spanId,
+            ...(p.site ? { 'data-line': String(p.site.line) } : {}),
+          },
           h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '‖'),
           h(
             'div',

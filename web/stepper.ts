@@ -21,6 +21,7 @@ import { t } from './i18n.js';
 import { ts } from './i18n-step.js';
 import type { TraceModel } from './model.js';
 import { stopTitle, type StepControl } from './step-control.js';
+import { notePauses } from './run-pauses.js';
 import { playInterval, SPEEDS, StopSnapshot, traceStops } from './stops.js';
 import type { Store } from './store.js';
 import type { Traces } from './traces.js';
@@ -101,7 +102,10 @@ export class Stepper {
   get looking(): boolean {
     if (this.mode === 'replay') return this.cursor >= 0;
     if (this.mode !== 'live' || this.cursor < 0 || !this.#store.state.stopShown) return false;
-    return this.cursor < this.newest || this.#myRun()?.phase !== 'paused';
+    // At the newest stop while the program goes on to its next one, nothing is looked back at.
+    const phase = this.#myRun()?.phase;
+    const active = phase === 'paused' || phase === 'running' || phase === 'starting';
+    return this.cursor < this.newest || !active;
   }
 
   canBack(): boolean {
@@ -158,6 +162,8 @@ export class Stepper {
     this.#store.set({ current: shown, view: 'tree', stopShown: stop, selected: stop.spanId });
     this.#traces.ensureVisible(stop.spanId);
     this.#traces.revealPending = stop.spanId;
+    // The learner waits for this stop: draw it now, not a frame or two later.
+    this.#store.settle();
   }
 
   /** Leaves the past: the whole trace of the last stop shown, nothing cut. */
@@ -244,6 +250,7 @@ export class Stepper {
     this.#fetching = true;
     try {
       const all = await api.stops(runId);
+      notePauses(all);
       if (runId !== this.#runId) return;
       for (const p of all) this.stops[p.index] ??= p;
       this.stops = this.stops.filter(Boolean);
@@ -324,7 +331,12 @@ export class Stepper {
           : ts('doneHint');
     return h(
       'div',
-      { class: 'banner-line history', 'data-stop': String(p.index) },
+      {
+        class: 'banner-line history',
+        'data-stop': String(p.index),
+        'data-span': p.spanId,
+        ...(p.site ? { 'data-line': String(p.site.line) } : {}),
+      },
       h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '⟲'),
       h(
         'div',

@@ -89,6 +89,8 @@ export class Store {
   readonly #subs: { keys: ReadonlySet<StateKey>; fn: Listener }[] = [];
   #dirty = new Set<StateKey>();
   #raf = 0;
+  #flushing = false;
+  #again = false;
 
   constructor(initial: PageState) {
     this.state = initial;
@@ -124,16 +126,36 @@ export class Store {
   flush(): void {
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#raf = 0;
-    const dirty = this.#dirty;
-    this.#dirty = new Set();
-    for (const sub of [...this.#subs]) {
-      for (const k of sub.keys) {
-        if (dirty.has(k)) {
-          sub.fn();
-          break;
+    this.#flushing = true;
+    try {
+      for (let round = 0; round < 4; round++) {
+        this.#again = false;
+        const dirty = this.#dirty;
+        this.#dirty = new Set();
+        for (const sub of [...this.#subs]) {
+          for (const k of sub.keys) {
+            if (dirty.has(k)) {
+              sub.fn();
+              break;
+            }
+          }
         }
+        if (!this.#again || this.#dirty.size === 0) break;
       }
+    } finally {
+      this.#flushing = false;
     }
+  }
+
+  /**
+   * Draws what changed now, in this task, and what that drawing changed in turn, instead of at
+   * the next frame (and the one after): for a stop shown on a key press or when the program
+   * pauses, which the learner waits for. Inside a subscriber it makes the running flush go
+   * round again.
+   */
+  settle(): void {
+    if (this.#flushing) this.#again = true;
+    else if (this.#dirty.size > 0) this.flush();
   }
 }
 
