@@ -106,10 +106,17 @@ export class TreePane {
     );
     store.subscribe(['zoom', 'criticalPath', 'selfColumn'], () => this.render());
     store.subscribe(['view'], () => (this.el.hidden = store.state.view !== 'tree'));
-    // Running spans grow on the axis: redraw while any runs.
+    // Running spans grow on the axis: redraw while any runs, but not while the program is paused
+    // (active time stands still) or a past stop is shown (its time is frozen).
     setInterval(() => {
       const s = store.state;
-      if ((s.current?.tree().running ?? 0) > 0 && s.view === 'tree') store.touch('spans');
+      const current = s.current;
+      if (!current || (current.tree().running ?? 0) === 0 || s.view !== 'tree') return;
+      if (current instanceof StopSnapshot) return;
+      for (const run of s.runs.values()) {
+        if (run.phase === 'paused' && run.traceIds.includes(current.traceId)) return;
+      }
+      store.touch('spans');
     }, 100);
   }
 

@@ -9,7 +9,7 @@ import { h, replace } from './dom.js';
 import { splitter } from './splitter.js';
 import { axisCeil, axisTicks } from './axis.js';
 import { axisOf, type ActiveAxis } from './active-axis.js';
-import { pauseGaps } from './pause-gaps.js';
+import { gapsKey, gapsOf, pauseGaps } from './pause-gaps.js';
 import { formatMs } from './format.js';
 import { t } from './i18n.js';
 import { errorOf, eventKey, type Row, type TraceTree } from './model.js';
@@ -357,7 +357,12 @@ export class TreeView {
     // After the structure's className: the path's highlight survives a re-selection.
     els.row.classList.toggle('critical', path !== undefined);
     const self = this.selfMs ? formatMs(this.selfMs(node.id)) : '';
-    const geoKey = `${total}|${from}|${end}|${start}|${wallEnd}|${path ? path.length : 0}|${self}`;
+    // The bar's pauses (step mode) by what they show, so a paused running span, whose end on
+    // the active axis stands still, is not redrawn every tick.
+    const gaps = time && time.pauses.length > 0 ? gapsOf(time, node.startMs, wallEnd) : undefined;
+    const gapKey = gaps ? gapsKey(gaps) : '';
+    // To the nanosecond: the end of a paused span stands still up to rounding.
+    const geoKey = `${total}|${from}|${end.toFixed(6)}|${start.toFixed(6)}|${gapKey}|${path ? path.length : 0}|${self}`;
     if (geoKey === els.geoKey) return;
     els.geoKey = geoKey;
     els.dur.textContent = formatMs(end - start);
@@ -373,7 +378,7 @@ export class TreeView {
     els.bar.style.left = `${left}%`;
     els.bar.style.width = `${Math.min(width, 100 - left)}%`;
     els.bar.title = `${span.name}: ${formatMs(end - start)}`;
-    if (time && time.pauses.length > 0) pauseGaps(els.bar, time, node.startMs, wallEnd);
+    if (gaps) pauseGaps(els.bar, gaps);
     else if (els.bar.firstChild) els.bar.replaceChildren();
     const pathKey = path ? `${total}|${from}|${path.map((p) => p.join(',')).join(';')}` : '';
     if (pathKey !== els.pathKey) {
