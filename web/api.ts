@@ -127,8 +127,12 @@ export const api = {
     call<{ file: string; text: string; lines: number }>(
       `/api/source?file=${encodeURIComponent(file)}`
     ),
-  startRun: (scenario: string, step: boolean, road: 'note' | 'nova' = 'note') =>
-    post<RunStarted>('/api/runs', { scenario, step, road }, owner()),
+  startRun: (
+    scenario: string,
+    step: boolean,
+    road: 'note' | 'nova' = 'note',
+    stops: 'layers' | 'decisions' = 'layers'
+  ) => post<RunStarted>('/api/runs', { scenario, step, road, stops }, owner()),
   step: (runId: string, action: 'next' | 'continue' | 'abort') =>
     post<RunState>(`/api/runs/${encodeURIComponent(runId)}/${action}`, {}, owner()),
   stops: (runId: string) => call<PausePoint[]>(`/api/runs/${encodeURIComponent(runId)}/stops`),

@@ -68,6 +68,11 @@ export const STEP_STRINGS = {
     ja: 'Python ソースを読めませんでした：{0}',
   },
   pausedFor: { en: 'paused {0}', ja: '一時停止 {0}' },
+  stepDecisions: { en: 'Step at decisions too', ja: '判断でも止める' },
+  stepDecisionsHint: {
+    en: 'Step mode also stops at each decision a layer takes: pool hit or miss, re-authenticate, retry, redirect. A replay stops there too.',
+    ja: 'ステップ実行で、レイヤーの判断（プールのヒット／ミス、再認証、リトライ、リダイレクト）ごとにも止まります。再生でも同じです。',
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type StepStringKey = keyof typeof STEP_STRINGS;

@@ -19,13 +19,22 @@ import type { Store } from './store.js';
 
 const PROJECTS = new Set(['novaclient', 'requests', 'urllib3', 'keystoneauth1']);
 
+/**
+ * Spans named for what they stand for rather than a Python function: the function they port.
+ * `nova volume-update` is the command line, `OpenStackComputeShell.main` in novaclient/shell.py.
+ */
+const PYTHON_NAME: Readonly<Record<string, string>> = {
+  'nova volume-update': 'OpenStackComputeShell.main',
+};
+
 /** What to ask `/api/python` for a span, or undefined when it ports no Python function. */
 export function pythonQuery(
   span: SpanRecord
 ): { project: string; file: string; name: string } | undefined {
   const layer = span.attributes['novatrace.layer'];
   const file = span.attributes['novatrace.upstream.file'];
-  const name = span.attributes['code.function.name'];
+  const own = span.attributes['code.function.name'];
+  const name = typeof own === 'string' ? (PYTHON_NAME[own] ?? own) : own;
   if (span.kind === 'client' || span.kind === 'server') return undefined;
   if (typeof layer !== 'string' || !PROJECTS.has(layer)) return undefined;
   if (typeof file !== 'string' || typeof name !== 'string') return undefined;
@@ -77,7 +86,35 @@ export function pythonLineFor(
       bestLen = lit.length;
     }
   }
-  return best >= 0 ? best : def;
+  return best >= 0 ? best : branchLine(lines, def, `${stop.event ?? ''} ${message}`);
+}
+
+/**
+ * A decision that logs nothing (`no management_url: authenticate`): the first line after the
+ * `def` that names most of the decision's words (`if not self.management_url:`), code only, not
+ * docstrings or comments; the `def` when no line names any.
+ */
+function branchLine(lines: readonly string[], def: number, words: string): number {
+  const wanted = [...new Set(words.toLowerCase().match(/[a-z_][a-z0-9_]{3,}/g) ?? [])];
+  let best = def;
+  let bestScore = 0;
+  let inDoc = false;
+  for (let i = def + 1; i < lines.length; i++) {
+    const line = (lines[i] as string).trim();
+    const quotes = (line.match(/"""|'''/g) ?? []).length;
+    if (inDoc || quotes > 0) {
+      if (quotes % 2 === 1) inDoc = !inDoc;
+      continue;
+    }
+    if (line.startsWith('#')) continue;
+    const code = line.toLowerCase().split('#')[0] ?? '';
+    const score = wanted.filter((w) => new RegExp(`\\b${w}\\b`).test(code)).length;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 const PY_KEYWORDS = new Set(

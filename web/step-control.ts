@@ -8,6 +8,7 @@ import type { PausePoint, RunState } from '../src/viewer/types.js';
 import { api, userMessage } from './api.js';
 import { h, replace, type Child } from './dom.js';
 import { t } from './i18n.js';
+import { ts } from './i18n-step.js';
 import { predictionLine } from './predict.js';
 import { effectiveRoad, runTitle } from './road-switch.js';
 import { remember, STORAGE, type Store } from './store.js';
@@ -22,6 +23,14 @@ export class StepControl {
   readonly runBtn = h('button', { class: 'primary', id: 'run', 'aria-keyshortcuts': 'r' });
   readonly stepBox = h('input', { type: 'checkbox', id: 'step-mode' });
   readonly predictBox = h('input', { type: 'checkbox', id: 'predict' });
+  /** Step mode's finer setting: stop at each decision too (pool hit, re-authenticate, retry...). */
+  readonly decisionsBox = h('input', { type: 'checkbox', id: 'step-decisions' });
+  readonly decisionsLabel = h(
+    'label',
+    { class: 'check', title: '' },
+    this.decisionsBox,
+    h('span', { class: 'decisions-word' })
+  );
   readonly nextBtn = h('button', { id: 'next', 'aria-keyshortcuts': 'n' });
   readonly contBtn = h('button', { id: 'continue', 'aria-keyshortcuts': 'c' });
   readonly abortBtn = h('button', { id: 'abort', class: 'danger' });
@@ -84,7 +93,12 @@ export class StepControl {
     if (!name || s.connection !== 'live' || this.activeRun()) return;
     try {
       this.#store.set({ prediction: undefined });
-      const started = await api.startRun(name, s.stepMode, effectiveRoad(s));
+      const started = await api.startRun(
+        name,
+        s.stepMode,
+        effectiveRoad(s),
+        s.stepMode && this.decisionsBox.checked ? 'decisions' : 'layers'
+      );
       this.#store.set({ myRunId: started.runId });
       remember(STORAGE.myRun, started.runId);
       if (started.traceId && s.current?.traceId !== started.traceId)
@@ -136,6 +150,9 @@ export class StepControl {
     this.contBtn.title = `${t('continue')} (c)`;
     label(this.abortBtn, '■', t('abort'));
     this.abortBtn.title = t('abort');
+    const word = this.decisionsLabel.querySelector('.decisions-word');
+    if (word) word.textContent = ts('stepDecisions');
+    this.decisionsLabel.title = ts('stepDecisionsHint');
     this.stepper?.relabel();
   }
 

@@ -181,7 +181,9 @@ export class Stepper {
     if (!current || this.#steps.activeRun()) return;
     const model = this.#traces.modelFor(current.traceId);
     if (model.size === 0) await this.#traces.load(model);
-    const stops = traceStops([...model.records()]);
+    const stops = traceStops([...model.records()], {
+      decisions: this.#steps.decisionsBox.checked,
+    });
     if (stops.length === 0) return;
     this.pause();
     this.mode = 'replay';

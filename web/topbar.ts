@@ -97,6 +97,7 @@ export class Topbar {
               'data-i18n': 'openFile',
               tabindex: '0',
             }),
+            steps.decisionsLabel,
             this.otlpLink,
             this.jaegerLink,
             actions.compareRoads ? this.otherRoadBtn : null,

@@ -10,6 +10,7 @@ import { main as novaMain, type ShellOptions } from '../novaclient/shell.js';
 import { Client } from '../novaclient/v2/client.js';
 import type { HTTPClientOptions } from '../novaclient/client.js';
 import { recordError, tracerFor } from '../telemetry/layer-span.js';
+import { currentRunScope } from '../telemetry/run-scope.js';
 import { scrubSecrets } from '../telemetry/redact.js';
 import { ATTR } from '../telemetry/semconv.js';
 import { cloudEnv, SCENARIO_LIST, type Scenario, type ScenarioContext } from './catalog.js';
@@ -102,6 +103,8 @@ function runIn(scenario: Scenario, cloud: RunningCloud, road: Road): Promise<Sce
     `scenario ${scenario.name}`,
     { attributes: { [ATTR.scenario]: scenario.name, 'novatrace.road': road } },
     async (root) => {
+      // A viewer's step mode pauses this span with the layers (paused time is not run time).
+      currentRunScope()?.root?.(root);
       let exitCode = 0;
       let stderr = '';
       const stderrSink = { write: (text: string) => ((stderr += text), true) };

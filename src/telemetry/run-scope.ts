@@ -59,6 +59,11 @@ export interface RunScope {
   readonly decided?: (decision: LayerDecision) => void;
   /** True while stops want their TypeScript line and return summary (costs a stack capture). */
   readonly wantsStops?: () => boolean;
+  /**
+   * Told of the run's own root span (a scenario's, not a layer): step mode pauses it with the
+   * layers below it, so its duration too is active time.
+   */
+  readonly root?: (span: Span) => void;
 }
 
 const storage = new AsyncLocalStorage<RunScope>();

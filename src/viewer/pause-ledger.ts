@@ -50,6 +50,11 @@ export class PauseLedger {
     return entry;
   }
 
+  /** Knows `span` (a run's root) so that stops below it pause it too. */
+  adopt(span: Span): void {
+    this.#entry(span);
+  }
+
   /** Starts pausing `span` and its open known ancestors; `attrs` describe the stop. */
   pause(span: Span, attrs: Attributes): PauseChain {
     const chain: Entry[] = [];

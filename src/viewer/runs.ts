@@ -241,6 +241,7 @@ export class RunManager {
         if (run.step && run.detail === 'decisions') run.pending.push(decision);
       },
       wantsStops: () => run.step,
+      root: (span: Span) => run.ledger.adopt(span),
     };
 
     run.phase = 'running';

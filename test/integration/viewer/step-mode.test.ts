@@ -156,6 +156,11 @@ describe('step mode with the real client and cloud', () => {
     const spans = viewer.store.get(stops[0]?.traceId ?? '') ?? [];
     const root = spans.find((s) => s.name === 'nova volume-update');
     expect(Number(root?.attributes['novatrace.paused_ms'])).toBeGreaterThan(0);
+    // The scenario's own span (no layer) pauses with its layers: its active time is no longer
+    // the whole stepped run (statistics read novatrace.paused_ms).
+    const scenario = spans.find((s) => s.name === 'scenario happy');
+    const paused = Number(scenario?.attributes['novatrace.paused_ms']);
+    expect(paused).toBeGreaterThanOrEqual(Number(root?.attributes['novatrace.paused_ms']));
   });
 
   it('records the warm-pool scenario as one trace with a cold and a warm run', async () => {

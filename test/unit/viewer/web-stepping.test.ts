@@ -288,9 +288,24 @@ describe('Python pane', () => {
         event: 'connection dropped: reset',
       })
     ).toBe(7);
+    // A decision that logs nothing: the code line naming its words (not the docstring).
     expect(pythonLineFor(text, { kind: 'decision', message: 'pool hit', event: 'pool hit' })).toBe(
-      0
+      3
     );
+    const cs = [
+      'def _cs_request(self, url, method, **kwargs):',
+      '    """Authenticate first when there is no management_url."""',
+      '    if not self.management_url:',
+      '        self.authenticate()',
+      '    return resp, body',
+    ].join('\n');
+    expect(
+      pythonLineFor(cs, {
+        kind: 'decision',
+        event: 'no management_url: authenticate',
+        message: 'no management_url: authenticate',
+      })
+    ).toBe(2);
   });
 
   it('asks for the layers it ports, not for the wire or the cloud', () => {
@@ -302,6 +317,13 @@ describe('Python pane', () => {
     });
     const wire = happy.find((s) => s.kind === 'client');
     expect(wire && pythonQuery(wire)).toBeUndefined();
+    // The command line's span: the shell's main, which it ports.
+    const root = happy.find((s) => s.name === 'nova volume-update');
+    expect(root && pythonQuery(root)).toEqual({
+      project: 'novaclient',
+      file: 'novaclient/shell.py',
+      name: 'OpenStackComputeShell.main',
+    });
   });
 
   it('highlights Python strings, comments and keywords, docstrings across lines', () => {
