@@ -68,6 +68,18 @@ export const STEP_STRINGS = {
     ja: 'Python ソースを読めませんでした：{0}',
   },
   pausedFor: { en: 'paused {0}', ja: '一時停止 {0}' },
+  pythonLacking: {
+    en: '{0} (in {1}) has no {2} in {3}. The seed’s version, {4}, has it.',
+    ja: '{0}（{1}）の {3} には {2} がありません。シードの版 {4} にはあります。',
+  },
+  pythonLackingGone: {
+    en: '{0} (in {1}) has no {2} in {3}: it was removed in {5}. The seed’s version, {4}, has it.',
+    ja: '{0}（{1}）の {3} には {2} がありません（{5} で削除）。シードの版 {4} にはあります。',
+  },
+  pythonNoCopy: {
+    en: 'No copy of this Python package was found on this machine (the seed’s version is {0}).',
+    ja: 'このマシンにはこの Python パッケージのコピーが見つかりません（シードの版は {0}）。',
+  },
   stepDecisions: { en: 'Step at decisions too', ja: '判断でも止める' },
   stepDecisionsHint: {
     en: 'Step mode also stops at each decision a layer takes: pool hit or miss, re-authenticate, retry, redirect. A replay stops there too.',

@@ -321,7 +321,21 @@ export class PythonPane {
         h(
           'div',
           { class: 'pad python-missing' },
-          h('p', null, src.reason),
+          h(
+            'p',
+            null,
+            src.lacking
+              ? ts(
+                  src.lacking.goneIn ? 'pythonLackingGone' : 'pythonLacking',
+                  `${src.lacking.project} ${src.version ?? ''}`.trim(),
+                  src.lacking.base,
+                  src.lacking.qualname,
+                  src.lacking.file,
+                  src.seedVersion,
+                  src.lacking.goneIn ?? ''
+                )
+              : ts('pythonNoCopy', src.seedVersion)
+          ),
           h('p', { class: 'muted' }, ts('pythonHowTo'))
         )
       );

@@ -100,10 +100,18 @@ export type PythonSource =
     }
   | {
       readonly found: false;
-      /** Why not, and what to do, in one or two sentences. */
+      /** Why not, and what to do, in one or two sentences (English; the page words its own). */
       readonly reason: string;
       readonly version?: string;
       readonly seedVersion: string;
+      /** When a copy was found without the function: where, and (if known) the release it left in. */
+      readonly lacking?: {
+        readonly project: string;
+        readonly base: string;
+        readonly qualname: string;
+        readonly file: string;
+        readonly goneIn?: string;
+      };
     };
 
 export interface PythonRoots {
@@ -116,8 +124,11 @@ export interface PythonRoots {
 }
 
 /** Where a known function moved: what to tell a reader of a version that lacks it. */
-const GONE: Readonly<Record<string, string>> = {
-  HTTPClient: 'HTTPClient was removed in python-novaclient 7.0.0',
+const GONE: Readonly<Record<string, { readonly text: string; readonly release: string }>> = {
+  HTTPClient: {
+    text: 'HTTPClient was removed in python-novaclient 7.0.0',
+    release: 'python-novaclient 7.0.0',
+  },
 };
 
 function pathPythonPurelib(): string | null {
@@ -354,7 +365,7 @@ export function locatePython(
   // `utils.find_resource` names a module, `HTTPClient._cs_request` a class.
   const cls = first && /^[A-Z]/.test(first) ? first : undefined;
   const inPackage = file.split('/').slice(1).join('/');
-  let lacking: { version: string; reason: string } | undefined;
+  let lacking: Omit<Extract<PythonSource, { found: false }>, 'found' | 'seedVersion'> | undefined;
   for (const root of roots) {
     for (const place of packagePlaces(root, project)) {
       const path = join(place.dir, inPackage);
@@ -381,11 +392,19 @@ export function locatePython(
           ...hit,
         };
       }
+      const gone = cls ? GONE[cls] : undefined;
       lacking ??= {
         version,
         reason:
           `${project} ${version} (in ${place.base}) has no ${qualname} in ${file}` +
-          `${cls && GONE[cls] ? `: ${GONE[cls]}` : ''}. The seed's version, ${seedVersion}, has it.`,
+          `${gone ? `: ${gone.text}` : ''}. The seed's version, ${seedVersion}, has it.`,
+        lacking: {
+          project,
+          base: place.base,
+          qualname,
+          file,
+          ...(gone ? { goneIn: gone.release } : {}),
+        },
       };
     }
   }

@@ -121,6 +121,14 @@ describe('locatePython', () => {
     expect(!found.found && found.reason).toMatch(
       /18\.1\.0.*removed in python-novaclient 7\.0\.0.*3\.3\.0/
     );
+    // The same, in parts the page words in its own language.
+    expect(!found.found && found.lacking).toEqual({
+      project: 'novaclient',
+      base: newer,
+      qualname: 'HTTPClient.put',
+      file: 'novaclient/client.py',
+      goneIn: 'python-novaclient 7.0.0',
+    });
   });
 
   it('prefers the earlier root and falls through to later ones', () => {
