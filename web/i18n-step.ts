@@ -80,6 +80,10 @@ export const STEP_STRINGS = {
     en: 'No copy of this Python package was found on this machine (the seed’s version is {0}).',
     ja: 'このマシンにはこの Python パッケージのコピーが見つかりません（シードの版は {0}）。',
   },
+  idleCloseNote: {
+    en: 'Paused, the cloud keeps this run’s sockets open, except for this scenario’s own fault: it closes a keep-alive socket after 200 ms idle, paused or not, so the second update meets the dropped connection as it would unpaused.',
+    ja: '一時停止中、クラウドはこの実行のソケットを開いたままにします。ただしこのシナリオの障害だけは別で、一時停止していてもアイドル 200 ms で keep-alive ソケットを閉じます。そのため 2 回目の更新は、止めずに実行したときと同じく切断済みの接続に出会います。',
+  },
   stepDecisions: { en: 'Step at decisions too', ja: '判断でも止める' },
   stepDecisionsHint: {
     en: 'Step mode also stops at each decision a layer takes: pool hit or miss, re-authenticate, retry, redirect. A replay stops there too.',

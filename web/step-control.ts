@@ -211,6 +211,10 @@ export class StepControl {
             h('strong', null, stopTitle(p)),
             p.summary ? h('p', { class: 'stop-summary' }, t('stopHands', p.summary)) : null,
             p.site ? h('p', { class: 'muted' }, t('stopLine', p.site.file, p.site.line)) : null,
+            // The one timer a pause does not hold: the point of this scenario.
+            run.scenario === 'dropped-connection'
+              ? h('p', { class: 'muted idle-close-note' }, ts('idleCloseNote'))
+              : null,
             h(
               'p',
               { class: 'muted' },
