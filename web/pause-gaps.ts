@@ -11,7 +11,7 @@ import { h } from './dom.js';
 import { formatMs } from './format.js';
 
 /** Gaps nearer than this (percent of the bar) are drawn as one. */
-const MERGE_PERCENT = 1;
+const MERGE_PERCENT = 1.5;
 
 interface Gap {
   readonly x: number;
@@ -43,15 +43,23 @@ export function gapsKey(gaps: readonly Gap[]): string {
   return gaps.map((g) => `${g.x.toFixed(2)}:${g.count}`).join(',');
 }
 
-/** Draws the gaps inside a bar, as hatched marks at the moments they happened. */
+/**
+ * Draws the gaps inside a bar, as hatched marks at the moments they happened. The marks already
+ * there are moved and relabelled, not made again: a step redraws every open span's bar.
+ */
 export function pauseGaps(bar: HTMLElement, gaps: readonly Gap[]): void {
-  bar.replaceChildren(
-    ...gaps.map((g) =>
-      h('i', {
-        class: 'pause-gap',
-        style: { left: `${g.x}%` },
-        title: g.count > 1 ? `‖ ${formatMs(g.ms)} (${g.count}×)` : `‖ ${formatMs(g.ms)}`,
-      })
-    )
-  );
+  const marks = bar.children;
+  for (let i = 0; i < gaps.length; i++) {
+    const g = gaps[i] as Gap;
+    const title = g.count > 1 ? `‖ ${formatMs(g.ms)} (${g.count}×)` : `‖ ${formatMs(g.ms)}`;
+    const left = `${g.x}%`;
+    const had = marks[i] as HTMLElement | undefined;
+    if (!had) {
+      bar.append(h('i', { class: 'pause-gap', style: { left }, title }));
+      continue;
+    }
+    if (had.style.left !== left) had.style.left = left;
+    if (had.title !== title) had.title = title;
+  }
+  while (marks.length > gaps.length) marks[marks.length - 1]?.remove();
 }

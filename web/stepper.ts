@@ -52,6 +52,8 @@ export class Stepper {
   /** The copy of a trace shown at a past stop (so a change of `current` by others is seen). */
   #snapshot: TraceModel | undefined;
   #fetching = false;
+  /** Cut copies by the state of the trace they were cut from (web/model.ts: one tree per put). */
+  readonly #snapshots = new WeakMap<object, Map<string, StopSnapshot>>();
 
   constructor(store: Store, traces: Traces, steps: StepControl) {
     this.#store = store;
@@ -157,13 +159,33 @@ export class Stepper {
     const model = this.#traces.modelFor(stop.traceId);
     if (model.size === 0) await this.#traces.load(model);
     if (this.cursor !== i) return;
-    const shown = live ? model : new StopSnapshot(model.records(), stop);
+    const shown = live ? model : this.#snapshotOf(model, stop);
     this.#snapshot = live ? undefined : shown;
     this.#store.set({ current: shown, view: 'tree', stopShown: stop, selected: stop.spanId });
     this.#traces.ensureVisible(stop.spanId);
     this.#traces.revealPending = stop.spanId;
     // The learner waits for this stop: draw it now, not a frame or two later.
     this.#store.settle();
+  }
+
+  /**
+   * The trace cut at a stop, made once per state of the trace: walking Back and Next over the
+   * same stops of a paused (or finished) run shows the copies already made.
+   */
+  #snapshotOf(model: TraceModel, stop: PausePoint): StopSnapshot {
+    const tree = model.tree();
+    let made = this.#snapshots.get(tree);
+    if (!made) {
+      made = new Map();
+      this.#snapshots.set(tree, made);
+    }
+    const key = `${stop.traceId}:${stop.index}:${stop.atUnixNano}`;
+    let snap = made.get(key);
+    if (!snap) {
+      snap = new StopSnapshot(model.records(), stop);
+      made.set(key, snap);
+    }
+    return snap;
   }
 
   /** Leaves the past: the whole trace of the last stop shown, nothing cut. */
