@@ -239,4 +239,30 @@ describe.skipIf(SKIP_BROWSER)('stepping in the page (real Chromium)', () => {
     expect(page.errors).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('stops at decisions too with the finer setting (More → Step at decisions too)', async () => {
+    const page = await open();
+    await page.setInputFiles('#file-input', join(ROOT, 'traces', 'happy.json'));
+    await page.locator('.row[data-name="do_volume_update"]').first().waitFor();
+    await page.click('#more-menu summary');
+    await page.check('#step-decisions');
+    await page.keyboard.press('Escape');
+    await page.click('#replay-start');
+    const history = page.locator('.banner-line.history');
+    let text = '';
+    for (let i = 0; i < 40; i++) {
+      await expect.poll(() => history.getAttribute('data-stop')).toBe(String(i));
+      text = (await history.textContent()) ?? '';
+      if (text.includes('decided')) break;
+      await page.keyboard.press('n');
+    }
+    // A decision stop: the layer that took it, the decision, its span selected.
+    expect(text).toMatch(/Paused after nova volume-update decided: /);
+    const span = await history.getAttribute('data-span');
+    await expect
+      .poll(() => page.locator('.row[aria-selected="true"]').getAttribute('data-span-id'))
+      .toBe(span);
+    expect(page.errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
