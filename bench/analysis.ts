@@ -5,11 +5,12 @@
  * the model's share of the page's goals; the browser's own share (fetch, JSON parse, paint) is not
  * in these figures. Bounded loops; no network. Run alone: `node bin/run-ts.js bench/analysis.ts`.
  */
+import type { Page } from 'playwright-core';
 import type { SpanRecord } from '../src/telemetry/types.js';
 import { Finder, SearchIndex } from '../web/find.js';
 import { buildTree, flatten } from '../web/model.js';
 import { traceStatistics } from '../web/trace-stats.js';
-
+import { bigTrace as layerTrace, pageSkipReason, startBenchViewer } from './page.js';
 import type { Figure } from './report.js';
 
 const SPANS = 100_000;
@@ -69,8 +70,91 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
+const OPEN_ROUNDS = 3;
+
+/**
+ * Milliseconds from asking the page for a trace (its permalink) to the frame that shows its first
+ * rows, and to the frame that shows all `count` of them.
+ */
+async function openTimes(page: Page, traceId: string, count: number): Promise<[number, number]> {
+  return page.evaluate(
+    async ([id, n]) => {
+      const t0 = performance.now();
+      location.hash = `#trace=${id}`;
+      let first = Number.NaN;
+      for (let i = 0; i < 3000; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const rows = document.querySelector<HTMLElement>('.rows');
+        if (rows?.dataset.traceId !== id || !rows.querySelector('.row')) continue;
+        // The frame that shows them.
+        await new Promise((r) => requestAnimationFrame(r));
+        if (Number.isNaN(first)) first = performance.now() - t0;
+        if (rows.dataset.rowCount === n) return [first, performance.now() - t0] as [number, number];
+      }
+      return [first, Number.NaN] as [number, number];
+    },
+    [traceId, String(count)] as const
+  );
+}
+
+/**
+ * The page's share: a 100,000-span trace held by a viewer on loopback, opened in headless
+ * Chromium from another trace by its permalink (fetch, parse, model, first paint), a few rounds.
+ */
+async function pageFigures(): Promise<Figure[]> {
+  const skipped = pageSkipReason();
+  const figures = (first: number, all: number, note?: string): Figure[] => [
+    {
+      figure: 'page: open a 100,000-span trace to first rows',
+      value: first,
+      unit: 'ms',
+      goal: 1000,
+      better: 'lower',
+      ...(note ? { note } : {}),
+    },
+    {
+      figure: 'page: open a 100,000-span trace to all rows in',
+      value: all,
+      unit: 'ms',
+      goal: 3000,
+      better: 'lower',
+      ...(note ? { note } : {}),
+    },
+  ];
+  if (skipped) return figures(Number.NaN, Number.NaN, skipped);
+  const v = await startBenchViewer({
+    store: { maxSpans: 200_000, maxBytes: 1024 * 2 ** 20, maxTraceBytes: 512 * 2 ** 20 },
+  });
+  try {
+    const small = layerTrace(50);
+    const huge = layerTrace(SPANS, 8);
+    v.viewer.ingest(small, 'file');
+    v.viewer.ingest(huge, 'file');
+    const smallId = (small[0] as SpanRecord).traceId;
+    const hugeId = (huge[0] as SpanRecord).traceId;
+    const page = await v.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${v.url}/#trace=${smallId}`);
+    await page.waitForSelector('.live.on');
+    const firsts: number[] = [];
+    const alls: number[] = [];
+    for (let round = 0; round < OPEN_ROUNDS; round++) {
+      await openTimes(page, smallId, small.length);
+      const [first, all] = await openTimes(page, hugeId, SPANS);
+      firsts.push(first);
+      alls.push(all);
+    }
+    return figures(median(firsts), median(alls), `median of ${OPEN_ROUNDS}`);
+  } finally {
+    await v.close();
+  }
+}
+
 /** The figures, median of a few rounds each. */
 export async function measure(): Promise<Figure[]> {
+  return [...(await pageFigures()), ...(await modelFigures())];
+}
+
+async function modelFigures(): Promise<Figure[]> {
   const spans = bigTrace();
   const build: number[] = [];
   const index: number[] = [];
@@ -141,7 +225,7 @@ if (process.argv[1]?.endsWith('bench/analysis.ts')) {
   for (const f of await measure()) {
     const met = f.better === 'lower' ? f.value <= f.goal : f.value >= f.goal;
     console.log(
-      `${f.figure}: ${f.value.toFixed(1)} ${f.unit} (goal ≤ ${f.goal}) ${met ? 'met' : 'NOT MET'}`
+      `${f.figure}: ${f.value.toFixed(1)} ${f.unit} (goal ≤ ${f.goal}) ${met ? 'met' : 'NOT MET'}${f.note ? ` (${f.note})` : ''}`
     );
   }
 }
