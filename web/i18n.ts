@@ -269,6 +269,10 @@ export const STRINGS = {
   wireBody: { en: 'Body', ja: 'ボディ' },
   wireBodySize: { en: 'Body ({0} bytes)', ja: 'ボディ（{0} バイト）' },
   wireNoBody: { en: 'no body', ja: 'ボディなし' },
+  wireBodyCut: {
+    en: 'The first {0} bytes of {1}',
+    ja: '{1} バイトのうち先頭の {0} バイト',
+  },
   wireNoResponse: { en: 'No response was received.', ja: 'レスポンスは届いていません。' },
   wireMissing: {
     en: 'Not recorded in this span: {0}. Shown from the standard attributes it has.',
