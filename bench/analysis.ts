@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { SpanRecord } from '../src/telemetry/types.js';
-import { Finder, SearchIndex } from '../web/find.js';
+import { Finder, searchIndex } from '../web/find.js';
 import { buildTree, flatten } from '../web/model.js';
 import { traceStatistics } from '../web/trace-stats.js';
 import { bigTrace as layerTrace, pageSkipReason, startBenchViewer } from './page.js';
@@ -171,7 +171,7 @@ async function modelFigures(): Promise<Figure[]> {
     // idle time); a fresh SearchIndex here times that build on its own, then typing uses the
     // tree's cached index.
     t = performance.now();
-    new SearchIndex().refresh(tree);
+    searchIndex(tree);
     index.push(performance.now() - t);
     const finder = new Finder();
     finder.run(tree, '');

@@ -136,15 +136,18 @@ export class AnalysisPane {
       this.input.value = store.state.findText;
       this.#search(true);
     });
-    // The search index of a newly shown trace is made when the page is idle, not on the first
-    // keystroke (a 100,000-span trace takes a few hundred milliseconds).
-    let indexed: unknown;
-    store.subscribe(['current'], () => {
-      const model = store.state.current;
-      if (!model || model === indexed) return;
-      indexed = model;
+    // The search index of the trace on screen is made when the page is idle, not on the first
+    // keystroke (a 100,000-span trace takes a few hundred milliseconds): once it is shown, and
+    // again after its spans changed (a trace that is still loading or growing), one at a time.
+    let pending = false;
+    store.subscribe(['current', 'spans'], () => {
+      if (pending || !store.state.current) return;
+      pending = true;
       const build = () => {
-        if (store.state.current === model) searchIndex(model.tree());
+        pending = false;
+        const model = store.state.current;
+        // While a trace comes in pages, its index would be made anew for every page.
+        if (model && !traces.isLoading(model)) searchIndex(model.tree());
       };
       if ('requestIdleCallback' in window) requestIdleCallback(build, { timeout: 2000 });
       else setTimeout(build, 50);
