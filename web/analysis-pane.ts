@@ -17,15 +17,45 @@ import {
   type FindLayer,
 } from './find.js';
 import { formatMs } from './format.js';
-import { t } from './i18n.js';
+import { t, type StringKey } from './i18n.js';
 import type { SpanNode } from './model.js';
 import type { Store } from './store.js';
-import { SUMMARY_ROWS, traceStatistics, type StatRow } from './trace-stats.js';
+import { SUMMARY_ROWS, traceStatistics, type StatRow, type SummaryCounts } from './trace-stats.js';
 import type { Traces } from './traces.js';
 import type { TreePane } from './tree-pane.js';
 
 /** Span-name rows the statistics table shows at most (the rest are counted in one line). */
 const MAX_NAME_ROWS = 200;
+
+/** The label of each layer filter (web/i18n.ts; the English ones are the layer ids). */
+export const FIND_LAYER_LABEL: Readonly<Record<FindLayer, StringKey>> = {
+  novaclient: 'findLayerNovaclient',
+  keystoneauth1: 'findLayerKeystoneauth1',
+  requests: 'findLayerRequests',
+  urllib3: 'findLayerUrllib3',
+  wire: 'findLayerWire',
+  cloud: 'findLayerCloud',
+};
+
+/** The label of each summary row (the English ones are trace-stats.ts's {@link SUMMARY_ROWS}). */
+export const SUMMARY_LABEL: Readonly<Record<keyof SummaryCounts, StringKey>> = {
+  httpRequests: 'statHttpRequests',
+  connectionsOpened: 'statConnectionsOpened',
+  connectionsReused: 'statConnectionsReused',
+  connectionsReset: 'statConnectionsReset',
+  authentications: 'statAuthentications',
+  retries: 'statRetries',
+  redirects: 'statRedirects',
+};
+
+/** The statistics table's column heads. */
+export const STATS_COLUMNS: readonly StringKey[] = [
+  'statsName',
+  'statsCount',
+  'statsTotal',
+  'statsSelf',
+  'statsShare',
+];
 
 export class AnalysisPane {
   readonly el: HTMLElement;
@@ -49,15 +79,15 @@ export class AnalysisPane {
     this.input = h('input', {
       type: 'search',
       class: 'find-input',
-      'aria-label': 'Find',
-      placeholder: 'Find  /',
+      'aria-label': t('find'),
+      placeholder: t('findPlaceholder'),
       autocomplete: 'off',
       spellcheck: 'false',
     });
     this.#count = h('span', {
       class: 'find-count',
       role: 'status',
-      'aria-label': 'Find results',
+      'aria-label': t('findResults'),
       'aria-live': 'polite',
     });
     this.#errors = h('input', { type: 'checkbox', class: 'find-errors' });
@@ -74,7 +104,13 @@ export class AnalysisPane {
       ...FIND_LAYERS.map((layer) => {
         const box = h('input', { type: 'checkbox', 'data-layer': layer });
         this.#layers.set(layer, box);
-        return h('label', { class: `lane-${layer}` }, box, ` ${layer}`);
+        return h(
+          'label',
+          { class: `lane-${layer}` },
+          box,
+          ' ',
+          h('span', { 'data-i18n': FIND_LAYER_LABEL[layer] }, t(FIND_LAYER_LABEL[layer]))
+        );
       })
     );
     this.#table = h('table', { class: 'trace-stats' });
@@ -100,15 +136,18 @@ export class AnalysisPane {
       this.input.value = store.state.findText;
       this.#search(true);
     });
-    // The search index of a newly shown trace is made when the page is idle, not on the first
-    // keystroke (a 100,000-span trace takes a few hundred milliseconds).
-    let indexed: unknown;
-    store.subscribe(['current'], () => {
-      const model = store.state.current;
-      if (!model || model === indexed) return;
-      indexed = model;
+    // The search index of the trace on screen is made when the page is idle, not on the first
+    // keystroke (a 100,000-span trace takes a few hundred milliseconds): once it is shown, and
+    // again after its spans changed (a trace that is still loading or growing), one at a time.
+    let pending = false;
+    store.subscribe(['current', 'spans'], () => {
+      if (pending || !store.state.current) return;
+      pending = true;
       const build = () => {
-        if (store.state.current === model) searchIndex(model.tree());
+        pending = false;
+        const model = store.state.current;
+        // While a trace comes in pages, its index would be made anew for every page.
+        if (model && !traces.isLoading(model)) searchIndex(model.tree());
       };
       if ('requestIdleCallback' in window) requestIdleCallback(build, { timeout: 2000 });
       else setTimeout(build, 50);
@@ -130,6 +169,14 @@ export class AnalysisPane {
     });
     store.subscribe(['current', 'spans'], () => {
       this.#search(false);
+      this.#renderStats();
+    });
+    // The `data-i18n` texts are relabelled by the page; the attributes and tables are ours.
+    store.subscribe(['lang'], () => {
+      this.input.setAttribute('aria-label', t('find'));
+      this.input.placeholder = t('findPlaceholder');
+      this.#count.setAttribute('aria-label', t('findResults'));
+      this.#showCount();
       this.#renderStats();
     });
   }
@@ -170,14 +217,16 @@ export class AnalysisPane {
   #showCount(): void {
     const m = this.#matches.length;
     const active = this.input.value.trim() !== '' || this.#errors.checked || m > 0;
-    this.#count.textContent = active ? `${this.#index < 0 ? 0 : this.#index + 1} of ${m}` : '';
+    this.#count.textContent = active
+      ? t('findCount', this.#index < 0 ? 0 : this.#index + 1, m)
+      : '';
   }
 
   #renderStats(): void {
     if (!this.#stats.open) return;
     const tree = this.#store.state.current?.tree();
     if (!tree) {
-      replace(this.#table, h('caption', null, 'Trace statistics'));
+      replace(this.#table, h('caption', null, t('traceStats')));
       return;
     }
     const stats = traceStatistics(tree);
@@ -193,30 +242,20 @@ export class AnalysisPane {
       );
     replace(
       this.#table,
-      h('caption', null, 'Trace statistics'),
+      h('caption', null, t('traceStats')),
       h(
         'tbody',
         { class: 'stats-summary' },
-        ...SUMMARY_ROWS.map(([key, label]) =>
+        ...SUMMARY_ROWS.map(([key]) =>
           h(
             'tr',
             { 'data-summary': key },
-            h('th', { scope: 'row' }, label),
+            h('th', { scope: 'row' }, t(SUMMARY_LABEL[key])),
             h('td', { colspan: '4' }, String(stats.summary[key]))
           )
         )
       ),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ...['span name / layer', 'count', 'total', 'self', 'share'].map((c) =>
-            h('th', { scope: 'col' }, c)
-          )
-        )
-      ),
+      h('thead', null, h('tr', null, ...STATS_COLUMNS.map((c) => h('th', { scope: 'col' }, t(c))))),
       h('tbody', { class: 'stats-layers' }, ...stats.byLayer.map((r) => row(r, 'layer'))),
       // The names with the most self time; a generated trace may have a distinct name per span.
       h(
@@ -227,7 +266,7 @@ export class AnalysisPane {
           ? h(
               'tr',
               { class: 'stat-more' },
-              h('td', { colspan: '5' }, `… ${stats.byName.length - MAX_NAME_ROWS} more span names`)
+              h('td', { colspan: '5' }, t('statsMore', stats.byName.length - MAX_NAME_ROWS))
             )
           : null
       )

@@ -42,7 +42,11 @@ export function userMessage(err: unknown): string {
 }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await reach(path, init);
+  return answer<T>(await reach(path, init));
+}
+
+/** The JSON body of an answer, or an {@link ApiError} with the server's message. */
+async function answer<T>(res: Response): Promise<T> {
   const text = await res.text();
   let body: unknown;
   try {
@@ -117,6 +121,18 @@ export const api = {
   traces: () => call<TraceSummary[]>('/api/traces'),
   records: (traceId: string) =>
     call<SpanRecord[]>(`/api/traces/${encodeURIComponent(traceId)}/records`),
+  /** One page of a trace's spans in start order, and how many the trace holds in all. */
+  recordsPage: async (
+    traceId: string,
+    from: number,
+    limit: number
+  ): Promise<{ records: SpanRecord[]; total: number }> => {
+    const path = `/api/traces/${encodeURIComponent(traceId)}/records?from=${from}&limit=${limit}`;
+    const res = await reach(path);
+    const records = await answer<SpanRecord[]>(res);
+    const total = Number(res.headers.get('x-novatrace-total'));
+    return { records, total: Number.isFinite(total) ? total : from + records.length };
+  },
   library: () => call<LibraryEntry[]>('/api/library'),
   libraryText: async (name: string) => {
     const res = await reach(`/api/library/${encodeURIComponent(name)}`);

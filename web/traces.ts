@@ -14,6 +14,15 @@ import type { Store } from './store.js';
 import { toast } from './toast.js';
 
 const MAX_LIST = 200;
+/** Spans of a trace's first page: a few screens of rows, small enough to come at once. */
+const FIRST_PAGE = 2_000;
+/** Spans of each later page: few requests, yet no long pause on the server or the page. */
+const PAGE = 25_000;
+/** While later pages come, the views redraw at most this often. */
+const SHOW_EVERY_MS = 1000;
+
+/** How a fetch of a trace's spans went: `missing` is a 404, `failed` was told in a toast. */
+type Fetched = 'ok' | 'missing' | 'failed';
 
 export class Traces {
   readonly #store: Store;
@@ -26,6 +35,7 @@ export class Traces {
   #listTimer: number | undefined;
   /** Counts {@link show} calls: a show whose spans come after a newer show's does not switch. */
   #showSeq = 0;
+  readonly #loading = new Set<TraceModel>();
   /**
    * False until the page has shown what its address asked for (or its start-up trace): until then
    * the address bar is the user's, and writing the empty view into it would throw away a
@@ -61,26 +71,90 @@ export class Traces {
     return model;
   }
 
-  /** Loads (or reloads) a model's spans; false when the server has not got the trace. */
-  async load(model: TraceModel): Promise<boolean> {
-    return this.#settle(model, await this.#fetchSpans(model));
-  }
-
-  /** Fetches a trace's spans into its model: `missing` is a 404, `failed` was told in a toast. */
-  async #fetchSpans(model: TraceModel): Promise<'ok' | 'missing' | 'failed'> {
+  /**
+   * Loads (or reloads) a model's spans, first rows first (see {@link #fetchFirst}); `onFirstPage`
+   * runs once the first page is shown. False when the server has not got the trace.
+   */
+  async load(model: TraceModel, onFirstPage?: () => void): Promise<boolean> {
+    this.#loading.add(model);
     try {
-      const records = await api.records(model.traceId);
-      for (const r of records) model.put(r);
-      return 'ok';
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return 'missing';
-      toast(userMessage(err));
-      return 'failed';
+      const first = await this.#fetchFirst(model);
+      if (!this.#settle(model, first.got)) return false;
+      onFirstPage?.();
+      if (first.next !== undefined) await this.#fetchRest(model, first.next);
+      return true;
+    } finally {
+      this.#loading.delete(model);
     }
   }
 
+  /** Whether a model's spans are still coming in pages (views may wait to index them). */
+  isLoading(model: TraceModel): boolean {
+    return this.#loading.has(model);
+  }
+
+  /**
+   * Fetches a trace's first page (its first {@link FIRST_PAGE} spans in start order) into its
+   * model: `missing` is a 404, `failed` was told in a toast; `next` is where the rest starts
+   * when there is more.
+   */
+  async #fetchFirst(model: TraceModel): Promise<{ got: Fetched; next?: number }> {
+    try {
+      const first = await api.recordsPage(model.traceId, 0, FIRST_PAGE);
+      for (const r of first.records) model.put(r);
+      const next = first.records.length;
+      return next === FIRST_PAGE && next < first.total ? { got: 'ok', next } : { got: 'ok' };
+    } catch (err) {
+      return { got: this.#failure(err) };
+    }
+  }
+
+  /**
+   * Fetches the rest of a trace from `from`, in pages of {@link PAGE} (the next one asked for
+   * while this one is added). Pages are in start order; a span that arrives live meanwhile
+   * shifts later pages by one, so a page may repeat a span (the model keeps one) but never skips
+   * one. Every view redraws the whole trace when spans are added: while the rest comes, they
+   * redraw at most once a second, and once when it is all in. A model no view shows any more
+   * stops loading.
+   */
+  async #fetchRest(model: TraceModel, from: number): Promise<void> {
+    this.#loading.add(model);
+    let shownAt = performance.now();
+    try {
+      let next: ReturnType<typeof api.recordsPage> | undefined = api.recordsPage(
+        model.traceId,
+        from,
+        PAGE
+      );
+      while (next && this.models.get(model.traceId) === model) {
+        const page: Awaited<typeof next> = await next;
+        from += page.records.length;
+        next =
+          page.records.length === PAGE ? api.recordsPage(model.traceId, from, PAGE) : undefined;
+        for (const r of page.records) model.put(r);
+        if (!next) this.#loading.delete(model);
+        if (!next || performance.now() - shownAt >= SHOW_EVERY_MS) {
+          this.#store.touch('spans');
+          shownAt = performance.now();
+        }
+      }
+    } catch (err) {
+      this.#failure(err);
+      this.#store.touch('spans');
+    } finally {
+      this.#loading.delete(model);
+    }
+  }
+
+  /** A failed fetch: a 404 is `missing`; anything else is told in a toast. */
+  #failure(err: unknown): Exclude<Fetched, 'ok'> {
+    if (err instanceof ApiError && err.status === 404) return 'missing';
+    toast(userMessage(err));
+    return 'failed';
+  }
+
   /** What a fetch means for the page: the spans changed, or the tree's trace is not there. */
-  #settle(model: TraceModel, got: 'ok' | 'missing' | 'failed'): boolean {
+  #settle(model: TraceModel, got: Fetched): boolean {
     const s = this.#store.state;
     if (got === 'ok') {
       if (model === s.current && s.empty === 'evicted') this.#store.set({ empty: undefined });
@@ -118,16 +192,33 @@ export class Traces {
     this.prune();
   }
 
-  /** Shows a trace in the tree, loads it, and selects `spanId` (else its root). */
+  /**
+   * Shows a trace in the tree, loads it, and selects `spanId` (else its root). The selection is
+   * made as soon as the first page is shown; a linked span that comes in a later page is selected
+   * once the whole trace is in.
+   */
   async show(traceId: string, spanId?: string, opts: { select?: boolean } = {}): Promise<void> {
     const seq = ++this.#showSeq;
     const model = this.modelFor(traceId);
+    let chosen = false;
+    const choose = (last: boolean) => {
+      const { current, selected } = this.#store.state;
+      if (chosen || current?.traceId !== traceId) return;
+      if (spanId) {
+        if (!last && !current.get(spanId)) return;
+        this.select(spanId);
+      } else if (opts.select !== false && !selected) {
+        const root = current.tree().roots[0]?.id;
+        if (root) this.#store.set({ selected: root });
+      }
+      chosen = true;
+    };
     if (this.#store.state.current !== model && model.size === 0) {
       // Fetched first, switched to after: the page goes from one trace to the next in one frame.
       // Switching first drew every view empty for a frame (the source pane shrinks, the whole
       // page is laid out twice) while the spans were on their way.
       const before = this.#store.state.current;
-      const got = await this.#fetchSpans(model);
+      const first = await this.#fetchFirst(model);
       // Something else came on screen meanwhile (another click, a followed new trace): it stays.
       const now = this.#store.state.current;
       if (seq !== this.#showSeq || (now !== before && now?.traceId !== traceId)) return;
@@ -136,19 +227,17 @@ export class Traces {
       else this.models.set(traceId, model);
       this.setCurrent(traceId);
       if (this.#store.state.view !== 'tree') this.#store.set({ view: 'tree' });
-      this.#settle(this.modelFor(traceId), got);
+      const shown = this.modelFor(traceId);
+      if (this.#settle(shown, first.got)) {
+        choose(false);
+        if (first.next !== undefined) await this.#fetchRest(shown, first.next);
+      }
     } else {
       this.setCurrent(traceId);
       if (this.#store.state.view !== 'tree') this.#store.set({ view: 'tree' });
-      await this.load(model);
+      await this.load(model, () => choose(false));
     }
-    const { current, selected } = this.#store.state;
-    if (current?.traceId !== traceId) return;
-    if (spanId) this.select(spanId);
-    else if (opts.select !== false && !selected) {
-      const root = current.tree().roots[0]?.id;
-      if (root) this.#store.set({ selected: root });
-    }
+    choose(true);
   }
 
   /** Selects a span of the tree's trace, opening its ancestors and scrolling to it. */

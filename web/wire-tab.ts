@@ -132,15 +132,37 @@ function headerBlock(first: string | undefined, headers: readonly WireHeader[]):
   );
 }
 
+/** The end the client puts on a preview it cut (src/telemetry/redact.ts): `… [N bytes in all]`. */
+const CUT_MARK = /… \[(\d+) bytes in all\]$/;
+
+/** A byte count as the page writes it (`108,903`). */
+function bytes(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * A body: its size, and its preview. A long body's preview is its first bytes (the client keeps
+ * 2 KB): the tab shows them and says how much of the body that is, rather than the raw cut mark.
+ */
 function body(preview: string | undefined, size: number | undefined): Child {
   if (preview === undefined && (size === undefined || size === 0)) {
     return size === 0 ? h('p', { class: 'muted wire-nobody' }, t('wireNoBody')) : null;
   }
+  const cut = preview === undefined ? null : CUT_MARK.exec(preview);
+  const shown = cut && preview !== undefined ? preview.slice(0, cut.index) : preview;
+  const total = cut ? Number(cut[1]) : size;
   return h(
     'div',
     { class: 'wire-body' },
-    h('h4', null, size !== undefined ? t('wireBodySize', size) : t('wireBody')),
-    preview !== undefined ? h('pre', { class: 'wire-preview' }, preview) : null
+    h('h4', null, total !== undefined ? t('wireBodySize', bytes(total)) : t('wireBody')),
+    cut && shown !== undefined
+      ? h(
+          'p',
+          { class: 'muted wire-cut' },
+          t('wireBodyCut', bytes(new TextEncoder().encode(shown).length), bytes(total ?? 0))
+        )
+      : null,
+    shown !== undefined ? h('pre', { class: 'wire-preview' }, shown) : null
   );
 }
 

@@ -613,6 +613,8 @@ export class HTTPLibResponse {
   readonly #conn: HTTPConnection;
   readonly #readMs: number;
   #closed = false;
+  /** @internal Called once when the body has been read to the end, failed, or was discarded. */
+  onBodyEnd: ((err?: unknown) => void) | undefined;
 
   /** @internal */
   constructor(init: {
@@ -656,6 +658,19 @@ export class HTTPLibResponse {
     }
     const body = this.#body;
     const iterator = body[Symbol.asyncIterator]();
+    try {
+      yield* this.#read(body, iterator);
+    } catch (err) {
+      this.#bodyEnd(err);
+      throw err;
+    }
+    this.#finish();
+  }
+
+  async *#read(
+    body: Dispatcher.ResponseData['body'],
+    iterator: AsyncIterator<unknown>
+  ): AsyncGenerator<Buffer> {
     for (;;) {
       // Python: the socket's read timeout applies to each recv() of the body.
       const timer =
@@ -674,7 +689,6 @@ export class HTTPLibResponse {
       if (step.done) break;
       yield step.value as Buffer;
     }
-    this.#finish();
   }
 
   /** Closes the response; an unread body is discarded with its socket, as httplib does. */
@@ -685,9 +699,17 @@ export class HTTPLibResponse {
       this.#body.destroy();
       this.#conn.close();
     }
+    this.#bodyEnd();
+  }
+
+  #bodyEnd(err?: unknown): void {
+    const done = this.onBodyEnd;
+    this.onBodyEnd = undefined;
+    done?.(err);
   }
 
   #finish(): void {
+    this.#bodyEnd();
     this.#closed = true;
     // httplib: a `Connection: close` response leaves the connection closed (sock = None).
     if (this.will_close) this.#conn.close();
@@ -867,6 +889,7 @@ export class HTTPConnection {
       known ? method : 'HTTP',
       ownOptions(safeAttributes(attributes), SpanKind.CLIENT),
       async (span) => {
+        let endLater = false;
         try {
           const gate = currentRunScope()?.gate;
           if (gate) {
@@ -883,12 +906,26 @@ export class HTTPConnection {
             span.setAttribute(ATTR.errorType, String(response.status));
             span.setStatus({ code: SpanStatusCode.ERROR });
           }
+          if (!wire.responseDone && !response.isclosed()) {
+            // Ours, not httplib's: a body longer than undici's first read arrives after
+            // getresponse() returns (requests reads it later). The exchange, as a browser's
+            // network panel shows it, lasts to its last byte, so the span ends then, with the
+            // body's size and preview; tree and parents stay as they are.
+            endLater = true;
+            response.onBodyEnd = (err) => {
+              // A body closed unread (or failed) has no size: only part of it came.
+              if (err !== undefined) recordError(span, err);
+              else if (wire.responseDone && span.isRecording())
+                span.setAttributes(responseBodyAttributes(response, wire));
+              span.end();
+            };
+          }
           return response;
         } catch (err) {
           recordError(span, err);
           throw err;
         } finally {
-          span.end();
+          if (!endLater) span.end();
         }
       }
     );
@@ -1079,26 +1116,27 @@ export class HTTPSConnection extends HTTPConnection {
 
 /**
  * The response side of the wire record: the status line and headers as received, and the body
- * preview when the whole body had arrived before the span ends (undici reads a small response
- * in one go; a longer one is read later by requests, after this span, and is not previewed).
+ * preview when the whole body has arrived with the head (undici reads a small response in one
+ * go; a longer one is read later by requests, and the span waits for it: see `request`).
  */
 function responseWireAttributes(response: HTTPLibResponse, wire: WireState): Attributes {
-  const header = (name: string) => response.headers.find(([n]) => n.toLowerCase() === name)?.[1];
   const attrs: Attributes = {
     [WIRE_ATTR.statusLine]: `HTTP/1.1 ${response.status}${response.reason ? ` ${response.reason}` : ''}`,
     [WIRE_ATTR.responseHeaders]: redactedHeaderBlock(response.headers),
   };
-  if (wire.responseDone) {
-    attrs[ATTR.httpResponseBodySize] = wire.responseBytes;
-    if (wire.responseBytes > 0) {
-      const complete = wire.responseBytes <= RESPONSE_CAPTURE_BYTES;
-      const encoding = header('content-encoding');
-      attrs[WIRE_ATTR.responseBodyPreview] = bodyPreview(Buffer.concat(wire.responseChunks), {
-        totalBytes: wire.responseBytes,
-        complete,
-        ...(encoding ? { contentEncoding: encoding } : {}),
-      });
-    }
+  return wire.responseDone ? { ...attrs, ...responseBodyAttributes(response, wire) } : attrs;
+}
+
+/** The body's size and its preview, once the whole body has come. */
+function responseBodyAttributes(response: HTTPLibResponse, wire: WireState): Attributes {
+  const attrs: Attributes = { [ATTR.httpResponseBodySize]: wire.responseBytes };
+  if (wire.responseBytes > 0) {
+    const encoding = response.headers.find(([n]) => n.toLowerCase() === 'content-encoding')?.[1];
+    attrs[WIRE_ATTR.responseBodyPreview] = bodyPreview(Buffer.concat(wire.responseChunks), {
+      totalBytes: wire.responseBytes,
+      complete: wire.responseBytes <= RESPONSE_CAPTURE_BYTES,
+      ...(encoding ? { contentEncoding: encoding } : {}),
+    });
   }
   return attrs;
 }

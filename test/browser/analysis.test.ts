@@ -282,4 +282,43 @@ describe.skipIf(SKIP_BROWSER)('the analysis bar', () => {
     await page.locator('#lang-en').click();
     await expect.poll(() => page.locator('.minimap-reset').textContent()).toBe('Whole trace');
   });
+
+  it('labels the analysis bar in Japanese: Find, its filters and count, the statistics', async () => {
+    await show('warm-pool');
+    const stats = page.locator('.stats-section');
+    if (!(await stats.evaluate((d) => (d as HTMLDetailsElement).open)))
+      await page.locator('.stats-section > summary').click();
+    await page.getByRole('searchbox', { name: 'Find' }).fill('_get_conn');
+    await page.locator('#lang-ja').click();
+    const japanese = /[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]/;
+    const box = page.locator('.find-input');
+    await expect.poll(() => box.getAttribute('placeholder')).toBe('検索  /');
+    expect(await page.getByRole('searchbox', { name: '検索' }).count()).toBe(1);
+    expect(await page.getByRole('status', { name: '検索結果' }).textContent()).toMatch(
+      /^\d+ 件中 0$/
+    );
+    // Every label the bar shows, not only the ones listed here: a label left in English fails.
+    const labels = await page.evaluate(() =>
+      [
+        ...document.querySelectorAll(
+          '.find-filters label > span, .trace-stats caption, .trace-stats thead th, .stats-summary th, .stats-section > summary, .lanes-section > summary'
+        ),
+      ].map((el) => el.textContent ?? '')
+    );
+    expect(labels.length).toBeGreaterThan(6 + 1 + 5 + 7);
+    expect(labels.filter((text) => !japanese.test(text))).toEqual([]);
+    expect(await page.getByRole('table', { name: 'トレースの統計' }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('row', { name: /^HTTP リクエスト / })
+        .locator('td')
+        .textContent()
+    ).toBe('5');
+    await page.locator('#lang-en').click();
+    await expect.poll(() => box.getAttribute('placeholder')).toBe('Find  /');
+    expect(await page.getByRole('status', { name: 'Find results' }).textContent()).toMatch(
+      /^0 of \d+$/
+    );
+    await page.getByRole('searchbox', { name: 'Find' }).fill('');
+  });
 });

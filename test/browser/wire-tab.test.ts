@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/scenarios/index.js';
 import { startTelemetry } from '../../src/telemetry/session.js';
 import { SpanBus } from '../../src/telemetry/span-bus.js';
+import { bodyPreview } from '../../src/telemetry/redact.js';
 import { readTraceFile } from '../../src/telemetry/trace-file.js';
 import type { SpanRecord } from '../../src/telemetry/types.js';
 import { createViewerApp, type ViewerApp } from '../../src/viewer/app.js';
@@ -31,6 +32,12 @@ let url = '';
 let freshId = '';
 let oldId = '';
 let runningId = '';
+let bigId = '';
+/** A long response body (a server list) and the preview the client records of it. */
+const BIG_BODY = JSON.stringify({
+  servers: Array.from({ length: 5000 }, (_, i) => ({ id: `server-${i}`, name: `vm-${i}` })),
+});
+const BIG_SIZE = Buffer.byteLength(BIG_BODY);
 let fresh: SpanRecord[] = [];
 
 /** The trace file's records without the client's wire record: what an older trace holds. */
@@ -75,6 +82,20 @@ beforeAll(async () => {
     return { ...running, events: [], attributes: { 'url.full': r.attributes['url.full'] ?? '' } };
   });
   [runningId] = viewer.ingest(live, 'live', 'happy (running)') as [string];
+  // The PUT answered with a long body: the preview is the client's own, cut at 2 KB.
+  const big = fresh.map((r) => {
+    const copy = { ...r, traceId: 'd'.repeat(32) };
+    if (r.kind !== 'client' || r.name !== 'PUT') return copy;
+    return {
+      ...copy,
+      attributes: {
+        ...r.attributes,
+        'http.response.body.size': BIG_SIZE,
+        'novatrace.wire.response_body_preview': bodyPreview(Buffer.from(BIG_BODY)),
+      },
+    };
+  });
+  [bigId] = viewer.ingest(big, 'file', 'happy (long answer)') as [string];
   server = await serveViewer(viewer);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchBrowser({ width: 1920, height: 1080 });
@@ -155,6 +176,20 @@ describe.skipIf(SKIP_BROWSER)('the Wire tab', () => {
       /x-auth-token: \{SHA1\}[0-9a-f]{40}/
     );
     expect(await panel.locator('.wire-phase-name').count()).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('previews a long response body: its first bytes, and how much of the body they are', async () => {
+    await openWireTab(bigId);
+    const response = page
+      .getByRole('tabpanel', { name: 'Wire' })
+      .getByRole('region', { name: 'Response as received' });
+    const total = BIG_SIZE.toLocaleString('en-US');
+    expect(await response.locator('.wire-body h4').textContent()).toBe(`Body (${total} bytes)`);
+    expect(await response.locator('.wire-cut').textContent()).toBe(
+      `The first 2,048 bytes of ${total}`
+    );
+    const preview = (await response.locator('.wire-preview').textContent()) ?? '';
+    expect(preview).toBe(BIG_BODY.slice(0, 2048));
   }, 120_000);
 
   it('says an exchange still in progress is in progress', async () => {

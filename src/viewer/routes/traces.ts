@@ -33,10 +33,26 @@ export function traceRoutes(
     );
   }
 
+  function pageOr404(c: Context, range: { from: number; limit: number }): SpanRecord[] | Response {
+    const id = c.req.param('traceId') ?? '';
+    const spans = TRACE_ID.test(id) ? store.get(id, range) : undefined;
+    return spans ?? traceOr404(c);
+  }
+
   app.get('/api/traces', (c) => c.json(store.list()));
+  // `?from=N&limit=M` answers one page of the spans in start order, and the trace's span count
+  // in `x-novatrace-total`: the page asks for the first rows of a huge trace first, then the
+  // rest in pages (each a short turn of the event loop rather than one long one).
   app.get('/api/traces/:traceId/records', (c) => {
-    const spans = traceOr404(c);
-    return spans instanceof Response ? spans : c.json(spans);
+    const range = recordRange(c.req.query('from'), c.req.query('limit'));
+    if (!range) return c.json({ error: 'from and limit must be whole numbers' }, 400);
+    const spans = range.paged ? pageOr404(c, range) : traceOr404(c);
+    if (spans instanceof Response) return spans;
+    c.header(
+      'x-novatrace-total',
+      String(store.spanCountOf(c.req.param('traceId')) ?? spans.length)
+    );
+    return c.json(spans);
   });
   app.get('/api/traces/:traceId/jaeger', (c) => {
     const spans = traceOr404(c);
@@ -78,4 +94,19 @@ function download(c: Context, body: unknown, filename: string): Response {
     headers['content-disposition'] = `attachment; filename="${filename}"`;
   }
   return c.body(JSON.stringify(body), 200, headers);
+}
+
+/** `from` and `limit` of a records request (absent: the whole trace); undefined when malformed. */
+function recordRange(
+  from: string | undefined,
+  limit: string | undefined
+): { from: number; limit: number; paged: boolean } | undefined {
+  const whole = /^\d{1,9}$/;
+  if ((from !== undefined && !whole.test(from)) || (limit !== undefined && !whole.test(limit)))
+    return undefined;
+  return {
+    from: from === undefined ? 0 : Number(from),
+    limit: limit === undefined ? Infinity : Number(limit),
+    paged: from !== undefined || limit !== undefined,
+  };
 }
