@@ -93,7 +93,14 @@ export class AnalysisPane {
     this.#errors = h('input', { type: 'checkbox', class: 'find-errors' });
     const filters = h(
       'span',
-      { class: 'find-filters' },
+      // The package names stay as they are in Japanese too, as span names do; the group's name
+      // says what they filter by.
+      {
+        class: 'find-filters',
+        role: 'group',
+        'aria-label': t('findFilters'),
+        'data-i18n-label': 'findFilters',
+      },
       h(
         'label',
         null,
