@@ -4,7 +4,7 @@
  *   headless Chromium page (p50, p95), spans published at a steady pace;
  * - time to show a 5,000-span trace: from asking the page for it to its rows on screen (fetch,
  *   JSON parse, tree build and render), median of a few rounds;
- * - time to open a 100,000-span trace to its first rows, and the frame times while scrolling it;
+ * - time to open a 100,000-span trace until all its rows are in, and the frame times while scrolling it;
  * - heap held by the trace store at 100,000 spans.
  * Everything is loopback; loops are bounded. Run alone with `node bin/run-ts.js bench/viewer.ts`.
  */
@@ -194,7 +194,7 @@ async function pageBenchmarks(): Promise<Record<string, number | string>> {
       'show a 5,000-span trace: median ms': median(renders),
       'show a 5,000-span trace: max ms': Math.max(...renders),
       'rows in the DOM for 5,000 spans (virtualised)': rowsInDom,
-      'open a 100,000-span trace to first rows: ms': openHuge,
+      'open a 100,000-span trace to all rows: ms': openHuge,
       'rows in the DOM for 100,000 spans': hugeRowsInDom,
       'scroll a 100,000-span trace: frame p95 ms': percentile(frames, 95),
       'scroll a 100,000-span trace: frame p50 ms': percentile(frames, 50),
@@ -241,10 +241,12 @@ export async function measure(): Promise<Figure[]> {
         `max ${num('show a 5,000-span trace: max ms').toFixed(0)} ms of ${RENDER_ROUNDS}, ${str('show a 5,000-span trace: load')}`,
     },
     {
-      figure: 'open a 100,000-span trace to first rows',
-      value: num('open a 100,000-span trace to first rows: ms'),
+      // Until every row is in: the first rows, which come from the first page, are timed by
+      // bench/analysis.ts ("page: open a 100,000-span trace to first rows").
+      figure: 'open a 100,000-span trace to all rows in the tree',
+      value: num('open a 100,000-span trace to all rows: ms'),
       unit: 'ms',
-      goal: 1000,
+      goal: 3000,
       better: 'lower',
       note:
         skipped ??

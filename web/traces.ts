@@ -94,16 +94,20 @@ export class Traces {
   }
 
   /**
-   * Fetches a trace's first page (its first {@link FIRST_PAGE} spans in start order) into its
-   * model: `missing` is a 404, `failed` was told in a toast; `next` is where the rest starts
+   * Fetches a trace's first page (its first {@link FIRST_PAGE} spans in start order, or all of
+   * a trace the list knows to be at most {@link PAGE} spans) into its model: `missing` is a 404, `failed` was told in a toast; `next` is where the rest starts
    * when there is more.
    */
   async #fetchFirst(model: TraceModel): Promise<{ got: Fetched; next?: number }> {
     try {
-      const first = await api.recordsPage(model.traceId, 0, FIRST_PAGE);
+      // A trace the list says fits in one later page comes whole in one request: two round
+      // trips cost a 5,000-span trace more than the first page saves it.
+      const known = this.#store.state.traces.get(model.traceId)?.spanCount ?? Infinity;
+      const limit = known <= PAGE ? PAGE : FIRST_PAGE;
+      const first = await api.recordsPage(model.traceId, 0, limit);
       for (const r of first.records) model.put(r);
       const next = first.records.length;
-      return next === FIRST_PAGE && next < first.total ? { got: 'ok', next } : { got: 'ok' };
+      return next === limit && next < first.total ? { got: 'ok', next } : { got: 'ok' };
     } catch (err) {
       return { got: this.#failure(err) };
     }
