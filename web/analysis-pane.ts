@@ -20,7 +20,7 @@ import { formatMs } from './format.js';
 import { t, type StringKey } from './i18n.js';
 import type { SpanNode } from './model.js';
 import type { Store } from './store.js';
-import { SUMMARY_ROWS, traceStatistics, type StatRow, type SummaryCounts } from './trace-stats.js';
+import { SUMMARY_LABEL, SUMMARY_ROWS, traceStatistics, type StatRow } from './trace-stats.js';
 import type { Traces } from './traces.js';
 import type { TreePane } from './tree-pane.js';
 
@@ -37,16 +37,8 @@ export const FIND_LAYER_LABEL: Readonly<Record<FindLayer, StringKey>> = {
   cloud: 'findLayerCloud',
 };
 
-/** The label of each summary row (the English ones are trace-stats.ts's {@link SUMMARY_ROWS}). */
-export const SUMMARY_LABEL: Readonly<Record<keyof SummaryCounts, StringKey>> = {
-  httpRequests: 'statHttpRequests',
-  connectionsOpened: 'statConnectionsOpened',
-  connectionsReused: 'statConnectionsReused',
-  connectionsReset: 'statConnectionsReset',
-  authentications: 'statAuthentications',
-  retries: 'statRetries',
-  redirects: 'statRedirects',
-};
+/** The label of each summary row, kept beside the rows in trace-stats.ts. */
+export { SUMMARY_LABEL };
 
 /** The statistics table's column heads. */
 export const STATS_COLUMNS: readonly StringKey[] = [

@@ -11,21 +11,10 @@ import type { SpanRecord } from '../src/telemetry/types.js';
 import type { ComparePane } from './compare-pane.js';
 import type { CompareSide } from './compare-model.js';
 import { h, replace } from './dom.js';
-import { t, type StringKey } from './i18n.js';
+import { t } from './i18n.js';
 import { buildTree, type SpanNode, type TraceTree } from './model.js';
 import type { Store } from './store.js';
-import { SUMMARY_ROWS, traceStatistics, type SummaryCounts } from './trace-stats.js';
-
-/** The page's label of each summary row (trace-stats.ts keeps the English ones). */
-const LABEL: Record<keyof SummaryCounts, StringKey> = {
-  httpRequests: 'statHttpRequests',
-  connectionsOpened: 'statConnectionsOpened',
-  connectionsReused: 'statConnectionsReused',
-  connectionsReset: 'statConnectionsReset',
-  authentications: 'statAuthentications',
-  retries: 'statRetries',
-  redirects: 'statRedirects',
-};
+import { SUMMARY_LABEL, SUMMARY_ROWS, traceStatistics, type SummaryCounts } from './trace-stats.js';
 
 /**
  * The rows that differ, in the page's language: `connections opened: A 3, B 1; …` (as
@@ -33,7 +22,7 @@ const LABEL: Record<keyof SummaryCounts, StringKey> = {
  */
 export function statsSentence(a: SummaryCounts, b: SummaryCounts): string {
   const parts = SUMMARY_ROWS.filter(([k]) => a[k] !== b[k]).map(([k]) =>
-    t('statDiffers', t(LABEL[k]), a[k], b[k])
+    t('statDiffers', t(SUMMARY_LABEL[k]), a[k], b[k])
   );
   return parts.length > 0 ? parts.join(t('statDiffersSep')) : t('sameCounts');
 }
@@ -126,7 +115,7 @@ export class CompareStats {
           h(
             'tr',
             { 'data-summary': k, class: ca && cb && ca[k] !== cb[k] ? 'differs' : '' },
-            h('th', { scope: 'row' }, t(LABEL[k])),
+            h('th', { scope: 'row' }, t(SUMMARY_LABEL[k])),
             h('td', { 'data-side': 'a' }, ca ? String(ca[k]) : '–'),
             h('td', { 'data-side': 'b' }, cb ? String(cb[k]) : '–')
           )

@@ -15,6 +15,7 @@
  * Pure code.
  */
 import { connectionCounts, connectionLanes, type ConnLane } from './conn-lanes.js';
+import type { StringKey } from './i18n.js';
 import { eventKey, type SpanNode, type TraceTree } from './model.js';
 import { selfTimeMs } from './self-time.js';
 import { activeMs, layerOf, numberAttr, stringAttr, type LayerId } from './span-facts.js';
@@ -49,6 +50,17 @@ export const SUMMARY_ROWS: readonly (readonly [keyof SummaryCounts, string])[] =
   ['retries', 'retries'],
   ['redirects', 'redirects'],
 ];
+
+/** The page's label of each summary row, in the label table (web/i18n.ts) for both languages. */
+export const SUMMARY_LABEL: Readonly<Record<keyof SummaryCounts, StringKey>> = {
+  httpRequests: 'statHttpRequests',
+  connectionsOpened: 'statConnectionsOpened',
+  connectionsReused: 'statConnectionsReused',
+  connectionsReset: 'statConnectionsReset',
+  authentications: 'statAuthentications',
+  retries: 'statRetries',
+  redirects: 'statRedirects',
+};
 
 export interface TraceStatistics {
   readonly byName: readonly StatRow[];
